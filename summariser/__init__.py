@@ -1,0 +1,54 @@
+"""summariser: a news article in, a validated, source-grounded brief out.
+
+    >>> from summariser import summarise
+    >>> brief = summarise("seeds/kreminna.txt", replay="fixtures")
+    >>> brief.quotes[0].span
+
+`source` is a file path, `-` for stdin, or the article text itself; options mirror the CLI's
+(model, base_url, api_key, mode, timeout, replay, record, strict, max_requests).
+"""
+
+import asyncio
+from typing import Any
+
+from summariser.brief import (
+    Actor,
+    Brief,
+    CasualtyClaim,
+    InternationalResponse,
+    KeyDevelopment,
+    Quote,
+    Verification,
+)
+from summariser.errors import InputError, ProviderError, SummariserError, ValidationFailed
+
+__all__ = [
+    "Actor",
+    "Brief",
+    "CasualtyClaim",
+    "InputError",
+    "InternationalResponse",
+    "KeyDevelopment",
+    "ProviderError",
+    "Quote",
+    "SummariserError",
+    "ValidationFailed",
+    "Verification",
+    "asummarise",
+    "summarise",
+]
+
+
+def summarise(source: str, **options: Any) -> Brief:
+    """Summarise one article; raises a `SummariserError` subclass on every expected failure."""
+    from summariser.config import Settings
+    from summariser.pipeline import summarise_text
+    from summariser.sources import read_any
+
+    name, text = read_any(source)
+    return summarise_text(name, text, Settings.from_env(**options))
+
+
+async def asummarise(source: str, **options: Any) -> Brief:
+    """`summarise` for async code: the work runs in a worker thread, the event loop stays free."""
+    return await asyncio.to_thread(summarise, source, **options)

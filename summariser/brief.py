@@ -1,0 +1,254 @@
+"""The brief's data models: the draft the model fills, and the grounded Brief the user gets.
+
+Field descriptions here are prompt text: instructor sends them to the model inside the schema, so
+they are written to the model, saying what counts and what does not.
+"""
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+Span = tuple[int, int]
+
+
+class ActorKind(StrEnum):
+    person = "person"
+    government = "government"
+    military = "military"
+    armed_group = "armed_group"
+    organisation = "organisation"
+    other = "other"
+
+
+class Outcome(StrEnum):
+    killed = "killed"
+    injured = "injured"
+    missing = "missing"
+    displaced = "displaced"
+    detained = "detained"
+    other = "other"
+
+
+class ResponseKind(StrEnum):
+    military_aid = "military_aid"
+    humanitarian_aid = "humanitarian_aid"
+    sanctions = "sanctions"
+    diplomatic = "diplomatic"
+    statement = "statement"
+    other = "other"
+
+
+_EVIDENCE = (
+    "One sentence copied character for character from the article that supports this item. "
+    "Copy it; do not paraphrase, shorten or join sentences."
+)
+
+
+# --- What the model fills -------------------------------------------------------------------------
+
+
+class KeyDevelopmentDraft(BaseModel):
+    text: str = Field(
+        description="One new event or change reported in the article (who did what, where, when), "
+        "in your own plain words, one sentence. Background and commentary are not developments."
+    )
+    evidence: str = Field(description=_EVIDENCE)
+
+
+class ActorDraft(BaseModel):
+    name: str = Field(
+        description="The name exactly as the article writes it, full form where the article gives "
+        "one (e.g. 'Serhiy Gaidai', 'Pentagon'). Never correct or translate the spelling."
+    )
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    role: str = Field(description="Their part in this story, in a few words.")
+    affiliation: str | None = Field(
+        default=None, description="Country or body they belong to, if the article says; else null."
+    )
+
+
+class QuoteDraft(BaseModel):
+    speaker: str = Field(
+        description="Who said it, named as in the article; must also be listed in actors."
+    )
+    text: str = Field(
+        description="The exact words that stand between quotation marks in the article, copied "
+        "character for character, without the quotation marks. Reported speech (said that ...) is "
+        "not a quote. Never join two separate quotations into one."
+    )
+    context: str | None = Field(
+        default=None, description="Where or when it was said (a briefing, parliament), or null."
+    )
+
+
+class CasualtyClaimDraft(BaseModel):
+    figure: str = Field(
+        description="The number of people exactly as the article writes it, words included "
+        "(e.g. 'about 200', 'thousands'). Never compute, convert or total figures."
+    )
+    count_min: int | None = Field(
+        default=None, description="Lowest number the figure allows, if it gives one; else null."
+    )
+    count_max: int | None = Field(
+        default=None, description="Highest number the figure allows, if it gives one; else null."
+    )
+    outcome: Outcome = Field(description="What happened to those people.")
+    who: str = Field(description="Who they are (civilians, soldiers, residents ...).")
+    location: str | None = Field(default=None, description="Where, if the article says; else null.")
+    claimed_by: str = Field(
+        description="Who makes this claim, as the article attributes it (a person, officials, a "
+        "ministry). A casualty figure is always someone's claim, never a fact."
+    )
+    qualifier: str | None = Field(
+        default=None,
+        description="Hedges the source attaches ('in reality many more', 'unverified'), or null.",
+    )
+    evidence: str = Field(description=_EVIDENCE)
+
+
+class InternationalResponseDraft(BaseModel):
+    actor: str = Field(description="The foreign government or body responding, as the article names it.")
+    kind: ResponseKind = Field(description="What sort of response it is.")
+    description: str = Field(description="What they did or said, in one plain sentence.")
+    evidence: str = Field(description=_EVIDENCE)
+
+
+class Draft(BaseModel):
+    """A brief of one news article, taken only from the article's own text."""
+
+    headline: str = Field(description="One line: the bottom line of the story, no clickbait.")
+    summary: str = Field(description="Two to four sentences an editor can read in ten seconds.")
+    key_developments: list[KeyDevelopmentDraft] = Field(
+        description="The main new events, most important first."
+    )
+    actors: list[ActorDraft] = Field(
+        description="People, governments, armies, groups and organisations that act or speak in "
+        "the story, each once. Every quote's speaker must be here."
+    )
+    quotes: list[QuoteDraft] = Field(
+        description="Direct quotations from the article; leave none out."
+    )
+    casualty_claims: list[CasualtyClaimDraft] = Field(
+        description="Every figure of people killed, injured, missing, displaced or detained, with "
+        "who claims it."
+    )
+    international_responses: list[InternationalResponseDraft] = Field(
+        description="What other countries and international bodies did or said about the events."
+    )
+
+
+# --- What the user gets ---------------------------------------------------------------------------
+
+
+class Grounded(BaseModel):
+    """Where an item stands in the source; set by code, never by the model."""
+
+    span: Span | None = Field(
+        default=None,
+        description="[start, end) character offsets into the source text as read; null if not found.",
+    )
+    verified: bool = Field(
+        default=False,
+        description="True only when the item's text was found in the source under the trust rules.",
+    )
+
+
+class KeyDevelopment(KeyDevelopmentDraft, Grounded):
+    pass
+
+
+class Actor(ActorDraft):
+    pass
+
+
+class Quote(QuoteDraft, Grounded):
+    pass
+
+
+class CasualtyClaim(CasualtyClaimDraft, Grounded):
+    pass
+
+
+class InternationalResponse(InternationalResponseDraft, Grounded):
+    pass
+
+
+class Dropped(BaseModel):
+    field: str
+    item: dict[str, Any]
+    reason: str
+
+    def label(self) -> str:
+        """The words that identify the dropped item to a reader: its text, name or figure."""
+        return str(self.item.get("text") or self.item.get("name") or self.item.get("figure") or "")
+
+
+class Missed(BaseModel):
+    field: str
+    text: str
+    span: Span
+
+
+class Flag(BaseModel):
+    kind: str
+    text: str
+    span: Span
+
+
+class Verification(BaseModel):
+    status: Literal["verified", "partial"] = Field(
+        description="'verified' when nothing had to be dropped, else 'partial'."
+    )
+    dropped: list[Dropped] = Field(default_factory=list)
+    missed: list[Missed] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+
+
+class SourceInfo(BaseModel):
+    name: str
+    sha256: str
+    chars: int
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class Meta(BaseModel):
+    model: str
+    prompt_version: str
+    schema_version: str = SCHEMA_VERSION
+    source: SourceInfo
+    usage: Usage = Field(default_factory=Usage)
+    attempts: int = Field(description="Model requests made for this brief, re-asks and retries included.")
+    latency_ms: int
+    cached: bool = False
+
+
+class Brief(BaseModel):
+    """A validated, source-grounded brief of one article."""
+
+    model_config = ConfigDict(title="Brief")
+
+    headline: str
+    summary: str
+    key_developments: list[KeyDevelopment]
+    actors: list[Actor]
+    quotes: list[Quote]
+    casualty_claims: list[CasualtyClaim]
+    international_responses: list[InternationalResponse]
+    verification: Verification
+    meta: Meta
+
+
+def brief_json_schema() -> dict:
+    """The output schema as `schemas/brief.schema.json` holds it."""
+    schema = Brief.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://summariser.invalid/brief.schema.json#v{SCHEMA_VERSION}"
+    return schema

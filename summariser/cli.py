@@ -1,0 +1,109 @@
+"""The `summarise` command: argument parsing, output and exit codes, nothing else.
+
+Heavy imports (openai, instructor, pydantic models) wait until a brief is made, so `--help` and bad
+usage answer at once. Every expected failure is one line on stderr and the contract's exit code; a
+traceback only with -v.
+"""
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from summariser.errors import SummariserError
+
+
+class _DefaultToRun(click.Group):
+    """`summarise FILE` runs a brief; `summarise schema` and friends are subcommands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The brief's own options first: they are what almost every reader came for."""
+        run_command = self.commands["run"]
+        run_command.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)
+        run_command.format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(cls=_DefaultToRun, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Turn a news article into a validated, source-grounded brief.
+
+    \b
+      summarise article.txt                 markdown brief
+      summarise article.txt --format json   the brief as JSON (see `summarise schema`)
+      cat article.txt | summarise -         from stdin
+      summarise seeds/kreminna.txt --replay fixtures   offline, from recordings
+    """
+
+
+@main.command("run", hidden=True)
+@click.argument("source", required=False)
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Output format.")
+@click.option("--model", help="Model name [env SUMMARISER_MODEL; default gpt-4o-mini].")
+@click.option("--base-url", help="Any OpenAI-compatible endpoint [env OPENAI_BASE_URL].")
+@click.option("--mode", type=click.Choice(["tools", "json_schema", "json"]),
+              help="How structured output is requested [env SUMMARISER_MODE; default tools].")
+@click.option("--replay", type=click.Path(file_okay=False, path_type=Path),
+              help="Answer only from exchanges recorded in DIR.")
+@click.option("--record", type=click.Path(file_okay=False, path_type=Path),
+              help="Record every exchange into DIR.")
+@click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per model request "
+              "[env SUMMARISER_TIMEOUT].")
+@click.option("-v", "--verbose", is_flag=True, help="Usage, attempts and timings on stderr.")
+def run(source: str | None, output_format: str, verbose: bool, **options: object) -> None:
+    """Summarise SOURCE: a file path, or - for stdin."""
+    if source is None:
+        _fail("give an article: summarise FILE (or - for stdin); see summarise --help", 2)
+    logging.basicConfig(level=logging.INFO if verbose else logging.CRITICAL, format="%(name)s: %(message)s")
+    try:
+        from summariser.config import Settings
+        from summariser.pipeline import summarise_text
+        from summariser.sources import read
+
+        name, text = read(source)
+        brief = summarise_text(name, text, Settings.from_env(**options))
+    except SummariserError as error:
+        if verbose:
+            logging.getLogger("summariser").exception("failed")
+        _fail(str(error), error.exit_code)
+    except Exception as error:  # a bug: say so in one line, keep the traceback for -v
+        if verbose:
+            logging.getLogger("summariser").exception("bug")
+        _fail(f"internal error ({type(error).__name__}: {error}); rerun with -v and report it", 1)
+    if output_format == "json":
+        click.echo(json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        from summariser.render.markdown import render
+
+        click.echo(render(brief), nl=False)
+    if verbose:
+        meta = brief.meta
+        click.echo(
+            f"{meta.model}: {meta.attempts} request(s), {meta.usage.prompt_tokens} prompt + "
+            f"{meta.usage.completion_tokens} completion tokens, {meta.latency_ms} ms, "
+            f"verification {brief.verification.status}",
+            err=True,
+        )
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the brief (what --format json emits)."""
+    from summariser.brief import brief_json_schema
+
+    click.echo(json.dumps(brief_json_schema(), indent=2))
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"summarise: {message}", err=True)
+    sys.exit(code)

@@ -1,0 +1,65 @@
+"""Settings for one run, gathered once from arguments and the environment.
+
+Every door (CLI, Python API, Slack) builds a `Settings`; nothing below reads the environment itself,
+so a brief's behaviour is decided in one visible place.
+"""
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from summariser.errors import InputError
+
+DEFAULT_MODEL = "gpt-4o-mini"
+MODES = ("tools", "json_schema", "json")
+DEFAULT_MAX_REQUESTS = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str | None = None
+    timeout: float = 120.0
+    replay: Path | None = None
+    record: Path | None = None
+    strict: bool = False
+    max_requests: int = DEFAULT_MAX_REQUESTS  # model requests per brief, first one and re-asks together
+
+    @classmethod
+    def from_env(cls, **given: object) -> "Settings":
+        """Explicit values win; then the contract's environment variables; then defaults."""
+        env = os.environ
+        values: dict[str, object] = {
+            "model": env.get("SUMMARISER_MODEL"),
+            "base_url": env.get("OPENAI_BASE_URL"),
+            "api_key": env.get("OPENAI_API_KEY"),
+            "mode": env.get("SUMMARISER_MODE"),
+        }
+        if env.get("SUMMARISER_TIMEOUT"):
+            values["timeout"] = _positive_float("SUMMARISER_TIMEOUT", env["SUMMARISER_TIMEOUT"])
+        values.update({k: v for k, v in given.items() if v is not None})
+        for name in ("replay", "record"):
+            if values.get(name) is not None:
+                values[name] = Path(str(values[name]))
+        settings = cls(**values)  # type: ignore[arg-type]
+        if settings.mode is not None and settings.mode not in MODES:
+            raise InputError(f"unknown mode {settings.mode!r}: use one of {', '.join(MODES)}")
+        if settings.max_requests < 1:
+            raise InputError("max_requests must be at least 1")
+        return settings
+
+    def with_defaults(self, model: str | None, mode: str | None) -> "Settings":
+        """Fill model and mode where the user left them open (a tape's own, else ours)."""
+        return replace(self, model=self.model or model or DEFAULT_MODEL, mode=self.mode or mode or "tools")
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise InputError(f"{name} must be positive")
+    return value

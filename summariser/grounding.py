@@ -1,0 +1,349 @@
+"""Span alignment and the trust rules: what the model says is kept only where the source bears it out.
+
+Text is compared after normalising only what typesetting changes (quote marks, dashes, ellipses,
+whitespace), through a character map back to the raw text, so every span slices the source exactly as
+it was read. Offsets are always found here, never taken from the model.
+"""
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationInfo, model_validator
+
+from summariser.brief import (
+    Actor,
+    ActorKind,
+    CasualtyClaim,
+    Draft,
+    Dropped,
+    InternationalResponse,
+    KeyDevelopment,
+    Quote,
+    Span,
+)
+
+_QUOTE_MARKS = "\"'‘’‚‛“”„‟«»‹›`´′″"
+_DASHES = "‐‑‒–—―−"
+_OPENING = "“„‟«"
+_CLOSING = "”»"
+_TRIM = " .,;:" + _QUOTE_MARKS
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "president", "prime", "minister", "chancellor", "general"}
+
+FUZZY_MIN_COVER = 0.75
+SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
+
+
+def _normal_char(ch: str) -> str:
+    if ch in _QUOTE_MARKS:
+        return '"'
+    if ch in _DASHES:
+        return "-"
+    if ch == "…":
+        return "..."
+    if ch.isspace():
+        return " "
+    return ch
+
+
+def normalise(text: str) -> str:
+    """The comparison form of a snippet: what alignment searches for."""
+    return re.sub(" +", " ", "".join(_normal_char(ch) for ch in text)).strip(" ")
+
+
+def _trimmed(text: str) -> str:
+    """A model's snippet without the marks and end punctuation it tends to add or drop."""
+    return normalise(text).strip(_TRIM)
+
+
+class SourceText:
+    """The article, indexed once for every lookup a brief needs."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for i, ch in enumerate(text):
+            norm = _normal_char(ch)
+            if norm == " " and chars and chars[-1] == " ":
+                ends[-1] = i + 1
+                continue
+            for piece in norm:
+                chars.append(piece)
+                starts.append(i)
+                ends.append(i + 1)
+        self.normal = "".join(chars)
+        self._starts = starts
+        self._ends = ends
+        self.paragraphs = _paragraph_spans(text)
+        self._paragraph_starts = [start for start, _ in self.paragraphs]
+        self.quoted = _quoted_regions(text, self.paragraphs)
+        self._sentences: list[Span] | None = None
+
+    def raw_span(self, start: int, end: int) -> Span:
+        """Map a span of the normal form back onto the raw text."""
+        return (self._starts[start], self._ends[end - 1])
+
+    def occurrences(self, snippet: str) -> Iterator[Span]:
+        """Raw spans where the snippet stands, in order; an empty snippet stands nowhere."""
+        needle = _trimmed(snippet)
+        if not needle:
+            return
+        at = self.normal.find(needle)
+        while at != -1:
+            yield self.raw_span(at, at + len(needle))
+            at = self.normal.find(needle, at + 1)
+
+    def contains(self, snippet: str) -> bool:
+        return next(self.occurrences(snippet), None) is not None
+
+    def paragraph_of(self, offset: int) -> int:
+        return bisect_right(self._paragraph_starts, offset) - 1
+
+    def is_quoted(self, span: Span) -> bool:
+        return any(start <= span[0] and span[1] <= end for start, end in self.quoted)
+
+    def names_near(self, name: str, span: Span, reach: int = SPEAKER_REACH) -> bool:
+        """Whether the paragraph holding `span`, or one of `reach` before it, names the person."""
+        last = self.paragraph_of(span[0])
+        return any(self.names_in(paragraph, name) for paragraph in range(max(0, last - reach), last + 1))
+
+    def nearest_named(self, names: list[str], span: Span, reach: int = SPEAKER_REACH) -> list[str]:
+        """Of `names`, those named in the closest paragraph at or before `span` that names any of them:
+        who the article is writing about when the quotation comes."""
+        last = self.paragraph_of(span[0])
+        for paragraph in range(last, max(0, last - reach) - 1, -1):
+            found = [name for name in names if self.names_in(paragraph, name)]
+            if found:
+                return found
+        return []
+
+    def names_in(self, paragraph: int, name: str) -> bool:
+        start, end = self.paragraphs[paragraph]
+        text = normalise(self.text[start:end])
+        return any(re.search(rf"\b{re.escape(key)}\b", text) for key in _name_keys(name))
+
+    def sentences(self) -> list[Span]:
+        if self._sentences is None:
+            self._sentences = _sentence_spans(self.text)
+        return self._sentences
+
+    def fuzzy_span(self, snippet: str) -> Span | None:
+        """The shortest run of one to three sentences holding most of the snippet's words in order."""
+        words = [w.lower() for w in _WORD.findall(snippet)]
+        if not words:
+            return None
+        need = FUZZY_MIN_COVER * len(words)
+        sentences = self.sentences()
+        tokens = [[w.lower() for w in _WORD.findall(self.text[s:e])] for s, e in sentences]
+        best: tuple[float, int, Span] | None = None
+        for i in range(len(sentences)):
+            window: list[str] = []
+            for j in range(i, min(i + 3, len(sentences))):
+                window += tokens[j]
+                present = set(window)
+                if sum(w in present for w in words) < need:  # an upper bound on the LCS: skip cheaply
+                    continue
+                cover = _lcs(words, window) / len(words)
+                if cover >= FUZZY_MIN_COVER:
+                    candidate = (cover, i - j, (sentences[i][0], sentences[j][1]))
+                    if best is None or candidate[:2] > best[:2]:
+                        best = candidate
+                    break
+        return best[2] if best else None
+
+
+def _paragraph_spans(text: str) -> list[Span]:
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    return spans or [(0, len(text))]
+
+
+def _quoted_regions(text: str, paragraphs: list[Span]) -> list[Span]:
+    """Stretches between double quotation marks; a quotation left open runs to its paragraph's end."""
+    regions: list[Span] = []
+    for start, end in paragraphs:
+        opened: int | None = None
+        for i in range(start, end):
+            ch = text[i]
+            if ch in _OPENING or (ch == '"' and opened is None):
+                if opened is None:
+                    opened = i + 1
+            elif (ch in _CLOSING or ch == '"') and opened is not None:
+                regions.append((opened, i))
+                opened = None
+        if opened is not None:
+            regions.append((opened, end))
+    return regions
+
+
+def _sentence_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for start, end in _paragraph_spans(text):
+        at = start
+        for m in _SENTENCE_END.finditer(text, start, end):
+            spans.append((at, m.start() + 1))
+            at = m.end()
+        if at < end:
+            spans.append((at, end))
+    return spans
+
+
+def _lcs(a: list[str], b: list[str]) -> int:
+    row = [0] * (len(b) + 1)
+    for x in a:
+        diagonal = 0
+        for j, y in enumerate(b, 1):
+            diagonal, row[j] = row[j], diagonal + 1 if x == y else max(row[j], row[j - 1])
+    return row[-1]
+
+
+def _name_keys(name: str) -> list[str]:
+    """The forms that identify a person in running text: full name, and surname alone."""
+    words = [w for w in normalise(name).split() if w.lower().strip(".") not in _HONORIFICS]
+    if not words:
+        return []
+    return [" ".join(words), words[-1]] if len(words) > 1 else words
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names can be the same actor: equal, or sharing a surname."""
+    keys_a, keys_b = _name_keys(a), _name_keys(b)
+    return bool(keys_a and keys_b and (keys_a[0] == keys_b[0] or keys_a[-1] == keys_b[-1]))
+
+
+# --- The trust rules ------------------------------------------------------------------------------
+
+
+@dataclass
+class Grounding:
+    """A draft measured against its source: the items that stand, and what fell with its reason."""
+
+    draft: Draft
+    key_developments: list[KeyDevelopment] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    casualty_claims: list[CasualtyClaim] = field(default_factory=list)
+    international_responses: list[InternationalResponse] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """The drops as the model should hear them in a re-ask: which item, and what is wrong."""
+        return [f'- {d.field} "{_clip(d.label())}": {d.reason}' for d in self.dropped]
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _first_unused(spans: Iterable[Span], used: set[Span]) -> Span | None:
+    first = None
+    for span in spans:
+        if span not in used:
+            used.add(span)
+            return span
+        first = first or span
+    return first
+
+
+def ground(draft: Draft, source: SourceText) -> Grounding:
+    """Apply the trust rules to every item of the draft."""
+    out = Grounding(draft=draft)
+
+    def drop(field_name: str, item: BaseModel, reason: str) -> None:
+        out.dropped.append(Dropped(field=field_name, item=item.model_dump(mode="json"), reason=reason))
+
+    for actor in draft.actors:
+        if source.contains(actor.name):
+            out.actors.append(Actor(**actor.model_dump()))
+        else:
+            drop("actors", actor, "name not in source as written")
+
+    used: set[Span] = set()
+    for quote in draft.quotes:
+        quoted = [s for s in source.occurrences(quote.text) if source.is_quoted(s)]
+        reason = _quote_problem(quote.speaker, quoted, out.actors, source, bool(_trimmed(quote.text)))
+        if reason:
+            drop("quotes", quote, reason)
+            continue
+        span = _first_unused(quoted, used)
+        out.quotes.append(Quote(**quote.model_dump(), span=span, verified=True))
+
+    used = set()
+    for claim in draft.casualty_claims:
+        if not claim.claimed_by.strip():
+            drop("casualty_claims", claim, "no claimant: say who claims this figure")
+            continue
+        figure_at = next(source.occurrences(claim.figure), None)
+        if figure_at is None:
+            drop("casualty_claims", claim, "figure not in source")
+            continue
+        if not source.names_near(claim.claimed_by, figure_at):
+            drop("casualty_claims", claim, f"{claim.claimed_by!r} is not named at or just before the figure")
+            continue
+        evidence = _first_unused(source.occurrences(claim.evidence), used)
+        holds_figure = evidence and _trimmed(claim.figure) in normalise(source.text[slice(*evidence)])
+        span = evidence if holds_figure else figure_at
+        out.casualty_claims.append(CasualtyClaim(**claim.model_dump(), span=span, verified=True))
+
+    for name, items, model in (
+        ("key_developments", draft.key_developments, KeyDevelopment),
+        ("international_responses", draft.international_responses, InternationalResponse),
+    ):
+        used = set()
+        kept = getattr(out, name)
+        for item in items:
+            exact = _first_unused(source.occurrences(item.evidence), used)
+            span = exact or source.fuzzy_span(item.evidence)
+            if span is None:
+                drop(name, item, "evidence not found in source")
+                continue
+            kept.append(model(**item.model_dump(), span=span, verified=exact is not None))
+    return out
+
+
+def _quote_problem(
+    speaker: str, quoted: list[Span], actors: list[Actor], source: SourceText, has_text: bool
+) -> str | None:
+    if not has_text:
+        return "empty quote"
+    if not quoted:
+        return "quote not found in source between quotation marks"
+    if not any(same_person(speaker, actor.name) for actor in actors):
+        return f"speaker {speaker!r} is not among actors"
+    people = [a.name for a in actors if a.kind == ActorKind.person]
+    for span in quoted:
+        nearest = source.nearest_named(people, span)
+        if not nearest and source.names_near(speaker, span):
+            return None
+        if any(same_person(speaker, name) for name in nearest):
+            return None
+    named = source.nearest_named(people, quoted[0])
+    if named:
+        return f"the article attributes this quote to {named[0]}, not {speaker}"
+    return f"speaker {speaker!r} is not named at or just before the quote"
+
+
+class CheckedDraft(Draft):
+    """The draft as instructor validates it: against the source carried in the validation context.
+
+    Each attempt's grounding is appended to `context["groundings"]`, so that when re-asks run out the
+    pipeline still keeps what verified instead of losing the whole answer.
+    """
+
+    @model_validator(mode="after")
+    def _stands_in_source(self, info: ValidationInfo) -> "CheckedDraft":
+        context: dict[str, Any] = info.context or {}
+        source = context.get("source")
+        if source is None:
+            return self
+        result = ground(self, source)
+        context.setdefault("groundings", []).append(result)
+        if result.dropped:
+            raise ValueError("items not borne out by the article:\n" + "\n".join(result.problems()))
+        return self
+

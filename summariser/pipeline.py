@@ -1,0 +1,156 @@
+"""Article text in, grounded Brief out: prompt, call, validate, re-ask, drop.
+
+The re-ask loop is ours rather than instructor's: instructor's appends every failed answer and its
+errors to the conversation, so each re-ask grows; ours sends the first request plus one short note of
+what did not hold. Each attempt is one instructor call validated against the source; when the
+budget runs out, the best attempt is kept and what failed moves to `verification.dropped`.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from summariser.brief import Brief, Meta, SourceInfo, Verification
+from summariser.client import ModelClient, connect
+from summariser.config import Settings
+from summariser.errors import InputError, ProviderError, ValidationFailed
+from summariser.grounding import CheckedDraft, Grounding, SourceText
+from summariser.prompts import PromptSet, load
+from summariser.tape import Tape
+
+
+def resolve(settings: Settings) -> Settings:
+    """Fill model and mode: from a replayed tape when it was made with one of each, else defaults."""
+    if settings.replay is not None:
+        tape = Tape(settings.replay)
+        return settings.with_defaults(tape.setting("model"), tape.setting("mode"))
+    if settings.base_url is None and not settings.api_key:
+        raise InputError(
+            "no model configured: set OPENAI_API_KEY (or --base-url for a local server), "
+            "or answer from recordings with --replay fixtures"
+        )
+    return settings.with_defaults(None, None)
+
+
+def summarise_text(
+    name: str,
+    text: str,
+    settings: Settings,
+    connector: Callable[[Settings], ModelClient] = connect,
+) -> Brief:
+    settings = resolve(settings)
+    prompts = load()
+    source = SourceText(text)
+    started = time.monotonic()
+    client = connector(settings)
+    try:
+        groundings = _attempts(client, settings, text, source, prompts)
+    finally:
+        client.close()
+    best = min(reversed(groundings), key=lambda g: len(g.dropped))
+    if settings.strict and best.dropped:
+        raise ValidationFailed(
+            f"--strict: {len(best.dropped)} item(s) did not hold after "
+            f"{client.meter.requests} request(s); first: {best.problems()[0].lstrip('- ')}"
+        )
+    meta = Meta(
+        model=str(settings.model),
+        prompt_version=prompts.version,
+        source=SourceInfo(name=name, sha256=hashlib.sha256(text.encode()).hexdigest(), chars=len(text)),
+        usage=client.meter.usage,
+        attempts=client.meter.requests,
+        latency_ms=round((time.monotonic() - started) * 1000),
+    )
+    return assemble(best, meta)
+
+
+def _attempts(
+    client: ModelClient, settings: Settings, text: str, source: SourceText, prompts: PromptSet
+) -> list[Grounding]:
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+    context: dict[str, object] = {"source": source, "groundings": []}
+    groundings: list[Grounding] = context["groundings"]  # type: ignore[assignment]
+    messages = prompts.messages(text)
+    last_error = ""
+    for _ in range(settings.max_requests):
+        seen = len(groundings)
+        try:
+            client.create(
+                response_model=CheckedDraft,
+                messages=messages,
+                model=settings.model,
+                context=context,
+                max_retries=0,
+                strict=False,
+                temperature=0,
+            )
+            return groundings
+        except IncompleteOutputException:
+            last_error = "the answer was cut off at the model's output limit"
+            problems = ["- your answer was cut off: keep every field shorter"]
+        except InstructorRetryException as error:
+            cause = error.__cause__
+            _raise_provider_error(cause, client.endpoint)
+            last_error = _one_line(str(cause))
+            fresh = groundings[seen:]
+            problems = (
+                fresh[-1].problems() if fresh else [f"- the answer did not fit the schema: {last_error}"]
+            )
+        messages = prompts.reask(text, problems)
+    if groundings:
+        return groundings
+    raise ValidationFailed(
+        f"the model's output was still invalid after {client.meter.requests} request(s): {last_error}"
+    )
+
+
+def _raise_provider_error(cause: BaseException | None, endpoint: str) -> None:
+    """Turn a transport or API failure into one line naming the endpoint and the cause."""
+    import openai
+
+    for link in _chain(cause):
+        if isinstance(link, ProviderError):
+            raise link
+    if isinstance(cause, openai.APIStatusError):
+        status = cause.status_code
+        hint = {
+            401: "check OPENAI_API_KEY",
+            403: "the key may not have access to this model",
+            404: "check the model name and --base-url",
+            429: "rate limited; try again later",
+        }.get(status, _one_line(cause.message))
+        raise ProviderError(f"{status} from {endpoint}: {hint}") from None
+    if isinstance(cause, openai.APITimeoutError):
+        raise ProviderError(f"{endpoint} did not answer in time (see --timeout)") from None
+    if isinstance(cause, openai.APIConnectionError):
+        raise ProviderError(f"cannot reach {endpoint}: {_one_line(str(cause.__cause__ or cause))}") from None
+
+
+def _chain(error: BaseException | None):
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def assemble(grounding: Grounding, meta: Meta) -> Brief:
+    draft = grounding.draft
+    return Brief(
+        headline=draft.headline,
+        summary=draft.summary,
+        key_developments=grounding.key_developments,
+        actors=grounding.actors,
+        quotes=grounding.quotes,
+        casualty_claims=grounding.casualty_claims,
+        international_responses=grounding.international_responses,
+        verification=Verification(
+            status="partial" if grounding.dropped else "verified",
+            dropped=grounding.dropped,
+        ),
+        meta=meta,
+    )

@@ -1,0 +1,94 @@
+"""The one transport retry policy: transient faults are retried here, below openai, and nowhere else.
+
+openai's own retries are off and instructor re-asks only for invalid output, so the two layers never
+multiply: a request the provider refuses for good (400, 401, 403, 404) is sent once; one it fails for
+a while (429, 408, 409, 5xx, timeouts, dropped connections) is sent again after the wait the
+provider asked for, or an exponential backoff with jitter, within a bound on attempts and total time.
+"""
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    stop_after_delay,
+)
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    total_seconds: float = 120.0
+    initial_wait: float = 1.0
+    max_wait: float = 30.0  # also the cap on a provider's Retry-After
+
+
+def _asked_wait(response: httpx.Response) -> float | None:
+    """The wait a 429/503 asks for, from `retry-after-ms` or `Retry-After` (seconds)."""
+    for header, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = response.headers.get(header)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) * scale)
+        except ValueError:
+            continue  # an HTTP date: rare from model APIs; fall back to backoff
+    return None
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    return response.status_code in RETRY_STATUSES
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wraps another transport with the policy; `sleep` and `jitter` are injectable so tests never wait."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.inner = inner
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        self.jitter = jitter
+
+    def _wait(self, state: RetryCallState) -> float:
+        policy = self.policy
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            asked = _asked_wait(outcome.result())
+            if asked is not None:
+                return min(asked, policy.max_wait)
+        backoff = policy.initial_wait * 2 ** (state.attempt_number - 1)
+        return min(policy.max_wait, backoff * (0.5 + self.jitter()))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # so the body can be sent again
+        retrying = Retrying(
+            stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.policy.total_seconds),
+            wait=self._wait,
+            retry=retry_if_exception_type(httpx.TransportError) | retry_if_result(_should_retry),
+            sleep=self.sleep,
+            before_sleep=_close_failed_response,
+            retry_error_callback=lambda state: state.outcome.result(),  # the last answer speaks
+            reraise=True,
+        )
+        return retrying(self.inner.handle_request, request)
+
+
+def _close_failed_response(state: RetryCallState) -> None:
+    outcome = state.outcome
+    if outcome is not None and not outcome.failed:
+        outcome.result().close()

@@ -1,0 +1,156 @@
+"""Record and replay model exchanges as an httpx transport, below openai and instructor.
+
+Because the tape sits under the real client, a replayed brief goes through exactly the code a live
+one does. Each exchange is one JSON file named by a hash of its canonical request (method, path and
+JSON body: model, messages, schema or tools), so base URLs and keys never matter and never land on
+disk. A recording also says which server and model produced it; a file written by hand says so
+instead, and lives apart from recordings.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from summariser.errors import ProviderError
+
+_KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "server")
+
+
+class TapeMiss(ProviderError):
+    """A replayed request that nothing in the tape answers."""
+
+
+def canonical(request: httpx.Request) -> dict[str, Any]:
+    """What identifies a request, whatever endpoint it was sent to."""
+    path = request.url.path.rstrip("/").rsplit("/v1/", 1)[-1].lstrip("/")
+    body = json.loads(request.content) if request.content else None
+    return {"method": request.method, "path": path, "body": body}
+
+
+def key_of(request: httpx.Request) -> str:
+    blob = json.dumps(canonical(request), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _describe(body: Any) -> str:
+    if not isinstance(body, dict):
+        return "a request without a JSON body"
+    messages = body.get("messages") or []
+    last = str(messages[-1].get("content", ""))[:60] if messages else ""
+    return f"model {body.get('model')!r}, {len(messages)} messages, last {last!r}"
+
+
+class Tape:
+    """A directory of exchanges."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+
+    def path_for(self, key: str) -> Path:
+        return self.directory / f"{key[:20]}.json"
+
+    def entries(self) -> list[dict[str, Any]]:
+        if not self.directory.is_dir():
+            return []
+        return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.directory.glob("*.json"))]
+
+    def setting(self, name: str) -> str | None:
+        """The one model or mode every exchange on this tape was made with, if there is exactly one;
+        lets `--replay DIR` run without repeating how the tape was recorded."""
+        values = {entry.get("recorded", {}).get(name) for entry in self.entries()} - {None}
+        return values.pop() if len(values) == 1 else None
+
+
+class ReplayTransport(httpx.BaseTransport):
+    """Answers only from the tape; an unknown request fails and names what is missing."""
+
+    def __init__(self, tape: Tape) -> None:
+        self.tape = tape
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        key = key_of(request)
+        path = self.tape.path_for(key)
+        if not path.is_file():
+            raise TapeMiss(
+                f"no recorded exchange in {self.tape.directory} for "
+                f"{_describe(canonical(request)['body'])} (key {key[:20]}); record it with --record"
+            )
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        answer = entry["response"]
+        return httpx.Response(
+            status_code=answer["status"],
+            headers=answer.get("headers", {}),
+            content=json.dumps(answer["body"]).encode(),
+            request=request,
+        )
+
+
+class RecordTransport(httpx.BaseTransport):
+    """Passes every request on and writes the exchange, with who answered it, to the tape."""
+
+    def __init__(
+        self, tape: Tape, inner: httpx.BaseTransport, mode: str, served_by: str | None = None
+    ) -> None:
+        self.tape = tape
+        self.inner = inner
+        self.mode = mode
+        self.served_by = served_by
+        self._listing: dict[str, Any] | None = None
+
+    def _model_listing(self, request: httpx.Request, model: str | None) -> dict[str, Any] | None:
+        """The server's own description of the model (its /models entry), asked once: evidence of
+        what answered, beyond the name the client asked for."""
+        if self._listing is None:
+            url = request.url.copy_with(path=request.url.path.rsplit("/", 2)[0] + "/models")
+            headers = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
+            try:
+                reply = self.inner.handle_request(httpx.Request("GET", url, headers=headers))
+                reply.read()
+                entries = reply.json().get("data", []) if reply.status_code == 200 else []
+            except (httpx.HTTPError, ValueError, AttributeError):
+                entries = []
+            found = [e for e in entries if isinstance(e, dict) and e.get("id") == model]
+            self._listing = found[0] if found else {}
+        return self._listing or None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        content = response.read()
+        try:
+            body = json.loads(content)
+        except ValueError:
+            return response  # not an exchange worth keeping (an HTML error page, say)
+        self.tape.directory.mkdir(parents=True, exist_ok=True)
+        sent = canonical(request)
+        entry = {
+            "recorded": {
+                "how": "recorded from a real server by summariser --record",
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "endpoint": f"{request.url.scheme}://{request.url.host}:{request.url.port}",
+                "server": response.headers.get("server"),
+                "model": (sent["body"] or {}).get("model"),
+                "answered_as": body.get("model") if isinstance(body, dict) else None,
+                "system_fingerprint": body.get("system_fingerprint") if isinstance(body, dict) else None,
+                "mode": self.mode,
+                "served_by": self.served_by,
+                "server_model_listing": self._model_listing(request, (sent["body"] or {}).get("model")),
+            },
+            "request": sent,
+            "response": {
+                "status": response.status_code,
+                "headers": {k: v for k, v in response.headers.items() if k in _KEPT_RESPONSE_HEADERS},
+                "body": body,
+            },
+        }
+        path = self.tape.path_for(key_of(request))
+        path.write_text(json.dumps(entry, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            content=content,
+            request=request,
+        )

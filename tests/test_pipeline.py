@@ -1,0 +1,158 @@
+"""The whole path, article to grounded brief, over real HTTP to a scripted server on 127.0.0.1."""
+
+import json
+
+import pytest
+
+from summariser import ProviderError, ValidationFailed, summarise
+from summariser.client import connect
+from summariser.config import Settings
+from summariser.pipeline import summarise_text
+from tests.conftest import SEED, Reply, completion, handwritten
+
+
+def options(server, **more):
+    return {"base_url": server.url, "model": "scripted", "mode": "json_schema", "api_key": "sk-test-secret", **more}
+
+
+def prompt_chars(request: dict) -> int:
+    return sum(len(m["content"]) for m in request["body"]["messages"])
+
+
+def test_a_faithful_answer_becomes_a_verified_brief_in_one_request(model_server, seed_text):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    brief = summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 1
+    assert brief.verification.status == "verified"
+    assert brief.verification.dropped == []
+    assert [q.speaker for q in brief.quotes] == ["Serhiy Gaidai"] * 2 + ["Volodymyr Zelensky", "John Kirby"]
+    for item in [*brief.quotes, *brief.casualty_claims, *brief.key_developments]:
+        assert item.verified
+        start, end = item.span
+        assert seed_text[start:end]  # spans slice the article as read
+
+
+def test_true_quotes_with_other_quote_marks_keep_spans_that_slice_the_source(model_server, seed_text):
+    draft = handwritten("kreminna-faithful")
+    # the model typed straight marks where the article has curly ones
+    draft["key_developments"][0]["evidence"] = "Ukrainian officials said Vladimir Putin's forces had seized Kreminna"
+    server = model_server(Reply(body=completion(draft)))
+
+    brief = summarise(str(SEED), **options(server))
+
+    start, end = brief.key_developments[0].span
+    assert seed_text[start:end] == "Ukrainian officials said Vladimir Putin’s forces had seized Kreminna"
+
+
+def test_invented_quote_and_figure_are_reasked_then_dropped_with_reasons(model_server):
+    server = model_server(Reply(body=completion(handwritten("kreminna-fabricated"))))
+
+    brief = summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 3  # the first request and two re-asks, then it stops
+    dropped = {(d.field, d.label()): d.reason for d in brief.verification.dropped}
+    assert dropped == {
+        ("quotes", "We will never surrender Kreminna to anyone."): "quote not found in source between quotation marks",
+        ("casualty_claims", "1,500"): "figure not in source",
+    }
+    assert brief.verification.status == "partial"
+    assert "We will never surrender Kreminna to anyone." not in [q.text for q in brief.quotes]
+    assert [c.figure for c in brief.casualty_claims] == ["about 200"]
+    assert len(brief.quotes) == 4  # what held is kept
+
+
+def test_reask_names_the_failing_items_and_does_not_grow(model_server):
+    server = model_server(Reply(body=completion(handwritten("kreminna-fabricated"))))
+
+    summarise(str(SEED), **options(server))
+
+    first, second, third = server.requests
+    note = second["body"]["messages"][-1]["content"]
+    assert "We will never surrender Kreminna to anyone." in note
+    assert "1,500" in note
+    assert prompt_chars(second) <= 1.5 * prompt_chars(first)
+    assert prompt_chars(third) == prompt_chars(second)
+
+
+def test_a_fixed_answer_after_a_reask_is_verified(model_server):
+    server = model_server(
+        Reply(body=completion(handwritten("kreminna-fabricated"))),
+        Reply(body=completion(handwritten("kreminna-faithful"))),
+    )
+
+    brief = summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 2
+    assert brief.verification.status == "verified"
+    assert brief.meta.attempts == 2
+    assert brief.meta.usage.total_tokens == 300  # summed from both responses
+
+
+def test_strict_turns_a_drop_into_validation_failed(model_server):
+    server = model_server(Reply(body=completion(handwritten("kreminna-fabricated"))))
+
+    with pytest.raises(ValidationFailed, match="--strict: 2 item"):
+        summarise(str(SEED), **options(server, strict=True))
+
+
+def test_a_quote_given_to_the_wrong_speaker_is_dropped(model_server):
+    draft = handwritten("kreminna-faithful")
+    draft["actors"].append({"name": "Vladimir Putin", "kind": "person", "role": "President", "affiliation": None})
+    draft["quotes"] = [{"speaker": "Vladimir Putin", "text": "Our defenders had to withdraw.", "context": None}]
+    server = model_server(Reply(body=completion(draft)))
+
+    brief = summarise(str(SEED), **options(server, max_requests=1))
+
+    assert brief.quotes == []
+    assert brief.verification.dropped[0].reason == "the article attributes this quote to Serhiy Gaidai, not Vladimir Putin"
+
+
+def test_output_that_never_fits_the_schema_fails_after_bounded_requests(model_server):
+    server = model_server(Reply(body=completion("I'm sorry, here is a summary: Russia took a town.")))
+
+    with pytest.raises(ValidationFailed, match="still invalid after 3 request"):
+        summarise(str(SEED), **options(server))
+    assert len(server.requests) == 3
+
+
+def test_401_fails_at_once_naming_endpoint_and_key_variable_never_the_key(model_server):
+    server = model_server(Reply(status=401, body={"error": {"message": "Incorrect API key: sk-test-secret"}}))
+
+    with pytest.raises(ProviderError) as caught:
+        summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 1
+    assert str(caught.value) == f"401 from {server.url}: check OPENAI_API_KEY"
+    assert "sk-test-secret" not in str(caught.value)
+
+
+def test_429_then_500_then_success_waits_as_told_and_makes_three_requests(model_server):
+    server = model_server(
+        Reply(status=429, body={"error": {"message": "slow down"}}, headers={"retry-after": "7"}),
+        Reply(status=500, body={"error": {"message": "oops"}}),
+        Reply(body=completion(handwritten("kreminna-faithful"))),
+    )
+    waits: list[float] = []
+    settings = Settings.from_env(**options(server))
+
+    brief = summarise_text("seed", SEED.read_text(), settings, connector=lambda s: connect(s, sleep=waits.append))
+
+    assert len(server.requests) == 3
+    assert waits[0] == 7.0
+    assert len(waits) == 2 and 0 < waits[1] <= 30
+    assert brief.meta.attempts == 3
+    assert brief.verification.status == "verified"
+
+
+def test_requests_carry_the_key_as_a_bearer_token_and_the_article_as_delimited_data(model_server, seed_text):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    summarise(str(SEED), **options(server))
+
+    request = server.requests[0]
+    assert request["headers"]["authorization"] == "Bearer sk-test-secret"
+    user = request["body"]["messages"][1]["content"]
+    assert f"<article>\n{seed_text}\n</article>" in user
+    assert json.dumps(request["body"]["response_format"])  # json_schema mode sends the schema

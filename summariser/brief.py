@@ -72,7 +72,9 @@ class ActorDraft(BaseModel):
 
 class QuoteDraft(BaseModel):
     speaker: str = Field(
-        description="Who said it, named as in the article; must also be listed in actors."
+        description="The person the article says spoke these words ('..., Serhiy Gaidai told a "
+        "briefing'; a later 'he said' refers back to the last person named), named as the article "
+        "names them; must also be listed in actors."
     )
     text: str = Field(
         description="The exact words that stand between quotation marks in the article, copied "
@@ -99,8 +101,9 @@ class CasualtyClaimDraft(BaseModel):
     who: str = Field(description="Who they are (civilians, soldiers, residents ...).")
     location: str | None = Field(default=None, description="Where, if the article says; else null.")
     claimed_by: str = Field(
-        description="Who makes this claim, as the article attributes it (a person, officials, a "
-        "ministry). A casualty figure is always someone's claim, never a fact."
+        description="Who gives this figure, as the article attributes it where the figure appears "
+        "(a person, 'local authorities', a ministry). A casualty figure is always someone's claim, "
+        "never a fact."
     )
     qualifier: str | None = Field(
         default=None,
@@ -120,7 +123,10 @@ class Draft(BaseModel):
     """A brief of one news article, taken only from the article's own text."""
 
     headline: str = Field(description="One line: the bottom line of the story, no clickbait.")
-    summary: str = Field(description="Two to four sentences an editor can read in ten seconds.")
+    summary: str = Field(
+        description="Two to four sentences in your own words that an editor reads in ten seconds: "
+        "what happened, who says so, what comes next. Do not copy the article's opening."
+    )
     key_developments: list[KeyDevelopmentDraft] = Field(
         description="The main new events, most important first."
     )
@@ -138,6 +144,27 @@ class Draft(BaseModel):
     international_responses: list[InternationalResponseDraft] = Field(
         description="What other countries and international bodies did or said about the events."
     )
+
+
+def field_guide(model: type[BaseModel] = Draft, indent: str = "") -> str:
+    """The draft's field descriptions as prompt text. Servers that constrain output to a JSON schema
+    (llama.cpp, vLLM) enforce its shape but never show the model its descriptions, so they go in the
+    prompt too, whatever the mode."""
+    lines = []
+    for name, info in model.model_fields.items():
+        item = _list_item(info.annotation)
+        choices = ""
+        if isinstance(info.annotation, type) and issubclass(info.annotation, StrEnum):
+            choices = " One of: " + ", ".join(member.value for member in info.annotation) + "."
+        lines.append(f"{indent}- {name}{'[]' if item else ''}: {info.description}{choices}")
+        if item:
+            lines.append(field_guide(item, indent + "  "))
+    return "\n".join(lines)
+
+
+def _list_item(annotation: Any) -> type[BaseModel] | None:
+    args = getattr(annotation, "__args__", ())
+    return args[0] if args and isinstance(args[0], type) and issubclass(args[0], BaseModel) else None
 
 
 # --- What the user gets ---------------------------------------------------------------------------

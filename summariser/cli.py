@@ -57,6 +57,8 @@ def main() -> None:
 @click.option("--record", type=click.Path(file_okay=False, path_type=Path),
               help="Record every exchange into DIR.")
 @click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
+@click.option("--no-cache", "cache", is_flag=True, flag_value=False, default=True,
+              help="Skip the response cache [SQLite; env SUMMARISER_CACHE for its path].")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per model request "
               "[env SUMMARISER_TIMEOUT].")
 @click.option("-v", "--verbose", is_flag=True, help="Usage, attempts and timings on stderr.")
@@ -64,7 +66,7 @@ def run(source: str | None, output_format: str, verbose: bool, **options: object
     """Summarise SOURCE: a file path, or - for stdin."""
     if source is None:
         _fail("give an article: summarise FILE (or - for stdin); see summarise --help", 2)
-    logging.basicConfig(level=logging.INFO if verbose else logging.CRITICAL, format="%(name)s: %(message)s")
+    _configure_logging(verbose)
     try:
         from summariser.config import Settings
         from summariser.pipeline import summarise_text
@@ -104,6 +106,21 @@ def schema() -> None:
     click.echo(json.dumps(brief_json_schema(), indent=2))
 
 
+def _configure_logging(verbose: bool) -> None:
+    """Warnings only unless -v (instructor logs every failed attempt at ERROR, which is our normal
+    re-ask path, not news); secrets masked either way."""
+    from summariser.redact import RedactingFilter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    if not verbose:
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+
 def _fail(message: str, code: int) -> None:
-    click.echo(f"summarise: {message}", err=True)
+    from summariser.redact import redact
+
+    click.echo(f"summarise: {redact(message)}", err=True)
     sys.exit(code)

@@ -25,6 +25,7 @@ class Settings:
     replay: Path | None = None
     record: Path | None = None
     strict: bool = False
+    cache: bool = True
     max_requests: int = DEFAULT_MAX_REQUESTS  # model requests per brief, first one and re-asks together
 
     @classmethod

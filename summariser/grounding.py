@@ -38,21 +38,17 @@ FUZZY_MIN_COVER = 0.75
 SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
 
 
-def _normal_char(ch: str) -> str:
-    if ch in _QUOTE_MARKS:
-        return '"'
-    if ch in _DASHES:
-        return "-"
-    if ch == "…":
-        return "..."
-    if ch.isspace():
-        return " "
-    return ch
+# Typesetting variants that map one character to one character; whitespace runs and ellipses change
+# length and are handled as pieces of the offset map.
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_ONE_TO_ONE = str.maketrans({**dict.fromkeys(_QUOTE_MARKS, '"'), **dict.fromkeys(_DASHES, "-"),
+                             **dict.fromkeys(_SPACES, " ")})
+_RESIZED = re.compile(r" {2,}|…")
 
 
 def normalise(text: str) -> str:
     """The comparison form of a snippet: what alignment searches for."""
-    return re.sub(" +", " ", "".join(_normal_char(ch) for ch in text)).strip(" ")
+    return re.sub(" +", " ", text.translate(_ONE_TO_ONE).replace("…", "...")).strip(" ")
 
 
 def _trimmed(text: str) -> str:
@@ -60,34 +56,65 @@ def _trimmed(text: str) -> str:
     return normalise(text).strip(_TRIM)
 
 
+class _OffsetMap:
+    """Normal-form offsets to raw offsets, as a few pieces instead of one entry per character.
+
+    Between pieces the two texts run in step; a collapsed whitespace run is one normal character
+    standing for several raw ones, an ellipsis three normal characters standing for one.
+    """
+
+    def __init__(self, raw: str) -> None:
+        typed = raw.translate(_ONE_TO_ONE)
+        parts: list[str] = []
+        self._normal_starts: list[int] = []
+        self._pieces: list[tuple[int, int, bool]] = []  # raw start, raw length, runs in step
+        raw_at = normal_at = 0
+        for m in _RESIZED.finditer(typed):
+            self._add(normal_at, raw_at, m.start() - raw_at, True)
+            parts.append(typed[raw_at : m.start()])
+            normal_at += m.start() - raw_at
+            replacement = " " if m.group() != "…" else "..."
+            self._add(normal_at, m.start(), m.end() - m.start(), False)
+            parts.append(replacement)
+            normal_at += len(replacement)
+            raw_at = m.end()
+        self._add(normal_at, raw_at, len(typed) - raw_at, True)
+        parts.append(typed[raw_at:])
+        self.normal = "".join(parts)
+
+    def _add(self, normal_at: int, raw_at: int, length: int, in_step: bool) -> None:
+        if length:
+            self._normal_starts.append(normal_at)
+            self._pieces.append((raw_at, length, in_step))
+
+    def start(self, i: int) -> int:
+        piece = bisect_right(self._normal_starts, i) - 1
+        raw_at, _, in_step = self._pieces[piece]
+        return raw_at + (i - self._normal_starts[piece]) if in_step else raw_at
+
+    def end(self, i: int) -> int:
+        piece = bisect_right(self._normal_starts, i) - 1
+        raw_at, length, in_step = self._pieces[piece]
+        return raw_at + (i - self._normal_starts[piece]) + 1 if in_step else raw_at + length
+
+
 class SourceText:
     """The article, indexed once for every lookup a brief needs."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        chars: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        for i, ch in enumerate(text):
-            norm = _normal_char(ch)
-            if norm == " " and chars and chars[-1] == " ":
-                ends[-1] = i + 1
-                continue
-            for piece in norm:
-                chars.append(piece)
-                starts.append(i)
-                ends.append(i + 1)
-        self.normal = "".join(chars)
-        self._starts = starts
-        self._ends = ends
+        self._map = _OffsetMap(text)
+        self.normal = self._map.normal
         self.paragraphs = _paragraph_spans(text)
         self._paragraph_starts = [start for start, _ in self.paragraphs]
-        self.quoted = _quoted_regions(text, self.paragraphs)
+        self.quoted = _quoted_regions(text)
+        self._quoted_starts = [start for start, _ in self.quoted]
         self._sentences: list[Span] | None = None
+        self._sentence_words: list[list[str]] | None = None
 
     def raw_span(self, start: int, end: int) -> Span:
         """Map a span of the normal form back onto the raw text."""
-        return (self._starts[start], self._ends[end - 1])
+        return (self._map.start(start), self._map.end(end - 1))
 
     def occurrences(self, snippet: str) -> Iterator[Span]:
         """Raw spans where the snippet stands, in order; an empty snippet stands nowhere."""
@@ -106,7 +133,8 @@ class SourceText:
         return bisect_right(self._paragraph_starts, offset) - 1
 
     def is_quoted(self, span: Span) -> bool:
-        return any(start <= span[0] and span[1] <= end for start, end in self.quoted)
+        region = bisect_right(self._quoted_starts, span[0]) - 1
+        return region >= 0 and span[1] <= self.quoted[region][1]
 
     def names_near(self, name: str, span: Span, reach: int = SPEAKER_REACH) -> bool:
         """Whether the paragraph holding `span`, or one of `reach` before it, names the person."""
@@ -128,10 +156,12 @@ class SourceText:
         text = normalise(self.text[start:end])
         return any(re.search(rf"\b{re.escape(key)}\b", text) for key in _name_keys(name))
 
-    def sentences(self) -> list[Span]:
-        if self._sentences is None:
+    def sentences(self) -> tuple[list[Span], list[list[str]]]:
+        """Sentence spans and their lower-cased words, made on first use (only fuzzy matching needs them)."""
+        if self._sentences is None or self._sentence_words is None:
             self._sentences = _sentence_spans(self.text)
-        return self._sentences
+            self._sentence_words = [_WORD.findall(self.text[s:e].lower()) for s, e in self._sentences]
+        return self._sentences, self._sentence_words
 
     def fuzzy_span(self, snippet: str) -> Span | None:
         """The shortest run of one to three sentences holding most of the snippet's words in order."""
@@ -139,21 +169,24 @@ class SourceText:
         if not words:
             return None
         need = FUZZY_MIN_COVER * len(words)
-        sentences = self.sentences()
-        tokens = [[w.lower() for w in _WORD.findall(self.text[s:e])] for s, e in sentences]
-        best: tuple[float, int, Span] | None = None
+        sentences, tokens = self.sentences()
+        # per sentence, how many of the snippet's words it holds: summed over a window, a cheap upper
+        # bound on the LCS that lets most windows be skipped without computing it
+        hits = []
+        for sentence_words in tokens:
+            present = set(sentence_words)
+            hits.append(sum(w in present for w in words))
+        best: tuple[float, int, Span] | None = None  # cover, minus extra sentences, span
         for i in range(len(sentences)):
-            window: list[str] = []
+            bound = 0
             for j in range(i, min(i + 3, len(sentences))):
-                window += tokens[j]
-                present = set(window)
-                if sum(w in present for w in words) < need:  # an upper bound on the LCS: skip cheaply
-                    continue
-                cover = _lcs(words, window) / len(words)
+                bound += hits[j]
+                if bound < need or (best is not None and (bound / len(words), i - j) <= best[:2]):
+                    continue  # cannot reach the threshold, or cannot beat what was found earlier
+                cover = _lcs(words, [w for k in range(i, j + 1) for w in tokens[k]]) / len(words)
                 if cover >= FUZZY_MIN_COVER:
-                    candidate = (cover, i - j, (sentences[i][0], sentences[j][1]))
-                    if best is None or candidate[:2] > best[:2]:
-                        best = candidate
+                    if best is None or (cover, i - j) > best[:2]:
+                        best = (cover, i - j, (sentences[i][0], sentences[j][1]))
                     break
         return best[2] if best else None
 
@@ -163,21 +196,23 @@ def _paragraph_spans(text: str) -> list[Span]:
     return spans or [(0, len(text))]
 
 
-def _quoted_regions(text: str, paragraphs: list[Span]) -> list[Span]:
+def _quoted_regions(text: str) -> list[Span]:
     """Stretches between double quotation marks; a quotation left open runs to its paragraph's end."""
     regions: list[Span] = []
-    for start, end in paragraphs:
-        opened: int | None = None
-        for i in range(start, end):
-            ch = text[i]
-            if ch in _OPENING or (ch == '"' and opened is None):
-                if opened is None:
-                    opened = i + 1
-            elif (ch in _CLOSING or ch == '"') and opened is not None:
-                regions.append((opened, i))
-                opened = None
-        if opened is not None:
-            regions.append((opened, end))
+    opened: int | None = None
+    for m in re.finditer(r'[\n"“”„‟«»]', text):
+        ch, at = m.group(), m.start()
+        if ch == "\n":
+            if opened is not None:
+                regions.append((opened, at))
+            opened = None
+        elif opened is None and ch not in _CLOSING:
+            opened = at + 1
+        elif opened is not None and ch not in _OPENING:
+            regions.append((opened, at))
+            opened = None
+    if opened is not None:
+        regions.append((opened, len(text)))
     return regions
 
 
@@ -230,6 +265,13 @@ class Grounding:
     casualty_claims: list[CasualtyClaim] = field(default_factory=list)
     international_responses: list[InternationalResponse] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+
+    def kept(self) -> int:
+        return sum(
+            len(items)
+            for items in (self.key_developments, self.actors, self.quotes, self.casualty_claims,
+                          self.international_responses)
+        )
 
     def problems(self) -> list[str]:
         """The drops as the model should hear them in a re-ask: which item, and what is wrong."""

@@ -7,16 +7,23 @@ budget runs out, the best attempt is kept and what failed moves to `verification
 """
 
 import hashlib
+import json
 import time
 from collections.abc import Callable
 
-from summariser.brief import Brief, Meta, SourceInfo, Verification
-from summariser.client import ModelClient, connect
+from summariser import cache
+from summariser.brief import Brief, Draft, Meta, SourceInfo, Verification
+from summariser.cache import Cache
+from summariser.client import Meter, ModelClient, connect, endpoint_of
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError, ValidationFailed
-from summariser.grounding import CheckedDraft, Grounding, SourceText
+from summariser.grounding import CheckedDraft, Grounding, SourceText, ground
 from summariser.prompts import PromptSet, load
+from summariser.redact import redact
 from summariser.tape import Tape
+
+# A brief is ~1,000-1,500 tokens; the cap stops a model that loops from running for minutes.
+MAX_OUTPUT_TOKENS = 3000
 
 
 def resolve(settings: Settings) -> Settings:
@@ -42,26 +49,57 @@ def summarise_text(
     prompts = load()
     source = SourceText(text)
     started = time.monotonic()
-    client = connector(settings)
-    try:
-        groundings = _attempts(client, settings, text, source, prompts)
-    finally:
-        client.close()
-    best = min(reversed(groundings), key=lambda g: len(g.dropped))
+    # a tape already answers without cost, and a recording wants real exchanges
+    store = Cache() if settings.cache and settings.replay is None and settings.record is None else None
+    entry_key = _cache_key(settings, prompts, text)
+    hit = store.get(entry_key) if store else None
+    meter = Meter()
+    if hit is not None:
+        best = ground(Draft.model_validate(hit["draft"]), source)
+    else:
+        client = connector(settings)
+        try:
+            best = _best(_attempts(client, settings, text, source, prompts))
+        finally:
+            client.close()
+        meter = client.meter
+        if store:
+            store.put(entry_key, {"draft": best.draft.model_dump(mode="json")})
+    if store:
+        store.close()
     if settings.strict and best.dropped:
         raise ValidationFailed(
             f"--strict: {len(best.dropped)} item(s) did not hold after "
-            f"{client.meter.requests} request(s); first: {best.problems()[0].lstrip('- ')}"
+            f"{meter.requests} request(s); first: {best.problems()[0].lstrip('- ')}"
         )
     meta = Meta(
         model=str(settings.model),
         prompt_version=prompts.version,
         source=SourceInfo(name=name, sha256=hashlib.sha256(text.encode()).hexdigest(), chars=len(text)),
-        usage=client.meter.usage,
-        attempts=client.meter.requests,
+        usage=meter.usage,
+        attempts=meter.requests,
         latency_ms=round((time.monotonic() - started) * 1000),
+        cached=hit is not None,
     )
     return assemble(best, meta)
+
+
+def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
+    schema = json.dumps(Draft.model_json_schema(), sort_keys=True)
+    return cache.key(
+        endpoint=endpoint_of(settings),
+        model=str(settings.model),
+        mode=str(settings.mode),
+        prompt_version=prompts.version,
+        schema=hashlib.sha256(schema.encode()).hexdigest(),
+        max_requests=str(settings.max_requests),
+        article=text,
+    )
+
+
+def _best(groundings: list[Grounding]) -> Grounding:
+    """The attempt that kept the most, then dropped the least, then came last (it had the feedback)."""
+    return max(reversed(groundings), key=lambda g: (g.kept(), -len(g.dropped)))
 
 
 def _attempts(
@@ -84,6 +122,7 @@ def _attempts(
                 max_retries=0,
                 strict=False,
                 temperature=0,
+                max_tokens=MAX_OUTPUT_TOKENS,
             )
             return groundings
         except IncompleteOutputException:
@@ -119,12 +158,13 @@ def _raise_provider_error(cause: BaseException | None, endpoint: str) -> None:
             403: "the key may not have access to this model",
             404: "check the model name and --base-url",
             429: "rate limited; try again later",
-        }.get(status, _one_line(cause.message))
+        }.get(status, redact(_one_line(cause.message)))
         raise ProviderError(f"{status} from {endpoint}: {hint}") from None
     if isinstance(cause, openai.APITimeoutError):
         raise ProviderError(f"{endpoint} did not answer in time (see --timeout)") from None
     if isinstance(cause, openai.APIConnectionError):
-        raise ProviderError(f"cannot reach {endpoint}: {_one_line(str(cause.__cause__ or cause))}") from None
+        reason = redact(_one_line(str(cause.__cause__ or cause)))
+        raise ProviderError(f"cannot reach {endpoint}: {reason}") from None
 
 
 def _chain(error: BaseException | None):

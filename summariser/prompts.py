@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
+from summariser.brief import field_guide
 from summariser.errors import SummariserError
 
 TEMPLATES = ("system", "user", "reask")
@@ -36,7 +37,7 @@ class PromptSet:
     def messages(self, article: str) -> list[dict[str, str]]:
         """The first request: instructions, then the article as delimited data."""
         return [
-            {"role": "system", "content": self.templates["system"].substitute()},
+            {"role": "system", "content": self.templates["system"].substitute(fields=field_guide())},
             {"role": "user", "content": self.templates["user"].substitute(article=fence(article))},
         ]
 

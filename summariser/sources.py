@@ -66,7 +66,7 @@ def read_any(source: str) -> tuple[str, str]:
     A string with no whitespace is taken for a path (so a typo fails as 'no such file' instead of
     being summarised as an article); anything else that is not an existing file is text.
     """
-    if source == "-" or "://" in source.split(maxsplit=1)[0] or not any(c.isspace() for c in source):
+    if source.strip() and not any(c.isspace() for c in source):
         return read(source)
     if "\n" not in source and Path(source).is_file():
         return read(source)

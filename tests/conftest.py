@@ -55,6 +55,7 @@ class Reply:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    hang: bool = False  # accept the request and never answer (until the server stops)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class ScriptedServer:
     script: list[Reply]
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def next_reply(self) -> Reply:
         return self.script[min(len(self.requests) - 1, len(self.script) - 1)]
@@ -77,6 +79,9 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 {"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
             )
             reply = server.next_reply()
+            if reply.hang:
+                server.stopping.wait()
+                return
             data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
             self.send_response(reply.status)
             self.send_header("content-type", "application/json")
@@ -103,20 +108,30 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def model_server() -> Iterator[Callable[..., ScriptedServer]]:
     """Start a scripted model server: `model_server(Reply(...), ...)` returns it, running."""
-    started: list[ThreadingHTTPServer] = []
+    started: list[tuple[ThreadingHTTPServer, ScriptedServer]] = []
 
     def start(*script: Reply) -> ScriptedServer:
         state = ScriptedServer(script=list(script))
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+        httpd.daemon_threads = True
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        started.append(httpd)
+        started.append((httpd, state))
         state.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
         return state
 
     yield start
-    for httpd in started:
+    for httpd, state in started:
+        state.stopping.set()
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Each test gets its own response cache, never the user's."""
+    path = tmp_path_factory.mktemp("cache") / "cache.sqlite3"
+    monkeypatch.setenv("SUMMARISER_CACHE", str(path))
+    return path
 
 
 @pytest.fixture

@@ -1,0 +1,49 @@
+"""Alignment time for a 20,000-word article (goal: under 50 ms to index it and ground a brief).
+
+The article is the seed repeated with numbered paragraphs until it reaches 20,000 words; the brief is
+the hand-written faithful brief of the seed, plus evidence that only matches fuzzily, so both the
+exact and the fuzzy paths run. Prints the median of several runs.
+
+    python benchmarks/grounding_speed.py
+"""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from summariser.brief import Draft
+from summariser.grounding import SourceText, ground
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = 20_000
+
+
+def long_article() -> str:
+    seed = (ROOT / "seeds" / "kreminna.txt").read_text(encoding="utf-8").splitlines()
+    paragraphs: list[str] = []
+    copy = 0
+    while sum(len(p.split()) for p in paragraphs) < WORDS:
+        copy += 1
+        paragraphs += [f"({copy}.{i}) {line}" for i, line in enumerate(seed)]
+    return "\n".join(paragraphs)
+
+
+def main() -> None:
+    text = long_article()
+    entry = json.loads((ROOT / "tests" / "handwritten" / "kreminna-faithful.json").read_text())
+    draft = Draft.model_validate(entry["draft"])
+    draft.key_developments[1].evidence = "The Pentagon said it had provided more military aircraft to Kyiv"
+    timings = []
+    for _ in range(7):
+        started = time.perf_counter()
+        result = ground(draft, SourceText(text))
+        timings.append((time.perf_counter() - started) * 1000)
+    kept = len(result.quotes) + len(result.casualty_claims) + len(result.key_developments)
+    print(f"article: {len(text.split()):,} words, {len(text):,} chars; items kept: {kept}, dropped: "
+          f"{len(result.dropped)}")
+    print(f"index + ground, median of {len(timings)}: {statistics.median(timings):.1f} ms (goal < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Record and replay: the same brief from a tape as from the server, with no key on disk."""
+
+import json
+
+import pytest
+
+from summariser import ProviderError, summarise
+from tests.conftest import SEED, Reply, completion, handwritten
+
+
+def test_a_recorded_run_replays_offline_to_the_same_brief(model_server, tmp_path):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    live = summarise(str(SEED), base_url=server.url, model="scripted", mode="json_schema",
+                     api_key="sk-test-secret", record=tmp_path)
+    server_requests = len(server.requests)
+
+    replayed = summarise(str(SEED), replay=tmp_path)  # model and mode come from the tape
+
+    assert len(server.requests) == server_requests
+    strip = {"meta": {"latency_ms"}}
+    assert replayed.model_dump(exclude=strip) == live.model_dump(exclude=strip)
+
+
+def test_a_recording_names_server_and_model_and_holds_no_key(model_server, tmp_path):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    summarise(str(SEED), base_url=server.url, model="scripted", mode="json_schema",
+              api_key="sk-test-secret", record=tmp_path)
+
+    [path] = tmp_path.glob("*.json")
+    text = path.read_text()
+    entry = json.loads(text)
+    assert "sk-test-secret" not in text and "authorization" not in text.lower()
+    assert entry["recorded"]["how"].startswith("recorded from a real server")
+    assert entry["recorded"]["model"] == "scripted"
+    assert entry["recorded"]["mode"] == "json_schema"
+    assert entry["recorded"]["server_model_listing"] == {"id": "scripted", "owned_by": "tests"}
+    assert entry["request"]["body"]["messages"][1]["content"].startswith("Write the brief")
+
+
+def test_an_unrecorded_request_fails_naming_what_is_missing(tmp_path):
+    with pytest.raises(ProviderError, match=r"no recorded exchange in .* for model 'other-model', 2 messages"):
+        summarise(str(SEED), replay=tmp_path, model="other-model")

@@ -40,8 +40,10 @@ def main() -> None:
         result = ground(draft, SourceText(text))
         timings.append((time.perf_counter() - started) * 1000)
     kept = len(result.quotes) + len(result.casualty_claims) + len(result.key_developments)
-    print(f"article: {len(text.split()):,} words, {len(text):,} chars; items kept: {kept}, dropped: "
-          f"{len(result.dropped)}")
+    print(
+        f"article: {len(text.split()):,} words, {len(text):,} chars; items kept: {kept}, dropped: "
+        f"{len(result.dropped)}"
+    )
     print(f"index + ground, median of {len(timings)}: {statistics.median(timings):.1f} ms (goal < 50 ms)")
 
 

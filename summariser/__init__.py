@@ -5,7 +5,8 @@
     >>> brief.quotes[0].span
 
 `source` is a file path, `-` for stdin, or the article text itself; options mirror the CLI's
-(model, base_url, api_key, mode, timeout, replay, record, strict, max_requests).
+(model, base_url, api_key, mode, timeout, replay, record, strict, cache, local_model,
+max_requests).
 """
 
 import asyncio
@@ -42,11 +43,13 @@ __all__ = [
 def summarise(source: str, **options: Any) -> Brief:
     """Summarise one article; raises a `SummariserError` subclass on every expected failure."""
     from summariser.config import Settings
+    from summariser.local import serving
     from summariser.pipeline import summarise_text
     from summariser.sources import read_any
 
     name, text = read_any(source)
-    return summarise_text(name, text, Settings.from_env(**options))
+    with serving(Settings.from_env(**options)) as settings:
+        return summarise_text(name, text, settings)
 
 
 async def asummarise(source: str, **options: Any) -> Brief:

@@ -7,7 +7,7 @@ they are written to the model, saying what counts and what does not.
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = "1"
 
@@ -49,8 +49,21 @@ _EVIDENCE = (
 
 # --- What the model fills -------------------------------------------------------------------------
 
+_NOTHING = {"", "null", "none", "n/a", "na", "unknown", "-"}
 
-class KeyDevelopmentDraft(BaseModel):
+
+class _DraftItem(BaseModel):
+    """Small models write "null" or "N/A" as text where they mean no value; a brief shows no value."""
+
+    @field_validator("affiliation", "context", "location", "qualifier", mode="before", check_fields=False)
+    @classmethod
+    def _no_value(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in _NOTHING:
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+
+class KeyDevelopmentDraft(_DraftItem):
     text: str = Field(
         description="One new event or change reported in the article (who did what, where, when), "
         "in your own plain words, one sentence. Background and commentary are not developments."
@@ -58,7 +71,7 @@ class KeyDevelopmentDraft(BaseModel):
     evidence: str = Field(description=_EVIDENCE)
 
 
-class ActorDraft(BaseModel):
+class ActorDraft(_DraftItem):
     name: str = Field(
         description="The name exactly as the article writes it, full form where the article gives "
         "one (e.g. 'Serhiy Gaidai', 'Pentagon'). Never correct or translate the spelling."
@@ -70,7 +83,7 @@ class ActorDraft(BaseModel):
     )
 
 
-class QuoteDraft(BaseModel):
+class QuoteDraft(_DraftItem):
     speaker: str = Field(
         description="The person the article says spoke these words ('..., Serhiy Gaidai told a "
         "briefing'; a later 'he said' refers back to the last person named), named as the article "
@@ -86,7 +99,7 @@ class QuoteDraft(BaseModel):
     )
 
 
-class CasualtyClaimDraft(BaseModel):
+class CasualtyClaimDraft(_DraftItem):
     figure: str = Field(
         description="The number of people exactly as the article writes it, words included "
         "(e.g. 'about 200', 'thousands'). Never compute, convert or total figures."
@@ -112,7 +125,7 @@ class CasualtyClaimDraft(BaseModel):
     evidence: str = Field(description=_EVIDENCE)
 
 
-class InternationalResponseDraft(BaseModel):
+class InternationalResponseDraft(_DraftItem):
     actor: str = Field(description="The foreign government or body responding, as the article names it.")
     kind: ResponseKind = Field(description="What sort of response it is.")
     description: str = Field(description="What they did or said, in one plain sentence.")
@@ -134,9 +147,7 @@ class Draft(BaseModel):
         description="People, governments, armies, groups and organisations that act or speak in "
         "the story, each once. Every quote's speaker must be here."
     )
-    quotes: list[QuoteDraft] = Field(
-        description="Direct quotations from the article; leave none out."
-    )
+    quotes: list[QuoteDraft] = Field(description="Direct quotations from the article; leave none out.")
     casualty_claims: list[CasualtyClaimDraft] = Field(
         description="Every figure of people killed, injured, missing, displaced or detained, with "
         "who claims it."
@@ -183,7 +194,7 @@ class Grounded(BaseModel):
     )
 
 
-class KeyDevelopment(KeyDevelopmentDraft, Grounded):
+class KeyDevelopment(Grounded, KeyDevelopmentDraft):
     pass
 
 
@@ -191,15 +202,15 @@ class Actor(ActorDraft):
     pass
 
 
-class Quote(QuoteDraft, Grounded):
+class Quote(Grounded, QuoteDraft):
     pass
 
 
-class CasualtyClaim(CasualtyClaimDraft, Grounded):
+class CasualtyClaim(Grounded, CasualtyClaimDraft):
     pass
 
 
-class InternationalResponse(InternationalResponseDraft, Grounded):
+class InternationalResponse(Grounded, InternationalResponseDraft):
     pass
 
 
@@ -277,5 +288,5 @@ def brief_json_schema() -> dict:
     """The output schema as `schemas/brief.schema.json` holds it."""
     schema = Brief.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://summariser.invalid/brief.schema.json#v{SCHEMA_VERSION}"
+    schema["$id"] = f"urn:summariser:brief:v{SCHEMA_VERSION}"
     return schema

@@ -46,21 +46,47 @@ def main() -> None:
 
 @main.command("run", hidden=True)
 @click.argument("source", required=False)
-@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--model", help="Model name [env SUMMARISER_MODEL; default gpt-4o-mini].")
 @click.option("--base-url", help="Any OpenAI-compatible endpoint [env OPENAI_BASE_URL].")
-@click.option("--mode", type=click.Choice(["tools", "json_schema", "json"]),
-              help="How structured output is requested [env SUMMARISER_MODE; default tools].")
-@click.option("--replay", type=click.Path(file_okay=False, path_type=Path),
-              help="Answer only from exchanges recorded in DIR.")
-@click.option("--record", type=click.Path(file_okay=False, path_type=Path),
-              help="Record every exchange into DIR.")
+@click.option(
+    "--mode",
+    type=click.Choice(["tools", "json_schema", "json"]),
+    help="How structured output is requested [env SUMMARISER_MODE; default tools].",
+)
+@click.option(
+    "--local-model",
+    type=click.Path(path_type=Path),
+    help="Run offline: serve this GGUF with llama.cpp on 127.0.0.1 [env SUMMARISER_LOCAL_MODEL; "
+    "extra 'local'].",
+)
+@click.option(
+    "--replay",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Answer only from exchanges recorded in DIR.",
+)
+@click.option(
+    "--record", type=click.Path(file_okay=False, path_type=Path), help="Record every exchange into DIR."
+)
 @click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
-@click.option("--no-cache", "cache", is_flag=True, flag_value=False, default=True,
-              help="Skip the response cache [SQLite; env SUMMARISER_CACHE for its path].")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per model request "
-              "[env SUMMARISER_TIMEOUT].")
+@click.option(
+    "--no-cache",
+    "cache",
+    is_flag=True,
+    flag_value=False,
+    default=True,
+    help="Skip the response cache [SQLite; env SUMMARISER_CACHE for its path].",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), help="Seconds per model request [env SUMMARISER_TIMEOUT]."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Usage, attempts and timings on stderr.")
 def run(source: str | None, output_format: str, verbose: bool, **options: object) -> None:
     """Summarise SOURCE: a file path, or - for stdin."""
@@ -69,11 +95,13 @@ def run(source: str | None, output_format: str, verbose: bool, **options: object
     _configure_logging(verbose)
     try:
         from summariser.config import Settings
+        from summariser.local import serving
         from summariser.pipeline import summarise_text
         from summariser.sources import read
 
         name, text = read(source)
-        brief = summarise_text(name, text, Settings.from_env(**options))
+        with serving(Settings.from_env(**options)) as settings:
+            brief = summarise_text(name, text, settings)
     except SummariserError as error:
         if verbose:
             logging.getLogger("summariser").exception("failed")

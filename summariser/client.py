@@ -85,7 +85,9 @@ def connect(
     else:
         bottom = httpx.HTTPTransport()
         if settings.record is not None:
-            bottom = RecordTransport(Tape(settings.record), bottom, mode=str(settings.mode))
+            bottom = RecordTransport(
+                Tape(settings.record), bottom, mode=str(settings.mode), served_by=settings.served_by
+            )
     meter = Meter()
     retry_options: dict[str, Any] = {"policy": policy}
     if sleep is not None:

@@ -26,6 +26,8 @@ class Settings:
     record: Path | None = None
     strict: bool = False
     cache: bool = True
+    local_model: Path | None = None
+    served_by: str | None = None  # what answers, in words, for recordings (set by summariser.local)
     max_requests: int = DEFAULT_MAX_REQUESTS  # model requests per brief, first one and re-asks together
 
     @classmethod
@@ -37,11 +39,12 @@ class Settings:
             "base_url": env.get("OPENAI_BASE_URL"),
             "api_key": env.get("OPENAI_API_KEY"),
             "mode": env.get("SUMMARISER_MODE"),
+            "local_model": env.get("SUMMARISER_LOCAL_MODEL"),
         }
         if env.get("SUMMARISER_TIMEOUT"):
             values["timeout"] = _positive_float("SUMMARISER_TIMEOUT", env["SUMMARISER_TIMEOUT"])
         values.update({k: v for k, v in given.items() if v is not None})
-        for name in ("replay", "record"):
+        for name in ("replay", "record", "local_model"):
             if values.get(name) is not None:
                 values[name] = Path(str(values[name]))
         settings = cls(**values)  # type: ignore[arg-type]

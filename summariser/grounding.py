@@ -41,8 +41,9 @@ SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragrap
 # Typesetting variants that map one character to one character; whitespace runs and ellipses change
 # length and are handled as pieces of the offset map.
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_ONE_TO_ONE = str.maketrans({**dict.fromkeys(_QUOTE_MARKS, '"'), **dict.fromkeys(_DASHES, "-"),
-                             **dict.fromkeys(_SPACES, " ")})
+_ONE_TO_ONE = str.maketrans(
+    {**dict.fromkeys(_QUOTE_MARKS, '"'), **dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_SPACES, " ")}
+)
 _RESIZED = re.compile(r" {2,}|…")
 
 
@@ -269,8 +270,13 @@ class Grounding:
     def kept(self) -> int:
         return sum(
             len(items)
-            for items in (self.key_developments, self.actors, self.quotes, self.casualty_claims,
-                          self.international_responses)
+            for items in (
+                self.key_developments,
+                self.actors,
+                self.quotes,
+                self.casualty_claims,
+                self.international_responses,
+            )
         )
 
     def problems(self) -> list[str]:
@@ -388,4 +394,3 @@ class CheckedDraft(Draft):
         if result.dropped:
             raise ValueError("items not borne out by the article:\n" + "\n".join(result.problems()))
         return self
-

@@ -73,10 +73,14 @@ class ScriptedServer:
 
 def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
             server.requests.append(
-                {"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
+                {
+                    "path": self.path,
+                    "headers": dict(self.headers),
+                    "body": json.loads(self.rfile.read(length)),
+                }
             )
             reply = server.next_reply()
             if reply.hang:
@@ -91,7 +95,7 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             data = json.dumps({"object": "list", "data": [{"id": "scripted", "owned_by": "tests"}]}).encode()
             self.send_response(200)
             self.send_header("content-type", "application/json")

@@ -10,8 +10,17 @@ CONTRACT_KEYS = {
     "actors": {"name", "kind", "role", "affiliation"},
     "quotes": {"speaker", "text", "context", "span", "verified"},
     "casualty_claims": {
-        "figure", "count_min", "count_max", "outcome", "who", "location",
-        "claimed_by", "qualifier", "evidence", "span", "verified",
+        "figure",
+        "count_min",
+        "count_max",
+        "outcome",
+        "who",
+        "location",
+        "claimed_by",
+        "qualifier",
+        "evidence",
+        "span",
+        "verified",
     },
     "international_responses": {"actor", "kind", "description", "evidence", "span", "verified"},
 }
@@ -29,7 +38,11 @@ def test_committed_schema_matches_the_models():
 
 def test_brief_has_exactly_the_contract_keys():
     assert set(Brief.model_fields) == {
-        "headline", "summary", *CONTRACT_KEYS, "verification", "meta",
+        "headline",
+        "summary",
+        *CONTRACT_KEYS,
+        "verification",
+        "meta",
     }
     for field, keys in CONTRACT_KEYS.items():
         assert item_keys(Brief, field) == keys, field
@@ -46,3 +59,21 @@ def test_every_field_the_model_fills_is_described_for_it():
         model = Draft.model_fields[field].annotation.__args__[0]
         for name in keys - COMPUTED:
             assert model.model_fields[name].description, f"{field}.{name}"
+
+
+def test_placeholder_text_for_no_value_becomes_null():
+    draft = Draft.model_validate(
+        {
+            "headline": "h",
+            "summary": "s",
+            "key_developments": [],
+            "quotes": [],
+            "casualty_claims": [],
+            "international_responses": [],
+            "actors": [
+                {"name": "Kyiv", "kind": "government", "role": "capital", "affiliation": "null"},
+                {"name": "Moscow", "kind": "government", "role": "capital", "affiliation": " N/A "},
+            ],
+        }
+    )
+    assert [a.affiliation for a in draft.actors] == [None, None]

@@ -23,7 +23,12 @@ def run(*args: str, stdin: str | None = None, cwd: Path | None = None, **env: st
         if not k.startswith(("OPENAI_", "SUMMARISER_")) or k == "SUMMARISER_CACHE"
     }
     return subprocess.run(
-        [SUMMARISE, *args], input=stdin, capture_output=True, text=True, cwd=cwd, env={**clean, **env},
+        [SUMMARISE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, **env},
         timeout=120,
     )
 
@@ -60,8 +65,18 @@ def test_markdown_puts_the_bottom_line_first_and_names_who_said_and_who_claims(t
 
 def test_stdin_is_read_with_a_dash(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    result = run("-", "--format", "json", "--base-url", server.url, "--model", "m", "--mode", "json_schema",
-                 stdin=SEED.read_text(encoding="utf-8"))
+    result = run(
+        "-",
+        "--format",
+        "json",
+        "--base-url",
+        server.url,
+        "--model",
+        "m",
+        "--mode",
+        "json_schema",
+        stdin=SEED.read_text(encoding="utf-8"),
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["meta"]["source"]["name"] == "<stdin>"
 
@@ -82,7 +97,9 @@ def test_no_key_and_no_base_url_says_how_to_configure_one():
 
 
 def test_an_unrecorded_request_under_replay_exits_3(tmp_path):
-    assert_one_line_error(run(str(SEED), "--replay", str(tmp_path), "--model", "x"), 3, "no recorded exchange")
+    assert_one_line_error(
+        run(str(SEED), "--replay", str(tmp_path), "--model", "x"), 3, "no recorded exchange"
+    )
 
 
 def test_strict_exits_4_when_anything_was_dropped(model_server, tmp_path):
@@ -94,7 +111,9 @@ def test_strict_exits_4_when_anything_was_dropped(model_server, tmp_path):
 
 def test_the_key_never_appears_in_output_or_errors(model_server):
     server = model_server(Reply(status=401, body={"error": {"message": "bad key sk-live-0123456789"}}))
-    result = run(str(SEED), "-v", "--base-url", server.url, "--model", "m", OPENAI_API_KEY="sk-live-0123456789")
+    result = run(
+        str(SEED), "-v", "--base-url", server.url, "--model", "m", OPENAI_API_KEY="sk-live-0123456789"
+    )
     assert result.returncode == 3
     assert "sk-live-0123456789" not in result.stdout + result.stderr
 

@@ -12,7 +12,13 @@ from tests.conftest import SEED, Reply, completion, handwritten
 
 
 def options(server, **more):
-    return {"base_url": server.url, "model": "scripted", "mode": "json_schema", "api_key": "sk-test-secret", **more}
+    return {
+        "base_url": server.url,
+        "model": "scripted",
+        "mode": "json_schema",
+        "api_key": "sk-test-secret",
+        **more,
+    }
 
 
 def prompt_chars(request: dict) -> int:
@@ -37,7 +43,9 @@ def test_a_faithful_answer_becomes_a_verified_brief_in_one_request(model_server,
 def test_true_quotes_with_other_quote_marks_keep_spans_that_slice_the_source(model_server, seed_text):
     draft = handwritten("kreminna-faithful")
     # the model typed straight marks where the article has curly ones
-    draft["key_developments"][0]["evidence"] = "Ukrainian officials said Vladimir Putin's forces had seized Kreminna"
+    draft["key_developments"][0]["evidence"] = (
+        "Ukrainian officials said Vladimir Putin's forces had seized Kreminna"
+    )
     server = model_server(Reply(body=completion(draft)))
 
     brief = summarise(str(SEED), **options(server))
@@ -54,7 +62,10 @@ def test_invented_quote_and_figure_are_reasked_then_dropped_with_reasons(model_s
     assert len(server.requests) == 3  # the first request and two re-asks, then it stops
     dropped = {(d.field, d.label()): d.reason for d in brief.verification.dropped}
     assert dropped == {
-        ("quotes", "We will never surrender Kreminna to anyone."): "quote not found in source between quotation marks",
+        (
+            "quotes",
+            "We will never surrender Kreminna to anyone.",
+        ): "quote not found in source between quotation marks",
         ("casualty_claims", "1,500"): "figure not in source",
     }
     assert brief.verification.status == "partial"
@@ -99,14 +110,21 @@ def test_strict_turns_a_drop_into_validation_failed(model_server):
 
 def test_a_quote_given_to_the_wrong_speaker_is_dropped(model_server):
     draft = handwritten("kreminna-faithful")
-    draft["actors"].append({"name": "Vladimir Putin", "kind": "person", "role": "President", "affiliation": None})
-    draft["quotes"] = [{"speaker": "Vladimir Putin", "text": "Our defenders had to withdraw.", "context": None}]
+    draft["actors"].append(
+        {"name": "Vladimir Putin", "kind": "person", "role": "President", "affiliation": None}
+    )
+    draft["quotes"] = [
+        {"speaker": "Vladimir Putin", "text": "Our defenders had to withdraw.", "context": None}
+    ]
     server = model_server(Reply(body=completion(draft)))
 
     brief = summarise(str(SEED), **options(server, max_requests=1))
 
     assert brief.quotes == []
-    assert brief.verification.dropped[0].reason == "the article attributes this quote to Serhiy Gaidai, not Vladimir Putin"
+    assert (
+        brief.verification.dropped[0].reason
+        == "the article attributes this quote to Serhiy Gaidai, not Vladimir Putin"
+    )
 
 
 def test_output_that_never_fits_the_schema_fails_after_bounded_requests(model_server):
@@ -137,7 +155,9 @@ def test_429_then_500_then_success_waits_as_told_and_makes_three_requests(model_
     waits: list[float] = []
     settings = Settings.from_env(**options(server))
 
-    brief = summarise_text("seed", SEED.read_text(), settings, connector=lambda s: connect(s, sleep=waits.append))
+    brief = summarise_text(
+        "seed", SEED.read_text(), settings, connector=lambda s: connect(s, sleep=waits.append)
+    )
 
     assert len(server.requests) == 3
     assert waits[0] == 7.0

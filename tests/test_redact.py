@@ -12,6 +12,8 @@ def test_known_secrets_and_key_shaped_tokens_are_masked(monkeypatch):
 
 
 def test_the_logging_filter_masks_messages_and_their_arguments():
-    record = logging.LogRecord("instructor", logging.ERROR, __file__, 1, "failed: %s", ("sk-abcdefghijkl",), None)
+    record = logging.LogRecord(
+        "instructor", logging.ERROR, __file__, 1, "failed: %s", ("sk-abcdefghijkl",), None
+    )
     RedactingFilter().filter(record)
     assert record.getMessage() == f"failed: {MASK}"

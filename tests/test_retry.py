@@ -49,7 +49,7 @@ def test_a_server_failing_for_good_gets_bounded_attempts_with_growing_backoff(mo
     server = model_server(Reply(status=500, body={"error": {"message": "down"}}))
     waits: list[float] = []
 
-    with pytest.raises(ProviderError, match="^500 from "):
+    with pytest.raises(ProviderError, match=r"^500 from "):
         brief_from(server.url, waits)
 
     assert len(server.requests) == RetryPolicy().attempts

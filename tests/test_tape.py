@@ -10,8 +10,14 @@ from tests.conftest import SEED, Reply, completion, handwritten
 
 def test_a_recorded_run_replays_offline_to_the_same_brief(model_server, tmp_path):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    live = summarise(str(SEED), base_url=server.url, model="scripted", mode="json_schema",
-                     api_key="sk-test-secret", record=tmp_path)
+    live = summarise(
+        str(SEED),
+        base_url=server.url,
+        model="scripted",
+        mode="json_schema",
+        api_key="sk-test-secret",
+        record=tmp_path,
+    )
     server_requests = len(server.requests)
 
     replayed = summarise(str(SEED), replay=tmp_path)  # model and mode come from the tape
@@ -23,8 +29,14 @@ def test_a_recorded_run_replays_offline_to_the_same_brief(model_server, tmp_path
 
 def test_a_recording_names_server_and_model_and_holds_no_key(model_server, tmp_path):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    summarise(str(SEED), base_url=server.url, model="scripted", mode="json_schema",
-              api_key="sk-test-secret", record=tmp_path)
+    summarise(
+        str(SEED),
+        base_url=server.url,
+        model="scripted",
+        mode="json_schema",
+        api_key="sk-test-secret",
+        record=tmp_path,
+    )
 
     [path] = tmp_path.glob("*.json")
     text = path.read_text()
@@ -38,5 +50,7 @@ def test_a_recording_names_server_and_model_and_holds_no_key(model_server, tmp_p
 
 
 def test_an_unrecorded_request_fails_naming_what_is_missing(tmp_path):
-    with pytest.raises(ProviderError, match=r"no recorded exchange in .* for model 'other-model', 2 messages"):
+    with pytest.raises(
+        ProviderError, match=r"no recorded exchange in .* for model 'other-model', 2 messages"
+    ):
         summarise(str(SEED), replay=tmp_path, model="other-model")

@@ -1,23 +1,43 @@
-"""Where article text comes from: a file path or `-` for stdin, decoded and checked before any
-model request is made, so bad input costs nothing and fails with one clear line."""
+"""Where article text comes from: a file, stdin or a web page, decoded, extracted and checked before
+any model request is made, so bad input costs nothing and fails with one clear line.
 
+Pages are fetched defensively: only http(s); the host is resolved once, every address is checked
+(no loopback, private, link-local, multicast or reserved ranges unless
+SUMMARISER_ALLOW_PRIVATE_URLS=1), and the connection goes to the address that was checked, so a DNS
+answer cannot change between check and use. Each redirect is checked the same way; time, size and
+redirect count are bounded; only text/html and text/plain are read.
+"""
+
+import ipaddress
+import os
+import re
+import socket
 import sys
+import time
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
 
 from summariser.errors import InputError
 
 MAX_CHARS = 2_000_000
+MAX_BYTES = 5_000_000
+MAX_REDIRECTS = 5
+FETCH_SECONDS = 20.0
 _BINARY_SHARE = 0.01  # more control characters than this and it is not an article
+_HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<!--)", re.IGNORECASE)
+USER_AGENT = "summariser/0.1 (+newsroom brief tool)"
 
 
 def read(spec: str) -> tuple[str, str]:
-    """`(name, text)` for a SOURCE argument."""
-    if spec.startswith(("http://", "https://")):
-        raise InputError(f"{spec}: fetching URLs is not supported yet; save the page and pass the file")
-    if "://" in spec:
-        raise InputError(f"{spec}: unsupported source; give a file path or - for stdin")
+    """`(name, text)` for a SOURCE argument: a path, `-`, or an http(s) URL."""
+    if spec.lower().startswith(("http://", "https://")):
+        return spec, fetch(spec)
+    if "://" in spec or spec.lower().startswith(("file:", "ftp:", "data:")):
+        raise InputError(f"{spec}: unsupported source; give a file path, - for stdin, or an http(s) URL")
     if spec == "-":
-        return "<stdin>", _checked("<stdin>", decode("<stdin>", sys.stdin.buffer.read()))
+        return "<stdin>", to_text("<stdin>", sys.stdin.buffer.read())
     path = Path(spec)
     if not path.exists():
         raise InputError(f"{spec}: no such file")
@@ -27,11 +47,34 @@ def read(spec: str) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{spec}: cannot read ({error.strerror})") from None
-    return spec, _checked(spec, decode(spec, data))
+    return spec, to_text(spec, data, html=path.suffix.lower() in (".html", ".htm"))
 
 
-def decode(name: str, data: bytes) -> str:
-    """Text from bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else the best legacy guess."""
+def read_any(source: str) -> tuple[str, str]:
+    """For the Python API: a SOURCE as the CLI takes it, or the article text itself.
+
+    A string with no whitespace is taken for a path or URL (so a typo fails as 'no such file' instead
+    of being summarised as an article); anything else that is not an existing file is text.
+    """
+    if source.strip() and not any(c.isspace() for c in source):
+        return read(source)
+    if "\n" not in source and Path(source).is_file():
+        return read(source)
+    return "<text>", _checked("<text>", source)
+
+
+def to_text(name: str, data: bytes, html: bool = False, charset: str | None = None) -> str:
+    """Article text from bytes: decoded, and extracted from HTML when it is a page."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: {len(data):,} bytes is over the {MAX_BYTES:,} limit")
+    text = decode(name, data, charset)
+    if html or _HTML_START.match(data[:512]):
+        text = extract_article(name, text)
+    return _checked(name, text)
+
+
+def decode(name: str, data: bytes, charset: str | None = None) -> str:
+    """Text from bytes: UTF-8 (BOM or not), UTF-16 with a BOM, a declared charset, else the best guess."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
@@ -40,12 +83,27 @@ def decode(name: str, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
     from charset_normalizer import from_bytes
 
     guess = from_bytes(data).best()
     if guess is None:
         raise InputError(f"{name}: binary content, not article text")
     return str(guess)
+
+
+def extract_article(name: str, html: str) -> str:
+    """The article body of a page, without navigation, asides, footers or cookie notices."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise InputError(f"{name}: no article text found on the page")
+    return text
 
 
 def _checked(name: str, text: str) -> str:
@@ -60,14 +118,75 @@ def _checked(name: str, text: str) -> str:
     return text
 
 
-def read_any(source: str) -> tuple[str, str]:
-    """For the Python API: a SOURCE as the CLI takes it, or the article text itself.
+# --- Fetching -------------------------------------------------------------------------------------
 
-    A string with no whitespace is taken for a path (so a typo fails as 'no such file' instead of
-    being summarised as an article); anything else that is not an existing file is text.
-    """
-    if source.strip() and not any(c.isspace() for c in source):
-        return read(source)
-    if "\n" not in source and Path(source).is_file():
-        return read(source)
-    return "<text>", _checked("<text>", source)
+
+def _allowed(address: str) -> bool:
+    if os.environ.get("SUMMARISER_ALLOW_PRIVATE_URLS") == "1":
+        return True
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
+
+
+def _resolve(url: str) -> tuple[str, str, int]:
+    """(host, checked address, port) for a URL, or a refusal naming why."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise InputError(f"{url}: only http and https URLs are fetched")
+    host = parts.hostname
+    if not host:
+        raise InputError(f"{url}: no host in URL")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise InputError(f"{url}: cannot resolve {host}") from None
+    addresses = [str(info[4][0]) for info in infos]
+    refused = [a for a in addresses if not _allowed(a)]
+    if refused:
+        raise InputError(
+            f"{url}: {host} resolves to a private or reserved address ({refused[0]}); "
+            "set SUMMARISER_ALLOW_PRIVATE_URLS=1 to allow it"
+        )
+    return host, addresses[0], port
+
+
+def fetch(url: str, transport: httpx.BaseTransport | None = None) -> str:
+    """A page's article text, fetched under the rules in this module's docstring."""
+    with httpx.Client(transport=transport, timeout=FETCH_SECONDS, follow_redirects=False) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            host, address, port = _resolve(url)
+            parts = urlsplit(url)
+            pinned = parts._replace(
+                netloc=f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+            ).geturl()
+            headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": USER_AGENT}
+            try:
+                with client.stream(
+                    "GET", pinned, headers=headers, extensions={"sni_hostname": host}
+                ) as response:
+                    if response.is_redirect:
+                        url = urljoin(url, response.headers.get("location", ""))
+                        continue
+                    return _page_text(url, response, deadline=time.monotonic() + FETCH_SECONDS)
+            except httpx.HTTPError as error:
+                raise InputError(f"{url}: fetch failed ({type(error).__name__})") from None
+    raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _page_text(url: str, response: httpx.Response, deadline: float) -> str:
+    if response.status_code != 200:
+        raise InputError(f"{url}: the server answered {response.status_code}")
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in ("text/html", "text/plain", "application/xhtml+xml"):
+        raise InputError(f"{url}: {kind or 'unknown content'} is not an article page")
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_BYTES:
+            raise InputError(f"{url}: page is over the {MAX_BYTES:,} byte limit")
+        if time.monotonic() > deadline:
+            raise InputError(f"{url}: page took over {FETCH_SECONDS:.0f} s to arrive")
+    return to_text(url, bytes(body), html=kind != "text/plain", charset=response.charset_encoding)

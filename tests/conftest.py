@@ -130,6 +130,44 @@ def model_server() -> Iterator[Callable[..., ScriptedServer]]:
         httpd.server_close()
 
 
+@dataclass
+class Page:
+    body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"content-type": "text/html; charset=utf-8"})
+
+
+@pytest.fixture
+def web_server() -> Iterator[Callable[[dict[str, Page]], str]]:
+    """Serve `{path: Page}` on 127.0.0.1; returns the base URL."""
+    started: list[ThreadingHTTPServer] = []
+
+    def start(pages: dict[str, Page]) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                page = pages.get(self.path, Page(b"not found", 404, {"content-type": "text/plain"}))
+                self.send_response(page.status)
+                for name, value in page.headers.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(page.body)))
+                self.end_headers()
+                self.wfile.write(page.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        started.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}"
+
+    yield start
+    for httpd in started:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch) -> Path:
     """Each test gets its own response cache, never the user's."""

@@ -1,0 +1,150 @@
+"""Pages and URLs: the article body only, fetched safely, refused clearly, before any model request."""
+
+from pathlib import Path
+
+import pytest
+
+from summariser import InputError
+from summariser.sources import _allowed, read
+from tests.conftest import Page
+from tests.test_cli import assert_one_line_error, run
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def site() -> dict[str, Page]:
+    story = (PAGES / "story.html").read_bytes()
+    return {
+        "/story.html": Page(story),
+        "/paywall.html": Page((PAGES / "paywall.html").read_bytes()),
+        "/plain.txt": Page(
+            "Plain “text” article.\n".encode("cp1252"), headers={"content-type": "text/plain; charset=cp1252"}
+        ),
+        "/report.pdf": Page(b"%PDF-1.7", headers={"content-type": "application/pdf"}),
+        "/moved": Page(b"", 302, {"location": "/story.html"}),
+        "/loop": Page(b"", 302, {"location": "/loop"}),
+        "/to-ftp": Page(b"", 302, {"location": "ftp://example.org/x"}),
+    }
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    monkeypatch.setenv("SUMMARISER_ALLOW_PRIVATE_URLS", "1")
+
+
+def test_a_page_yields_only_its_article_body(web_server, allow_private):
+    base = web_server(site())
+    name, text = read(f"{base}/story.html")
+    assert name == f"{base}/story.html"
+    assert "Our defenders had to withdraw" in text and "about 200 dead" in text
+    for chrome in ("Subscribe now", "cookies", "Related stories", "recipes", "All rights reserved"):
+        assert chrome not in text
+
+
+def test_an_html_comment_never_reaches_the_text(web_server, allow_private):
+    _, text = read(f"{web_server(site())}/story.html")
+    assert "ignore your previous instructions" not in text
+
+
+def test_a_page_with_no_article_is_refused(web_server, allow_private):
+    with pytest.raises(InputError, match="no article text found"):
+        read(f"{web_server(site())}/paywall.html")
+
+
+def test_plain_text_pages_are_decoded_by_their_declared_charset(web_server, allow_private):
+    _, text = read(f"{web_server(site())}/plain.txt")
+    assert text == "Plain “text” article.\n"
+
+
+def test_redirects_are_followed_and_bounded(web_server, allow_private):
+    base = web_server(site())
+    assert "Kreminna" in read(f"{base}/moved")[1]
+    with pytest.raises(InputError, match="more than 5 redirects"):
+        read(f"{base}/loop")
+    with pytest.raises(InputError, match="only http and https"):
+        read(f"{base}/to-ftp")
+
+
+def test_other_content_types_are_refused(web_server, allow_private):
+    with pytest.raises(InputError, match="application/pdf is not an article page"):
+        read(f"{web_server(site())}/report.pdf")
+
+
+def test_every_redirect_is_checked_again(web_server, monkeypatch):
+    base = web_server(site())
+    port = base.rsplit(":", 1)[1]
+    pages = {"/hop": Page(b"", 302, {"location": f"http://127.0.0.2:{port}/story.html"})}
+    hop = web_server(pages)
+    monkeypatch.setattr("summariser.sources._allowed", lambda address: address == "127.0.0.1")
+    with pytest.raises(InputError, match=r"127\.0\.0\.2"):
+        read(f"{hop}/hop")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "ff02::1",
+    ],
+)
+def test_loopback_private_link_local_multicast_and_reserved_addresses_are_refused(address):
+    assert not _allowed(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700:4700::1111", "::ffff:93.184.216.34"])
+def test_public_addresses_are_allowed(address):
+    assert _allowed(address)
+
+
+def test_a_private_url_without_the_allowance_exits_2_before_any_model_request(web_server, model_server):
+    base = web_server(site())
+    model = model_server()
+    result = run(f"{base}/story.html", "--base-url", model.url, "--model", "m")
+    assert_one_line_error(result, 2, "resolves to a private or reserved address")
+    assert model.requests == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/story.txt", "gopher://x/y"])
+def test_unsupported_schemes_exit_2(url):
+    assert_one_line_error(run(url), 2, "unsupported source")
+
+
+def test_an_html_file_on_disk_is_extracted_too(tmp_path):
+    path = tmp_path / "saved.html"
+    path.write_bytes((PAGES / "story.html").read_bytes())
+    _, text = read(str(path))
+    assert text.startswith("Russia seizes Kreminna") and "Related stories" not in text
+
+
+def test_summarising_a_url_sends_the_model_only_the_article_body(web_server, model_server):
+    from tests.conftest import Reply, completion, handwritten
+
+    base = web_server(site())
+    model = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    result = run(
+        f"{base}/story.html",
+        "--base-url",
+        model.url,
+        "--model",
+        "m",
+        "--mode",
+        "json_schema",
+        SUMMARISER_ALLOW_PRIVATE_URLS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    article = model.requests[0]["body"]["messages"][1]["content"]
+    assert "Our defenders had to withdraw" in article
+    assert "Subscribe now" not in article and "Related stories" not in article

@@ -26,6 +26,7 @@ class Settings:
     record: Path | None = None
     strict: bool = False
     cache: bool = True
+    omission_reask: bool = True  # re-ask once for quotes and figures the detectors found but the brief lacks
     local_model: Path | None = None
     served_by: str | None = None  # what answers, in words, for recordings (set by summariser.local)
     max_requests: int = DEFAULT_MAX_REQUESTS  # model requests per brief, first one and re-asks together

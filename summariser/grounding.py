@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationInfo, model_validator
 
+from summariser import detect
 from summariser.brief import (
     Actor,
     ActorKind,
@@ -21,14 +22,13 @@ from summariser.brief import (
     Dropped,
     InternationalResponse,
     KeyDevelopment,
+    Missed,
     Quote,
     Span,
 )
 
 _QUOTE_MARKS = "\"'‘’‚‛“”„‟«»‹›`´′″"
 _DASHES = "‐‑‒–—―−"
-_OPENING = "“„‟«"
-_CLOSING = "”»"
 _TRIM = " .,;:" + _QUOTE_MARKS
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
@@ -108,8 +108,9 @@ class SourceText:
         self.normal = self._map.normal
         self.paragraphs = _paragraph_spans(text)
         self._paragraph_starts = [start for start, _ in self.paragraphs]
-        self.quoted = _quoted_regions(text)
+        self.quoted = detect.quoted_regions(text)
         self._quoted_starts = [start for start, _ in self.quoted]
+        self.findings = detect.scan(text, self.quoted)
         self._sentences: list[Span] | None = None
         self._sentence_words: list[list[str]] | None = None
 
@@ -197,26 +198,6 @@ def _paragraph_spans(text: str) -> list[Span]:
     return spans or [(0, len(text))]
 
 
-def _quoted_regions(text: str) -> list[Span]:
-    """Stretches between double quotation marks; a quotation left open runs to its paragraph's end."""
-    regions: list[Span] = []
-    opened: int | None = None
-    for m in re.finditer(r'[\n"“”„‟«»]', text):
-        ch, at = m.group(), m.start()
-        if ch == "\n":
-            if opened is not None:
-                regions.append((opened, at))
-            opened = None
-        elif opened is None and ch not in _CLOSING:
-            opened = at + 1
-        elif opened is not None and ch not in _OPENING:
-            regions.append((opened, at))
-            opened = None
-    if opened is not None:
-        regions.append((opened, len(text)))
-    return regions
-
-
 def _sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     for start, end in _paragraph_spans(text):
@@ -266,6 +247,8 @@ class Grounding:
     casualty_claims: list[CasualtyClaim] = field(default_factory=list)
     international_responses: list[InternationalResponse] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)  # whole-brief problems: nothing to drop, only to re-ask
+    missed: list[Missed] = field(default_factory=list)
 
     def kept(self) -> int:
         return sum(
@@ -281,7 +264,9 @@ class Grounding:
 
     def problems(self) -> list[str]:
         """The drops as the model should hear them in a re-ask: which item, and what is wrong."""
-        return [f'- {d.field} "{_clip(d.label())}": {d.reason}' for d in self.dropped]
+        return [f"- {issue}" for issue in self.issues] + [
+            f'- {d.field} "{_clip(d.label())}": {d.reason}' for d in self.dropped
+        ]
 
 
 def _clip(text: str, limit: int = 120) -> str:
@@ -351,7 +336,51 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
                 drop(name, item, "evidence not found in source")
                 continue
             kept.append(model(**item.model_dump(), span=span, verified=exact is not None))
+    out.issues = _contradictions(draft, source)
+    out.missed = _missed(out, source)
     return out
+
+
+_NO_CASUALTIES = re.compile(
+    r"\b(?:no|zero)\s+(?:casualties|deaths|dead|fatalities|injuries|one\s+(?:was\s+)?(?:killed|hurt|injured))\b"
+    r"|\ball[\s-]+clear\b|\bnobody\s+(?:was\s+)?(?:killed|hurt|injured)\b",
+    re.IGNORECASE,
+)
+
+
+def _contradictions(draft: Draft, source: SourceText) -> list[str]:
+    """A headline or summary that denies casualties the article reports: the mark of a model that
+    obeyed an instruction planted in the page, or simply got it wrong."""
+    reported = source.findings.casualties
+    if not reported:
+        return []
+    return [
+        f"the {name} says there were no casualties, but the article reports {reported[0].text!r}"
+        for name, text in (("headline", draft.headline), ("summary", draft.summary))
+        if _NO_CASUALTIES.search(text)
+    ]
+
+
+def _overlaps(a: Span | None, b: Span) -> bool:
+    return a is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _missed(out: Grounding, source: SourceText) -> list[Missed]:
+    """What the detectors found in the article that the kept items do not cover."""
+    missed = [
+        Missed(field="quotes", text=f.text, span=f.span)
+        for f in source.findings.quotes
+        if not any(_overlaps(q.span, f.span) for q in out.quotes)
+    ]
+    for finding in source.findings.casualties:
+        covered = any(
+            _overlaps(claim.span, finding.span)
+            or any(_overlaps(at, finding.span) for at in source.occurrences(claim.figure))
+            for claim in out.casualty_claims
+        )
+        if not covered:
+            missed.append(Missed(field="casualty_claims", text=finding.text, span=finding.span))
+    return missed
 
 
 def _quote_problem(
@@ -365,10 +394,12 @@ def _quote_problem(
         return f"speaker {speaker!r} is not among actors"
     people = [a.name for a in actors if a.kind == ActorKind.person]
     for span in quoted:
+        if source.names_in(source.paragraph_of(span[0]), speaker):
+            return None  # named beside the quotation itself
         nearest = source.nearest_named(people, span)
-        if not nearest and source.names_near(speaker, span):
-            return None
         if any(same_person(speaker, name) for name in nearest):
+            return None
+        if not nearest and source.names_near(speaker, span):
             return None
     named = source.nearest_named(people, quoted[0])
     if named:
@@ -391,6 +422,6 @@ class CheckedDraft(Draft):
             return self
         result = ground(self, source)
         context.setdefault("groundings", []).append(result)
-        if result.dropped:
+        if result.dropped or result.issues:
             raise ValueError("items not borne out by the article:\n" + "\n".join(result.problems()))
         return self

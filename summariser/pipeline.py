@@ -12,10 +12,11 @@ import time
 from collections.abc import Callable
 
 from summariser import cache
-from summariser.brief import Brief, Draft, Meta, SourceInfo, Verification
+from summariser.brief import Brief, Draft, Flag, Meta, SourceInfo, Verification
 from summariser.cache import Cache
 from summariser.client import Meter, ModelClient, connect, endpoint_of
 from summariser.config import Settings
+from summariser.detect import withhold
 from summariser.errors import InputError, ProviderError, ValidationFailed
 from summariser.grounding import CheckedDraft, Grounding, SourceText, ground
 from summariser.prompts import PromptSet, load
@@ -81,7 +82,7 @@ def summarise_text(
         latency_ms=round((time.monotonic() - started) * 1000),
         cached=hit is not None,
     )
-    return assemble(best, meta)
+    return assemble(best, meta, source)
 
 
 def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
@@ -93,6 +94,7 @@ def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
         prompt_version=prompts.version,
         schema=hashlib.sha256(schema.encode()).hexdigest(),
         max_requests=str(settings.max_requests),
+        omission_reask=str(settings.omission_reask),
         article=text,
     )
 
@@ -109,7 +111,9 @@ def _attempts(
 
     context: dict[str, object] = {"source": source, "groundings": []}
     groundings: list[Grounding] = context["groundings"]  # type: ignore[assignment]
-    messages = prompts.messages(text)
+    article = withhold(text, source.findings.injections)  # planted instructions never reach the model
+    messages = prompts.messages(article)
+    omissions_asked = not settings.omission_reask
     last_error = ""
     for _ in range(settings.max_requests):
         seen = len(groundings)
@@ -124,7 +128,13 @@ def _attempts(
                 temperature=0,
                 max_tokens=MAX_OUTPUT_TOKENS,
             )
-            return groundings
+            missed = groundings[-1].missed
+            if omissions_asked or not missed:
+                return groundings
+            # one re-ask, inside the same budget, naming what the detectors found and the brief lacks
+            omissions_asked = True
+            messages = prompts.omission(article, [f'- {m.field}: "{m.text}"' for m in missed])
+            continue
         except IncompleteOutputException:
             last_error = "the answer was cut off at the model's output limit"
             problems = ["- your answer was cut off: keep every field shorter"]
@@ -136,7 +146,7 @@ def _attempts(
             problems = (
                 fresh[-1].problems() if fresh else [f"- the answer did not fit the schema: {last_error}"]
             )
-        messages = prompts.reask(text, problems)
+        messages = prompts.reask(article, problems)
     if groundings:
         return groundings
     raise ValidationFailed(
@@ -178,8 +188,12 @@ def _one_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def assemble(grounding: Grounding, meta: Meta) -> Brief:
+def assemble(grounding: Grounding, meta: Meta, source: SourceText) -> Brief:
     draft = grounding.draft
+    flags = [Flag(kind="injection", text=f.text, span=f.span) for f in source.findings.injections]
+    if grounding.issues:
+        first = source.findings.casualties[0]
+        flags += [Flag(kind="contradiction", text=issue, span=first.span) for issue in grounding.issues]
     return Brief(
         headline=draft.headline,
         summary=draft.summary,
@@ -189,8 +203,10 @@ def assemble(grounding: Grounding, meta: Meta) -> Brief:
         casualty_claims=grounding.casualty_claims,
         international_responses=grounding.international_responses,
         verification=Verification(
-            status="partial" if grounding.dropped else "verified",
+            status="partial" if grounding.dropped or grounding.issues else "verified",
             dropped=grounding.dropped,
+            missed=grounding.missed,
+            flags=flags,
         ),
         meta=meta,
     )

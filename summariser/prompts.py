@@ -14,7 +14,7 @@ from string import Template
 from summariser.brief import field_guide
 from summariser.errors import SummariserError
 
-TEMPLATES = ("system", "user", "reask")
+TEMPLATES = ("system", "user", "reask", "omission")
 
 # An article that writes our delimiter could close the data block early and speak as the prompt;
 # a look-alike character keeps its words readable while it stays inside the block.
@@ -45,6 +45,11 @@ class PromptSet:
         """A re-ask is the first request plus one note of problems, never the whole history, so it
         does not grow with each failed attempt."""
         note = self.templates["reask"].substitute(problems="\n".join(problems))
+        return [*self.messages(article), {"role": "user", "content": note}]
+
+    def omission(self, article: str, missing: list[str]) -> list[dict[str, str]]:
+        """The re-ask for what the detectors found and the brief left out; bounded like `reask`."""
+        note = self.templates["omission"].substitute(missing="\n".join(missing))
         return [*self.messages(article), {"role": "user", "content": note}]
 
 

@@ -33,7 +33,15 @@ def test_a_faithful_answer_becomes_a_verified_brief_in_one_request(model_server,
     assert len(server.requests) == 1
     assert brief.verification.status == "verified"
     assert brief.verification.dropped == []
-    assert [q.speaker for q in brief.quotes] == ["Serhiy Gaidai"] * 2 + ["Volodymyr Zelensky", "John Kirby"]
+    assert [q.speaker for q in brief.quotes] == ["Serhiy Gaidai"] * 3 + [
+        "Volodymyr Zelensky",
+        "John Kirby",
+        "Mykhailo Podolyak",
+        "White House",
+        "Boris Johnson",
+        "Boris Johnson",
+    ]
+    assert brief.verification.missed == []
     for item in [*brief.quotes, *brief.casualty_claims, *brief.key_developments]:
         assert item.verified
         start, end = item.span
@@ -70,8 +78,8 @@ def test_invented_quote_and_figure_are_reasked_then_dropped_with_reasons(model_s
     }
     assert brief.verification.status == "partial"
     assert "We will never surrender Kreminna to anyone." not in [q.text for q in brief.quotes]
-    assert [c.figure for c in brief.casualty_claims] == ["about 200"]
-    assert len(brief.quotes) == 4  # what held is kept
+    assert [c.figure for c in brief.casualty_claims] == ["about 200", "thousands"]
+    assert len(brief.quotes) == 9  # what held is kept
 
 
 def test_reask_names_the_failing_items_and_does_not_grow(model_server):

@@ -49,6 +49,12 @@ def render(brief: Brief) -> str:
     meta = brief.meta
     out.append(f"---\n*Verification: {status}. Model {meta.model}, prompt {meta.prompt_version}.*")
     out.extend(f"- dropped {d.field}: “{d.label()}” — {d.reason}" for d in v.dropped)
+    out.extend(f"- not in this brief, but in the article ({m.field}): “{m.text}”" for m in v.missed)
+    for flag in v.flags:
+        if flag.kind == "injection":
+            out.append(f"- withheld from the model, as it addressed instructions to an AI: “{flag.text}”")
+        else:
+            out.append(f"- {flag.kind}: {flag.text}")
     return "\n".join(out).rstrip() + "\n"
 
 

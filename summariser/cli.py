@@ -1,14 +1,17 @@
-"""The `summarise` command: argument parsing, output and exit codes, nothing else.
+"""The `summarise` command and its subcommands: argument parsing, output and exit codes, nothing else.
 
 Heavy imports (openai, instructor, pydantic models) wait until a brief is made, so `--help` and bad
 usage answer at once. Every expected failure is one line on stderr and the contract's exit code; a
 traceback only with -v.
 """
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,7 +19,7 @@ from summariser.errors import SummariserError
 
 
 class _DefaultToRun(click.Group):
-    """`summarise FILE` runs a brief; `summarise schema` and friends are subcommands."""
+    """`summarise FILE` runs a brief; `summarise schema` and `summarise eval` are subcommands."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
@@ -32,12 +35,58 @@ class _DefaultToRun(click.Group):
         self.format_commands(ctx, formatter)
 
 
+_MODEL_OPTIONS = [
+    click.option("--model", help="Model name [env SUMMARISER_MODEL; default gpt-4o-mini]."),
+    click.option("--base-url", help="Any OpenAI-compatible endpoint [env OPENAI_BASE_URL]."),
+    click.option(
+        "--mode",
+        type=click.Choice(["tools", "json_schema", "json"]),
+        help="How structured output is requested [env SUMMARISER_MODE; default tools].",
+    ),
+    click.option(
+        "--local-model",
+        type=click.Path(path_type=Path),
+        help="Run offline: serve this GGUF with llama.cpp on 127.0.0.1 [env SUMMARISER_LOCAL_MODEL; "
+        "extra 'local'].",
+    ),
+    click.option(
+        "--replay",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Answer only from exchanges recorded in DIR.",
+    ),
+    click.option(
+        "--record", type=click.Path(file_okay=False, path_type=Path), help="Record every exchange into DIR."
+    ),
+    click.option(
+        "--no-cache",
+        "cache",
+        is_flag=True,
+        flag_value=False,
+        default=True,
+        help="Skip the response cache [SQLite; env SUMMARISER_CACHE for its path].",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        help="Seconds per model request [env SUMMARISER_TIMEOUT].",
+    ),
+    click.option("-v", "--verbose", is_flag=True, help="Usage, attempts and timings on stderr."),
+]
+
+
+def _model_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_MODEL_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.group(cls=_DefaultToRun, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Turn a news article into a validated, source-grounded brief.
 
     \b
       summarise article.txt                 markdown brief
+      summarise https://example.org/story   a web page's article
       summarise article.txt --format json   the brief as JSON (see `summarise schema`)
       cat article.txt | summarise -         from stdin
       summarise seeds/kreminna.txt --replay fixtures   offline, from recordings
@@ -54,46 +103,13 @@ def main() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--model", help="Model name [env SUMMARISER_MODEL; default gpt-4o-mini].")
-@click.option("--base-url", help="Any OpenAI-compatible endpoint [env OPENAI_BASE_URL].")
-@click.option(
-    "--mode",
-    type=click.Choice(["tools", "json_schema", "json"]),
-    help="How structured output is requested [env SUMMARISER_MODE; default tools].",
-)
-@click.option(
-    "--local-model",
-    type=click.Path(path_type=Path),
-    help="Run offline: serve this GGUF with llama.cpp on 127.0.0.1 [env SUMMARISER_LOCAL_MODEL; "
-    "extra 'local'].",
-)
-@click.option(
-    "--replay",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Answer only from exchanges recorded in DIR.",
-)
-@click.option(
-    "--record", type=click.Path(file_okay=False, path_type=Path), help="Record every exchange into DIR."
-)
 @click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
-@click.option(
-    "--no-cache",
-    "cache",
-    is_flag=True,
-    flag_value=False,
-    default=True,
-    help="Skip the response cache [SQLite; env SUMMARISER_CACHE for its path].",
-)
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), help="Seconds per model request [env SUMMARISER_TIMEOUT]."
-)
-@click.option("-v", "--verbose", is_flag=True, help="Usage, attempts and timings on stderr.")
-def run(source: str | None, output_format: str, verbose: bool, **options: object) -> None:
-    """Summarise SOURCE: a file path, or - for stdin."""
+@_model_options
+def run(source: str | None, output_format: str, verbose: bool, **options: Any) -> None:
+    """Summarise SOURCE: a file path, - for stdin, or an http(s) URL."""
     if source is None:
-        _fail("give an article: summarise FILE (or - for stdin); see summarise --help", 2)
-    _configure_logging(verbose)
-    try:
+        _fail("give an article: summarise FILE (or - for stdin, or a URL); see summarise --help", 2)
+    with _reported(verbose):
         from summariser.config import Settings
         from summariser.local import serving
         from summariser.pipeline import summarise_text
@@ -102,14 +118,6 @@ def run(source: str | None, output_format: str, verbose: bool, **options: object
         name, text = read(source)
         with serving(Settings.from_env(**options)) as settings:
             brief = summarise_text(name, text, settings)
-    except SummariserError as error:
-        if verbose:
-            logging.getLogger("summariser").exception("failed")
-        _fail(str(error), error.exit_code)
-    except Exception as error:  # a bug: say so in one line, keep the traceback for -v
-        if verbose:
-            logging.getLogger("summariser").exception("bug")
-        _fail(f"internal error ({type(error).__name__}: {error}); rerun with -v and report it", 1)
     if output_format == "json":
         click.echo(json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
@@ -121,17 +129,74 @@ def run(source: str | None, output_format: str, verbose: bool, **options: object
         click.echo(
             f"{meta.model}: {meta.attempts} request(s), {meta.usage.prompt_tokens} prompt + "
             f"{meta.usage.completion_tokens} completion tokens, {meta.latency_ms} ms, "
-            f"verification {brief.verification.status}",
+            f"verification {brief.verification.status}" + (", from cache" if meta.cached else ""),
             err=True,
         )
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the brief (what --format json emits)."""
-    from summariser.brief import brief_json_schema
+@click.argument("which", type=click.Choice(["brief", "gold"]), default="brief")
+def schema(which: str) -> None:
+    """Print the JSON Schema of the brief (what --format json emits), or of gold files."""
+    if which == "gold":
+        from summariser.evaluate import gold_json_schema as make
+    else:
+        from summariser.brief import brief_json_schema as make
+    click.echo(json.dumps(make(), indent=2))
 
-    click.echo(json.dumps(brief_json_schema(), indent=2))
+
+@main.command("eval")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    help="table on a terminal, JSON otherwise.",
+)
+@click.option(
+    "--no-omission-reask",
+    "omission_reask",
+    is_flag=True,
+    flag_value=False,
+    default=True,
+    help="Measure without the re-ask for quotes and figures the detectors found but the brief lacks.",
+)
+@_model_options
+def evaluate_command(directory: Path, output_format: str | None, verbose: bool, **options: Any) -> None:
+    """Score briefs of every DIR/NAME.txt against DIR/NAME.gold.json, per field."""
+    with _reported(verbose):
+        from summariser.config import Settings
+        from summariser.evaluate import evaluate, summary
+        from summariser.local import serving
+        from summariser.pipeline import summarise_text
+        from summariser.sources import read
+
+        with serving(Settings.from_env(**options)) as settings:
+            results = summary(evaluate(directory, lambda path: summarise_text(*read(str(path)), settings)))
+    if (output_format or ("table" if sys.stdout.isatty() else "json")) == "json":
+        click.echo(json.dumps(results, indent=2))
+    else:
+        from rich.console import Console
+
+        from summariser.render.evaluation import print_table
+
+        print_table(results, Console())
+
+
+@contextlib.contextmanager
+def _reported(verbose: bool) -> Iterator[None]:
+    """Every failure as one line and its exit code; the traceback only with -v."""
+    _configure_logging(verbose)
+    try:
+        yield
+    except SummariserError as error:
+        if verbose:
+            logging.getLogger("summariser").exception("failed")
+        _fail(str(error), error.exit_code)
+    except Exception as error:  # a bug: say so in one line, keep the traceback for -v
+        if verbose:
+            logging.getLogger("summariser").exception("bug")
+        _fail(f"internal error ({type(error).__name__}: {error}); rerun with -v and report it", 1)
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -27,12 +27,13 @@ _FIGURE = (
 )
 _HARM = (
     r"killed|dead|died|deaths?|wounded|injured|hurt|missing|displaced|detained|arrested|casualties|"
-    r"fled|evacuated|lost their lives|death toll"
+    r"fled|evacuated|lost their lives|death toll|toll|bodies|victims|fatalities|homeless|from their homes"
 )
-# a figure, then at most six words, then a word for harm ("about 200 dead", "thousands of people have
-# been killed"); or harm, then a few words, then the figure ("the death toll rose to 35")
+_LINKS = r"(?:to|at|of|has|had|have|is|was|were|now|rose|risen|climbed|reached|stood|stands|by)"
+# a figure, then at most four words, then a word for harm ("about 200 dead", "thousands of people have
+# been killed"); or harm, then linking words, then the figure ("the death toll rose to 35")
 _CASUALTY = re.compile(
-    rf"(?P<a>{_FIGURE})(?=(?:\W+\w+){{0,6}}?\W+(?:{_HARM})\b)|(?:{_HARM})\W+(?:\w+\W+){{0,4}}?(?P<b>{_FIGURE})",
+    rf"(?P<a>{_FIGURE})(?=(?:\W+\w+){{0,4}}?\W+(?:{_HARM})\b)|(?:{_HARM})\W+(?:{_LINKS}\W+){{0,4}}?(?P<b>{_FIGURE})",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")

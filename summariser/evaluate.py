@@ -1,0 +1,254 @@
+"""Scoring briefs against hand-annotated gold files, per field, so models and prompts can be compared.
+
+Matching is lenient where an editor would be: an actor matches on their surname; a quote matches
+when its span and the gold quote's span overlap by at least half of the longer of the two; a
+casualty claim matches on its number ('about 200' and '200 dead' agree); a response matches on its
+actor. Each gold item is matched at most once.
+"""
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from summariser.brief import Brief, Span
+from summariser.errors import InputError, SummariserError
+from summariser.grounding import SourceText, same_person
+
+FIELDS = ("actors", "quotes", "casualty_claims", "international_responses")
+
+
+class GoldQuote(BaseModel):
+    speaker: str
+    text: str = Field(description="The quotation as written in the article, without its marks.")
+
+
+class GoldClaim(BaseModel):
+    figure: str = Field(description="The figure as written in the article, e.g. 'about 200'.")
+    claimed_by: str
+
+
+class GoldResponse(BaseModel):
+    actor: str
+
+
+class Gold(BaseModel):
+    """What a careful editor found in one article: `NAME.gold.json` beside `NAME.txt`."""
+
+    actors: list[str] = Field(description="Names as written in the article.")
+    quotes: list[GoldQuote] = Field(default_factory=list)
+    casualty_claims: list[GoldClaim] = Field(default_factory=list)
+    international_responses: list[GoldResponse] = Field(default_factory=list)
+
+
+def gold_json_schema() -> dict:
+    schema = Gold.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "urn:summariser:gold:v1"
+    return schema
+
+
+@dataclass
+class Counts:
+    predicted: int = 0
+    gold: int = 0
+    matched: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.predicted += other.predicted
+        self.gold += other.gold
+        self.matched += other.matched
+
+    def scores(self) -> dict[str, float | None]:
+        precision = self.matched / self.predicted if self.predicted else None
+        recall = self.matched / self.gold if self.gold else None
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else (0.0 if precision is not None and recall is not None else None)
+        )
+        return {"precision": precision, "recall": recall, "f1": f1}
+
+
+@dataclass
+class ArticleScore:
+    name: str
+    counts: dict[str, Counts] = field(default_factory=dict)
+    attributed: int = 0  # matched quotes given to the right speaker
+    items: int = 0
+    verified: int = 0
+    dropped: int = 0
+    missed: int = 0
+    requests: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def _pairs(predicted: list, gold: list, same: Callable[[object, object], bool]) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching, in order: each gold item pairs with the first unmatched prediction."""
+    used: set[int] = set()
+    pairs = []
+    for g, gold_item in enumerate(gold):
+        for p, item in enumerate(predicted):
+            if p not in used and same(item, gold_item):
+                used.add(p)
+                pairs.append((p, g))
+                break
+    return pairs
+
+
+def _overlap_by_half(a: Span | None, b: Span | None) -> bool:
+    if a is None or b is None:
+        return False
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return shared > 0 and shared >= 0.5 * max(a[1] - a[0], b[1] - b[0])
+
+
+_NUMBER = re.compile(r"\d[\d,.]*|[a-z]+")
+_FILLER = {
+    "about",
+    "around",
+    "at",
+    "least",
+    "more",
+    "than",
+    "over",
+    "nearly",
+    "almost",
+    "some",
+    "up",
+    "to",
+    "as",
+    "many",
+    "roughly",
+    "an",
+    "estimated",
+    "dead",
+    "killed",
+    "people",
+    "of",
+    "the",
+}
+
+
+def figure_key(figure: str) -> set[str]:
+    """The number a figure states, without its hedges: '200' for 'about 200', 'thousands' for itself."""
+    return {t.replace(",", "") for t in _NUMBER.findall(figure.lower()) if t not in _FILLER}
+
+
+def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> ArticleScore:
+    result = ArticleScore(name=name)
+
+    def count(field_name: str, predicted: list, gold_items: list, same: Callable) -> list[tuple[int, int]]:
+        pairs = _pairs(predicted, gold_items, same)
+        result.counts[field_name] = Counts(len(predicted), len(gold_items), len(pairs))
+        return pairs
+
+    count("actors", brief.actors, gold.actors, lambda actor, name: same_person(actor.name, name))
+    gold_spans = [_quote_span(source, q.text) for q in gold.quotes]
+    quote_pairs = count(
+        "quotes",
+        brief.quotes,
+        list(range(len(gold.quotes))),
+        lambda quote, g: _overlap_by_half(quote.span, gold_spans[g]),
+    )
+    result.attributed = sum(
+        same_person(brief.quotes[p].speaker, gold.quotes[g].speaker) for p, g in quote_pairs
+    )
+    count(
+        "casualty_claims",
+        brief.casualty_claims,
+        gold.casualty_claims,
+        lambda claim, g: bool(figure_key(claim.figure) & figure_key(g.figure)),
+    )
+    count(
+        "international_responses",
+        brief.international_responses,
+        gold.international_responses,
+        lambda response, g: same_person(response.actor, g.actor) or g.actor.lower() in response.actor.lower(),
+    )
+    grounded = [
+        *brief.key_developments,
+        *brief.quotes,
+        *brief.casualty_claims,
+        *brief.international_responses,
+    ]
+    result.items = len(grounded)
+    result.verified = sum(item.verified for item in grounded)
+    result.dropped = len(brief.verification.dropped)
+    result.missed = len(brief.verification.missed)
+    result.requests = brief.meta.attempts
+    result.tokens = brief.meta.usage.total_tokens
+    return result
+
+
+def _quote_span(source: SourceText, text: str) -> Span | None:
+    spans = list(source.occurrences(text))
+    quoted = [s for s in spans if source.is_quoted(s)]
+    return (quoted or spans or [None])[0]
+
+
+def gold_articles(directory: Path) -> Iterator[tuple[Path, Path]]:
+    for gold_path in sorted(directory.glob("*.gold.json")):
+        article = gold_path.with_name(gold_path.name.removesuffix(".gold.json") + ".txt")
+        if article.is_file():
+            yield article, gold_path
+
+
+def evaluate(directory: Path, summarise_file: Callable[[Path], Brief]) -> list[ArticleScore]:
+    """Score every article in `directory` that has a gold file; one failure never stops the rest."""
+    scores = []
+    pairs = list(gold_articles(directory))
+    if not pairs:
+        raise InputError(f"{directory}: no NAME.txt with a NAME.gold.json beside it")
+    golds = {}
+    for _, gold_path in pairs:
+        try:
+            golds[gold_path] = Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise InputError(f"{gold_path}: not a gold file ({str(error).splitlines()[0]})") from None
+    for article, gold_path in pairs:
+        gold = golds[gold_path]
+        started = time.monotonic()
+        try:
+            brief = summarise_file(article)
+        except SummariserError as error:
+            scores.append(ArticleScore(name=article.name, error=str(error)))
+            continue
+        source = SourceText(article.read_text(encoding="utf-8"))
+        result = score(brief, gold, source, article.name)
+        result.seconds = time.monotonic() - started
+        scores.append(result)
+    return scores
+
+
+def summary(scores: list[ArticleScore]) -> dict:
+    """Totals over all articles, micro-averaged: the numbers to compare across runs."""
+    ok = [s for s in scores if s.error is None]
+    fields = {}
+    for name in FIELDS:
+        total = Counts()
+        for s in ok:
+            total.add(s.counts[name])
+        fields[name] = {**total.scores(), **vars(total)}
+    matched_quotes = sum(s.counts["quotes"].matched for s in ok)
+    items = sum(s.items for s in ok)
+    n = len(ok) or 1
+    return {
+        "articles": len(scores),
+        "failed": [{"article": s.name, "error": s.error} for s in scores if s.error],
+        "fields": fields,
+        "quote_attribution": sum(s.attributed for s in ok) / matched_quotes if matched_quotes else None,
+        "verified_share": sum(s.verified for s in ok) / items if items else None,
+        "dropped": sum(s.dropped for s in ok),
+        "missed": sum(s.missed for s in ok),
+        "per_article": {
+            "requests": sum(s.requests for s in ok) / n,
+            "tokens": sum(s.tokens for s in ok) / n,
+            "seconds": sum(s.seconds for s in ok) / n,
+        },
+    }

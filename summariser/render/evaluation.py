@@ -1,0 +1,34 @@
+"""Evaluation results as a table for a terminal; the JSON form is `evaluate.summary` itself."""
+
+from rich.console import Console
+from rich.table import Table
+
+from summariser.evaluate import FIELDS
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def print_table(summary: dict, console: Console) -> None:
+    table = Table(title=f"summariser eval: {summary['articles']} article(s)")
+    for column in ("field", "precision", "recall", "F1", "matched / predicted / gold"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name in FIELDS:
+        row = summary["fields"][name]
+        table.add_row(
+            name.replace("_", " "),
+            _pct(row["precision"]),
+            _pct(row["recall"]),
+            _pct(row["f1"]),
+            f"{row['matched']} / {row['predicted']} / {row['gold']}",
+        )
+    console.print(table)
+    per = summary["per_article"]
+    console.print(
+        f"quote attribution {_pct(summary['quote_attribution'])} · verified {_pct(summary['verified_share'])}"
+        f" · dropped {summary['dropped']} · missed {summary['missed']} · per article: "
+        f"{per['requests']:.1f} requests, {per['tokens']:.0f} tokens, {per['seconds']:.1f} s"
+    )
+    for failure in summary["failed"]:
+        console.print(f"[red]failed[/red] {failure['article']}: {failure['error']}")

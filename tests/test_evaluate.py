@@ -1,0 +1,150 @@
+"""The scorer, pinned on hand-made cases, and `summarise eval` over the recorded seeds."""
+
+import json
+
+from summariser.brief import Draft, Meta, SourceInfo
+from summariser.evaluate import Gold, figure_key, score
+from summariser.grounding import SourceText, ground
+from summariser.pipeline import assemble
+from tests.conftest import ROOT
+from tests.test_cli import run
+
+TEXT = (
+    "Governor Anna Berg spoke on Monday.\n"
+    "“We will hold the line whatever happens to us here,” Ms Berg said.\n"
+    "Officials said about 12 people were killed. Rival groups said 30 died.\n"
+    "“Nobody should travel to the valley tonight or tomorrow,” said Piotr Lanz, a police chief."
+)
+GOLD = Gold.model_validate(
+    {
+        "actors": ["Anna Berg", "Piotr Lanz"],
+        "quotes": [
+            {"speaker": "Anna Berg", "text": "We will hold the line whatever happens to us here,"},
+            {"speaker": "Piotr Lanz", "text": "Nobody should travel to the valley tonight or tomorrow,"},
+        ],
+        "casualty_claims": [
+            {"figure": "about 12", "claimed_by": "Officials"},
+            {"figure": "30", "claimed_by": "Rival groups"},
+        ],
+        "international_responses": [],
+    }
+)
+
+
+def brief_of(quotes, claims, actors=("Anna Berg", "Piotr Lanz")):
+    draft = Draft.model_validate(
+        {
+            "headline": "h",
+            "summary": "s",
+            "key_developments": [],
+            "actors": [{"name": n, "kind": "person", "role": "r"} for n in actors],
+            "quotes": [{"speaker": s, "text": t} for s, t in quotes],
+            "casualty_claims": [
+                {"figure": f, "outcome": "killed", "who": "people", "claimed_by": c, "evidence": f}
+                for f, c in claims
+            ],
+            "international_responses": [],
+        }
+    )
+    source = SourceText(TEXT)
+    meta = Meta(
+        model="m",
+        prompt_version="p",
+        source=SourceInfo(name="t", sha256="x", chars=len(TEXT)),
+        attempts=1,
+        latency_ms=0,
+    )
+    return assemble(ground(draft, source), meta, source), source
+
+
+ALL_QUOTES = [(q.speaker, q.text) for q in GOLD.quotes]
+ALL_CLAIMS = [("about 12", "Officials"), ("30", "Rival groups")]
+
+
+def test_a_perfect_brief_scores_one_everywhere():
+    brief, source = brief_of(ALL_QUOTES, ALL_CLAIMS)
+    result = score(brief, GOLD, source)
+    for field in ("actors", "quotes", "casualty_claims"):
+        assert result.counts[field].scores() == {"precision": 1.0, "recall": 1.0, "f1": 1.0}, field
+    assert result.attributed == 2
+
+
+def test_an_empty_brief_has_no_precision_and_zero_recall():
+    brief, source = brief_of([], [], actors=())
+    result = score(brief, GOLD, source)
+    assert result.counts["quotes"].scores() == {"precision": None, "recall": 0.0, "f1": None}
+    assert result.counts["actors"].matched == 0
+
+
+def test_a_matched_quote_with_the_wrong_speaker_counts_for_recall_but_not_attribution():
+    # the grounding keeps it (Berg is named in the paragraph), the gold says Lanz said the other one
+    brief, source = brief_of([("Anna Berg", GOLD.quotes[0].text)], [])
+    gold = GOLD.model_copy(update={"quotes": [GOLD.quotes[0].model_copy(update={"speaker": "Piotr Lanz"})]})
+    result = score(brief, gold, source)
+    assert result.counts["quotes"].matched == 1
+    assert result.attributed == 0
+
+
+def test_a_quote_matches_when_the_spans_overlap_by_half_and_not_less():
+    half = "We will hold the line whatever happens"  # 38 of the gold's 49 characters
+    brief, source = brief_of([("Anna Berg", half)], [])
+    assert score(brief, GOLD, source).counts["quotes"].matched == 1
+    too_little = "We will hold"
+    brief, source = brief_of([("Anna Berg", too_little)], [])
+    assert score(brief, GOLD, source).counts["quotes"].matched == 0
+
+
+def test_a_figure_matches_on_its_number_and_an_actor_on_the_surname():
+    assert figure_key("about 200") & figure_key("200 dead")
+    assert not figure_key("about 200") & figure_key("2,000")
+    brief, source = brief_of([], [("12", "Officials")], actors=("Berg",))
+    result = score(brief, GOLD, source)
+    assert result.counts["casualty_claims"].matched == 1
+    assert result.counts["actors"].matched == 1
+
+
+def test_eval_over_the_recorded_seeds_prints_scores_offline():
+    result = run("eval", str(ROOT / "seeds"), "--replay", str(ROOT / "fixtures"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["articles"] >= 2 and summary["failed"] == []
+    assert set(summary["fields"]) == {"actors", "quotes", "casualty_claims", "international_responses"}
+    assert 0 <= summary["fields"]["quotes"]["recall"] <= 1
+
+
+def test_eval_prints_a_table_when_asked():
+    result = run("eval", str(ROOT / "seeds"), "--replay", str(ROOT / "fixtures"), "--format", "table")
+    assert result.returncode == 0, result.stderr
+    assert "quote attribution" in result.stdout and "casualty claims" in result.stdout
+
+
+def test_eval_of_a_directory_without_gold_files_exits_2(tmp_path):
+    (tmp_path / "a.txt").write_text("An article.")
+    result = run("eval", str(tmp_path), "--replay", str(ROOT / "fixtures"))
+    assert result.returncode == 2 and "no NAME.txt with a NAME.gold.json" in result.stderr
+
+
+def test_committed_gold_schema_matches_the_model():
+    from summariser.evaluate import gold_json_schema
+
+    committed = json.loads((ROOT / "schemas" / "gold.schema.json").read_text())
+    assert committed == gold_json_schema(), "run: summarise schema gold > schemas/gold.schema.json"
+
+
+def test_every_gold_file_stands_in_its_article():
+    from summariser.evaluate import gold_articles
+
+    pairs = list(gold_articles(ROOT / "seeds"))
+    assert len(pairs) >= 3
+    for article, gold_path in pairs:
+        gold = Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
+        source = SourceText(article.read_text(encoding="utf-8"))
+        for name in gold.actors:
+            assert source.contains(name), (gold_path.name, name)
+        for quote in gold.quotes:
+            assert any(source.is_quoted(s) for s in source.occurrences(quote.text)), (
+                gold_path.name,
+                quote.text,
+            )
+        for claim in gold.casualty_claims:
+            assert source.contains(claim.figure), (gold_path.name, claim.figure)

@@ -98,10 +98,10 @@ def main() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["markdown", "json"]),
+    type=click.Choice(["markdown", "json", "html"]),
     default="markdown",
     show_default=True,
-    help="Output format.",
+    help="Output format (html: a review page, the brief beside the highlighted article).",
 )
 @click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
 @_model_options
@@ -120,6 +120,10 @@ def run(source: str | None, output_format: str, verbose: bool, **options: Any) -
             brief = summarise_text(name, text, settings)
     if output_format == "json":
         click.echo(json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    elif output_format == "html":
+        from summariser.render import html
+
+        click.echo(html.render(brief, text), nl=False)
     else:
         from summariser.render.markdown import render
 

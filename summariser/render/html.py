@@ -1,0 +1,173 @@
+"""The review page: the article with every grounded item highlighted where it stands, the brief beside
+it, and what was dropped, missed or withheld.
+
+One self-contained file: inline CSS and a few lines of vanilla JS, no external requests. Everything
+that came from the article or the model is escaped, so a page or a model cannot inject markup.
+"""
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from html import escape
+from itertools import pairwise
+
+from summariser.brief import Brief
+
+FIELDS = {
+    "key_developments": ("Key developments", "dev"),
+    "quotes": ("Quotes", "quote"),
+    "casualty_claims": ("Casualty claims", "cas"),
+    "international_responses": ("International responses", "resp"),
+}
+
+_CSS = """
+*{box-sizing:border-box}body{margin:0;font:15px/1.55 system-ui,sans-serif;color:#1d1d1f;background:#f6f6f4}
+header,footer{padding:.6rem 1.2rem;background:#1d1d1f;color:#eee}footer{font-size:13px}
+main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.2rem;padding:1.2rem}
+section{background:#fff;border-radius:8px;padding:1rem 1.3rem;box-shadow:0 1px 3px #0002}
+#article p{margin:0 0 .8em}h1{font-size:1.3rem;margin:.2rem 0}h2{font-size:1rem;margin:1.2rem 0 .4rem}
+mark{background:none;border-radius:3px;padding:0 1px;cursor:help}
+mark.dev{background:#dbeafe}mark.quote{background:#fde68a}mark.cas{background:#fecaca}mark.resp{background:#d1fae5}
+mark.many{box-shadow:inset 0 -3px 0 #7c3aed}
+mark.flash{animation:flash 1.2s ease 2}@keyframes flash{50%{outline:3px solid #7c3aed;background:#c4b5fd}}
+li.item{cursor:pointer;margin:.3rem 0}li.item:hover{text-decoration:underline}
+.key{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em}
+.dev{background:#dbeafe}.quote{background:#fde68a}.cas{background:#fecaca}.resp{background:#d1fae5}
+.note{color:#555;font-size:13px}.loose{color:#92400e;font-size:12px}ul{padding-left:1.1rem}
+"""
+
+_JS = """
+document.querySelectorAll('li.item').forEach(function (li) {
+  li.addEventListener('click', function () {
+    var marks = document.querySelectorAll('mark[data-items~="' + li.dataset.target + '"]');
+    if (!marks.length) return;
+    marks[0].scrollIntoView({behavior: 'smooth', block: 'center'});
+    marks.forEach(function (m) {
+      m.classList.remove('flash'); void m.offsetWidth; m.classList.add('flash');
+    });
+  });
+});
+"""
+
+
+# No request leaves the page, and no script runs but ours (pinned by its hash), whatever ends up in it.
+_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; "
+    f"script-src 'sha256-{base64.b64encode(hashlib.sha256(_JS.encode()).digest()).decode()}'"
+)
+
+
+@dataclass(frozen=True)
+class _Mark:
+    start: int
+    end: int
+    item: str  # e.g. "quote-2"
+    kind: str  # css class of the field
+    label: str
+
+
+def _marks(brief: Brief) -> list[_Mark]:
+    marks = []
+    for field, (_, kind) in FIELDS.items():
+        for i, item in enumerate(getattr(brief, field)):
+            if item.span is not None:
+                label = getattr(item, "text", None) or getattr(item, "figure", None) or item.actor
+                marks.append(_Mark(item.span[0], item.span[1], f"{kind}-{i}", kind, f"{field}: {label}"))
+    return marks
+
+
+def _highlighted(text: str, marks: list[_Mark]) -> str:
+    """The article as paragraphs, each cut at every span boundary inside it, so overlapping spans stay
+    readable: each piece is marked with every item that covers it."""
+    paragraphs = []
+    at = 0
+    for line in text.split("\n"):
+        start, end = at, at + len(line)
+        at = end + 1
+        if not line.strip():
+            continue
+        inside = [m for m in marks if m.start < end and start < m.end]
+        cuts = sorted(
+            {start, end, *(max(start, m.start) for m in inside), *(min(end, m.end) for m in inside)}
+        )
+        pieces = []
+        for a, b in pairwise(cuts):
+            covering = [m for m in inside if m.start <= a and b <= m.end]
+            chunk = escape(text[a:b])
+            if not covering:
+                pieces.append(chunk)
+                continue
+            innermost = min(covering, key=lambda m: m.end - m.start)
+            classes = innermost.kind + (" many" if len(covering) > 1 else "")
+            items = " ".join(m.item for m in covering)
+            title = escape(" | ".join(m.label for m in covering))
+            pieces.append(f'<mark class="{classes}" data-items="{items}" title="{title}">{chunk}</mark>')
+        paragraphs.append("<p>" + "".join(pieces) + "</p>")
+    return "\n".join(paragraphs)
+
+
+def _brief_side(brief: Brief) -> str:
+    out = [f"<h1>{escape(brief.headline)}</h1>", f"<p>{escape(brief.summary)}</p>"]
+    for field, (title, kind) in FIELDS.items():
+        items = getattr(brief, field)
+        if not items:
+            continue
+        out.append(f'<h2><span class="key {kind}"></span>{title}</h2><ul>')
+        for i, item in enumerate(items):
+            out.append(f'<li class="item" data-target="{kind}-{i}">{_describe(field, item)}</li>')
+        out.append("</ul>")
+    if brief.actors:
+        names = ", ".join(escape(a.name) + (f" ({escape(a.role)})" if a.role else "") for a in brief.actors)
+        out.append(f"<h2>Actors</h2><p>{names}</p>")
+    v = brief.verification
+    if v.dropped:
+        out.append("<h2>Dropped: not borne out by the article</h2><ul>")
+        out += [f"<li>{escape(d.field)}: “{escape(d.label())}” — {escape(d.reason)}</li>" for d in v.dropped]
+        out.append("</ul>")
+    if v.missed:
+        out.append("<h2>In the article, not in this brief</h2><ul>")
+        out += [f"<li>{escape(m.field)}: “{escape(m.text)}”</li>" for m in v.missed]
+        out.append("</ul>")
+    if v.flags:
+        out.append("<h2>Flagged passages</h2><ul>")
+        out += [f"<li>{escape(f.kind)}: “{escape(f.text)}”</li>" for f in v.flags]
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def _describe(field: str, item: object) -> str:
+    loose = (
+        "" if getattr(item, "verified", True) else ' <span class="loose">(evidence matched loosely)</span>'
+    )
+    if field == "quotes":
+        return f"“{escape(item.text)}” — <b>{escape(item.speaker)}</b>"
+    if field == "casualty_claims":
+        return (
+            f"<b>{escape(item.figure)}</b> {escape(item.who)} {escape(item.outcome.value)}"
+            f" — according to {escape(item.claimed_by)}"
+            + (f" ({escape(item.qualifier)})" if item.qualifier else "")
+        )
+    if field == "international_responses":
+        return f"<b>{escape(item.actor)}</b>: {escape(item.description)}{loose}"
+    return escape(item.text) + loose
+
+
+def render(brief: Brief, article: str) -> str:
+    meta = brief.meta
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{_POLICY}">
+<title>Review: {escape(brief.headline)}</title><style>{_CSS}</style></head>
+<body>
+<header>Review · {escape(meta.source.name)} · <span class="note" style="color:#ccc">click an item to see where
+it stands; hover a highlight to see what it supports</span></header>
+<main>
+<section id="article">{_highlighted(article, _marks(brief))}</section>
+<section id="brief">{_brief_side(brief)}</section>
+</main>
+<footer>Verification: <b>{escape(brief.verification.status)}</b> · model {escape(meta.model)} ·
+prompt {escape(meta.prompt_version)} · schema {escape(meta.schema_version)}</footer>
+<script>{_JS}</script>
+</body></html>
+"""

@@ -37,6 +37,7 @@ __all__ = [
     "Verification",
     "asummarise",
     "summarise",
+    "summarise_many",
 ]
 
 
@@ -50,6 +51,31 @@ def summarise(source: str, **options: Any) -> Brief:
     name, text = read_any(source)
     with serving(Settings.from_env(**options)) as settings:
         return summarise_text(name, text, settings)
+
+
+def summarise_many(
+    sources: list[str], concurrency: int = 4, **options: Any
+) -> list["Brief | SummariserError"]:
+    """Summarise many articles at once; results in the order given, a failure as its error object."""
+    from summariser import batch
+    from summariser.config import Settings
+    from summariser.local import serving
+    from summariser.pipeline import summarise_text
+    from summariser.sources import read_any
+
+    items = [batch.Item(id=str(i), source=source) for i, source in enumerate(sources)]
+    results: dict[str, Brief | SummariserError] = {}
+
+    def keep(result: batch.Result) -> None:
+        results[result.item.id] = result.brief or result.error  # type: ignore[assignment]
+
+    def work(item: batch.Item, settings: Settings) -> tuple[Brief, str]:
+        name, text = read_any(item.source)
+        return summarise_text(name, text, settings), text
+
+    with serving(Settings.from_env(**options)) as settings:
+        batch.run(items, settings, concurrency, on_result=keep, work=work)
+    return [results[item.id] for item in items]
 
 
 async def asummarise(source: str, **options: Any) -> Brief:

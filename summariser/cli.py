@@ -94,7 +94,7 @@ def main() -> None:
 
 
 @main.command("run", hidden=True)
-@click.argument("source", required=False)
+@click.argument("sources", nargs=-1)
 @click.option(
     "--format",
     "output_format",
@@ -104,18 +104,46 @@ def main() -> None:
     help="Output format (html: a review page, the brief beside the highlighted article).",
 )
 @click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Batch: write one JSON line per SOURCE to this file (with --format html: one page per "
+    "SOURCE and an index.html in this directory). A rerun skips what is done.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1, max=64),
+    default=4,
+    show_default=True,
+    help="Batch: briefs made at once.",
+)
 @_model_options
-def run(source: str | None, output_format: str, verbose: bool, **options: Any) -> None:
-    """Summarise SOURCE: a file path, - for stdin, or an http(s) URL."""
-    if source is None:
+def run(
+    sources: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    concurrency: int,
+    verbose: bool,
+    **options: Any,
+) -> None:
+    """Summarise SOURCE: a file path, - for stdin, or an http(s) URL. Several SOURCEs, a directory or
+    a JSON Lines file ({"id", "text"} or {"id", "url"} per line) make a batch: give --output."""
+    if not sources:
         _fail("give an article: summarise FILE (or - for stdin, or a URL); see summarise --help", 2)
+    batch_like = len(sources) > 1 or Path(sources[0]).is_dir() or sources[0].endswith(".jsonl")
+    if batch_like and output is None:
+        _fail("several articles: give --output FILE.jsonl (or a directory with --format html)", 2)
+    if output is not None:
+        with _reported(verbose):
+            _run_batch(list(sources), output, output_format, concurrency, options)
+        return
     with _reported(verbose):
         from summariser.config import Settings
         from summariser.local import serving
         from summariser.pipeline import summarise_text
         from summariser.sources import read
 
-        name, text = read(source)
+        name, text = read(sources[0])
         with serving(Settings.from_env(**options)) as settings:
             brief = summarise_text(name, text, settings)
     if output_format == "json":
@@ -136,6 +164,39 @@ def run(source: str | None, output_format: str, verbose: bool, **options: Any) -
             f"verification {brief.verification.status}" + (", from cache" if meta.cached else ""),
             err=True,
         )
+
+
+def _run_batch(sources: list[str], output: Path, output_format: str, concurrency: int, options: dict) -> None:
+    from summariser import batch
+    from summariser.config import Settings
+    from summariser.local import serving
+    from summariser.render.progress import Progress
+
+    items = batch.gather(sources)
+    sink: batch.Sink = batch.HtmlPages(output) if output_format == "html" else batch.JsonLinesWriter(output)
+    done = sink.done()
+    todo = [item for item in items if item.id not in done]
+    failures: list[int] = []
+    with Progress(len(todo), enabled=sys.stderr.isatty()) as progress:
+
+        def on_result(result: batch.Result) -> None:
+            sink.write(result)
+            if result.error is not None:
+                failures.append(result.error.exit_code)
+            progress.advance()
+
+        with serving(Settings.from_env(**options)) as settings:
+            batch.run(todo, settings, concurrency, on_result)
+    sink.close()
+    skipped = len(items) - len(todo)
+    click.echo(
+        f"summarise: {len(todo) - len(failures)} brief(s), {len(failures)} failed"
+        + (f", {skipped} already done" if skipped else "")
+        + f" -> {output}",
+        err=True,
+    )
+    if failures:
+        sys.exit(max(failures))
 
 
 @main.command()

@@ -56,6 +56,7 @@ class Reply:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False  # accept the request and never answer (until the server stops)
+    together: threading.Barrier | None = None  # answer only once this many requests are in flight
 
 
 @dataclass
@@ -86,6 +87,8 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if reply.hang:
                 server.stopping.wait()
                 return
+            if reply.together is not None:
+                reply.together.wait()  # raises BrokenBarrierError after its timeout: the test fails
             data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
             self.send_response(reply.status)
             self.send_header("content-type", "application/json")

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
+from pathlib import Path
 
 from summariser.brief import Brief
 
@@ -170,4 +171,17 @@ it stands; hover a highlight to see what it supports</span></header>
 prompt {escape(meta.prompt_version)} · schema {escape(meta.schema_version)}</footer>
 <script>{_JS}</script>
 </body></html>
+"""
+
+
+def index(pages: list[Path], failed: dict[str, str]) -> str:
+    """The batch's front page: one link per review page, and what failed with why."""
+    links = "".join(f'<li><a href="{escape(p.name)}">{escape(p.stem)}</a></li>' for p in pages)
+    failures = "".join(f"<li>{escape(i)}: {escape(reason)}</li>" for i, reason in sorted(failed.items()))
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Review pages</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>{_CSS}</style></head><body><header>Review pages: {len(pages)}</header>
+<main style="display:block"><section><ul>{links}</ul>
+{"<h2>Failed</h2><ul>" + failures + "</ul>" if failures else ""}</section></main></body></html>
 """

@@ -1,0 +1,192 @@
+"""Many articles: inputs gathered from paths, directories and JSON Lines, briefs made concurrently,
+one output line per input as soon as it is done.
+
+A failed input becomes an error record and never stops the rest; every line is written and flushed
+when its brief finishes, so an interrupted run loses nothing, and a rerun with the same output skips
+the inputs that already have a brief (failed ones are tried again; readers take the last line per id).
+"""
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from summariser.brief import Brief
+from summariser.config import Settings
+from summariser.errors import InputError, SummariserError
+from summariser.pipeline import summarise_text
+from summariser.sources import read, read_any
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    source: str  # a path, URL or '-', or, with `text` set, a label
+    text: str | None = None
+
+
+def gather(specs: Iterable[str]) -> list[Item]:
+    """Inputs from SOURCE arguments: files and URLs as they are, a directory's articles, a JSON Lines
+    file's records (`{"id", "text"}` or `{"id", "url"}`)."""
+    items: list[Item] = []
+    for spec in specs:
+        path = Path(spec)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError(f"{spec}: a directory with no articles ({', '.join(ARTICLE_SUFFIXES)})")
+            items += [Item(id=p.name, source=str(p)) for p in found]
+        elif path.suffix.lower() == ".jsonl" and path.is_file():
+            items += _records(path)
+        else:
+            items.append(Item(id=spec, source=spec))
+    ids = [item.id for item in items]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise InputError(f"the same id appears more than once: {', '.join(duplicates[:3])}")
+    return items
+
+
+def _records(path: Path) -> list[Item]:
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            identifier = str(record["id"])
+        except (ValueError, KeyError, TypeError):
+            raise InputError(f"{path}:{number}: not a JSON object with an id") from None
+        if isinstance(record.get("text"), str):
+            items.append(Item(id=identifier, source=f"{path}#{identifier}", text=record["text"]))
+        elif isinstance(record.get("url"), str):
+            items.append(Item(id=identifier, source=record["url"]))
+        else:
+            raise InputError(f"{path}:{number}: a record needs a text or a url")
+    return items
+
+
+@dataclass
+class Result:
+    item: Item
+    brief: Brief | None = None
+    text: str | None = None  # the article as read, for renderers that show it
+    error: SummariserError | None = None
+
+
+def summarise_item(item: Item, settings: Settings) -> tuple[Brief, str]:
+    if item.text is not None:
+        name, text = item.source, read_any(item.text)[1]
+    else:
+        name, text = read(item.source)
+    return summarise_text(name, text, settings), text
+
+
+def run(
+    items: list[Item],
+    settings: Settings,
+    concurrency: int,
+    on_result: Callable[[Result], None],
+    work: Callable[[Item, Settings], tuple[Brief, str]] = summarise_item,
+) -> None:
+    """Brief every item with at most `concurrency` at once; `on_result` hears each as it finishes."""
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(_result, work, item, settings) for item in items]
+        for future in as_completed(futures):
+            on_result(future.result())
+
+
+def _result(work: Callable[[Item, Settings], tuple[Brief, str]], item: Item, settings: Settings) -> Result:
+    try:
+        brief, text = work(item, settings)
+    except SummariserError as error:
+        return Result(item, error=error)
+    return Result(item, brief=brief, text=text)
+
+
+class Sink(Protocol):
+    def done(self) -> set[str]: ...
+    def write(self, result: Result) -> None: ...
+    def close(self) -> None: ...
+
+
+class JsonLinesWriter:
+    """One line per result, appended and flushed at once, from any thread."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        output.parent.mkdir(parents=True, exist_ok=True)
+        cut_short = output.is_file() and output.stat().st_size and not output.read_bytes().endswith(b"\n")
+        self._file = output.open("a", encoding="utf-8")
+        if cut_short:
+            self._file.write("\n")  # an interrupted run's half line stays a line of its own
+        self._lock = threading.Lock()
+
+    def done(self) -> set[str]:
+        """Ids that already have a brief: a rerun skips them."""
+        done = set()
+        for line in self.output.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by an interrupted run
+            if "brief" in entry:
+                done.add(str(entry["id"]))
+        return done
+
+    def write(self, result: Result) -> None:
+        line = json.dumps(record(result), ensure_ascii=False)
+        with self._lock:
+            self._file.write(line + "\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def record(result: Result) -> dict:
+    """One output line: the brief, or why there is none."""
+    entry: dict = {"id": result.item.id, "source": result.item.source}
+    if result.brief is not None:
+        entry["brief"] = result.brief.model_dump(mode="json")
+    elif result.error is not None:
+        error = result.error
+        entry["error"] = {"exit_code": error.exit_code, "kind": type(error).__name__, "message": str(error)}
+    return entry
+
+
+class HtmlPages:
+    """One review page per article and an index linking them, in a directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._failed: dict[str, str] = {}
+
+    def page_for(self, item_id: str) -> Path:
+        return self.directory / (re.sub(r"[^\w.-]+", "_", item_id).strip("_.") + ".html")
+
+    def done(self) -> set[str]:
+        return set()  # pages are cheap to write again; the cache makes their briefs cheap too
+
+    def write(self, result: Result) -> None:
+        from summariser.render import html
+
+        if result.brief is None or result.text is None:
+            with self._lock:
+                self._failed[result.item.id] = str(result.error)
+            return
+        self.page_for(result.item.id).write_text(html.render(result.brief, result.text), encoding="utf-8")
+
+    def close(self) -> None:
+        from summariser.render import html
+
+        pages = sorted(p for p in self.directory.glob("*.html") if p.name != "index.html")
+        (self.directory / "index.html").write_text(html.index(pages, self._failed), encoding="utf-8")

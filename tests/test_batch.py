@@ -1,0 +1,126 @@
+"""Batches: one line per input, failures recorded not fatal, concurrency real, reruns resume."""
+
+import contextlib
+import json
+import threading
+
+from summariser import Brief, InputError, summarise_many
+from tests.conftest import SEED, Reply, completion, handwritten
+from tests.test_cli import run
+
+FAITHFUL = Reply(body=completion(handwritten("kreminna-faithful")))
+
+
+def model_args(server):
+    return ["--base-url", server.url, "--model", "m", "--mode", "json_schema"]
+
+
+def lines(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def jsonl_of_seed_copies(tmp_path, n: int):
+    text = SEED.read_text(encoding="utf-8")
+    path = tmp_path / "wires.jsonl"
+    # each copy differs by one trailing sentence so that no two share a cache entry
+    path.write_text("\n".join(json.dumps({"id": f"w{i}", "text": f"{text}\nWire {i}."}) for i in range(n)))
+    return path
+
+
+def test_every_input_gets_one_line_and_a_failure_never_stops_the_rest(model_server, tmp_path):
+    server = model_server(FAITHFUL)
+    out = tmp_path / "out.jsonl"
+
+    result = run(
+        str(SEED),
+        str(tmp_path / "missing.txt"),
+        str(jsonl_of_seed_copies(tmp_path, 2)),
+        "--output",
+        str(out),
+        *model_args(server),
+    )
+
+    entries = {e["id"]: e for e in lines(out)}
+    assert set(entries) == {str(SEED), str(tmp_path / "missing.txt"), "w0", "w1"}
+    assert entries[str(tmp_path / "missing.txt")]["error"]["exit_code"] == 2
+    assert "no such file" in entries[str(tmp_path / "missing.txt")]["error"]["message"]
+    assert entries["w1"]["brief"]["verification"]["status"] == "verified"
+    assert result.returncode == 2
+    assert "3 brief(s), 1 failed" in result.stderr
+
+
+def test_a_rerun_skips_what_is_done_and_retries_what_failed(model_server, tmp_path):
+    server = model_server(FAITHFUL)
+    out = tmp_path / "out.jsonl"
+    wires = jsonl_of_seed_copies(tmp_path, 3)
+    done = run(str(wires), "--output", str(out), "--no-cache", *model_args(server))
+    assert done.returncode == 0
+    # an interrupted run: the last line was cut in half and one brief was never written
+    kept = out.read_text().splitlines()[:2]
+    out.write_text("\n".join(kept) + "\n" + '{"id": "w2", "brief": {"head')
+    requests_before = len(server.requests)
+
+    again = run(str(wires), "--output", str(out), "--no-cache", *model_args(server))
+
+    assert again.returncode == 0
+    assert len(server.requests) - requests_before == 1  # only the unfinished one
+    assert "1 brief(s), 0 failed, 2 already done" in again.stderr
+    parsed = []
+    for line in out.read_text().splitlines():
+        with contextlib.suppress(ValueError):  # the half line the interruption left
+            parsed.append(json.loads(line))
+    assert sorted(e["id"] for e in parsed if "brief" in e) == ["w0", "w1", "w2"]
+
+
+def test_briefs_are_made_concurrently(model_server, tmp_path):
+    # the server answers only when three requests are in flight at once
+    server = model_server(
+        Reply(body=completion(handwritten("kreminna-faithful")), together=threading.Barrier(3, timeout=20))
+    )
+    out = tmp_path / "out.jsonl"
+
+    result = run(
+        str(jsonl_of_seed_copies(tmp_path, 3)),
+        "--output",
+        str(out),
+        "--concurrency",
+        "3",
+        *model_args(server),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert all("brief" in e for e in lines(out))
+
+
+def test_several_sources_without_output_is_a_usage_error():
+    result = run(str(SEED), str(SEED))
+    assert result.returncode == 2 and "give --output" in result.stderr
+
+
+def test_a_directory_of_articles_becomes_review_pages_and_an_index(model_server, tmp_path):
+    server = model_server(FAITHFUL)
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for n in range(2):
+        (articles / f"story{n}.txt").write_text(SEED.read_text(encoding="utf-8") + f"\nCopy {n}.")
+    pages = tmp_path / "pages"
+
+    result = run(str(articles), "--format", "html", "--output", str(pages), *model_args(server))
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in pages.iterdir()) == ["index.html", "story0.txt.html", "story1.txt.html"]
+    index = (pages / "index.html").read_text()
+    assert 'href="story0.txt.html"' in index and 'href="story1.txt.html"' in index
+
+
+def test_summarise_many_returns_results_in_order_with_errors_in_place(model_server, tmp_path):
+    server = model_server(FAITHFUL)
+    results = summarise_many(
+        [str(SEED), str(tmp_path / "nope.txt")],
+        concurrency=2,
+        base_url=server.url,
+        model="m",
+        mode="json_schema",
+    )
+    assert isinstance(results[0], Brief)
+    assert isinstance(results[1], InputError)

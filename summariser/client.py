@@ -27,6 +27,11 @@ class Meter:
     requests: int = 0
     usage: Usage = field(default_factory=Usage)
 
+    def add(self, other: "Meter") -> None:
+        self.requests += other.requests
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+            setattr(self.usage, name, getattr(self.usage, name) + getattr(other.usage, name))
+
     def count(self, response: httpx.Response) -> None:
         self.requests += 1
         if response.status_code != 200:

@@ -26,6 +26,7 @@ class Settings:
     record: Path | None = None
     strict: bool = False
     cache: bool = True
+    max_article_tokens: int = 4000  # past this an article is split; fits an 8k-context local model
     omission_reask: bool = True  # re-ask once for quotes and figures the detectors found but the brief lacks
     local_model: Path | None = None
     served_by: str | None = None  # what answers, in words, for recordings (set by summariser.local)
@@ -42,6 +43,10 @@ class Settings:
             "mode": env.get("SUMMARISER_MODE"),
             "local_model": env.get("SUMMARISER_LOCAL_MODEL"),
         }
+        if env.get("SUMMARISER_MAX_ARTICLE_TOKENS"):
+            values["max_article_tokens"] = int(
+                _positive_float("SUMMARISER_MAX_ARTICLE_TOKENS", env["SUMMARISER_MAX_ARTICLE_TOKENS"])
+            )
         if env.get("SUMMARISER_TIMEOUT"):
             values["timeout"] = _positive_float("SUMMARISER_TIMEOUT", env["SUMMARISER_TIMEOUT"])
         values.update({k: v for k, v in given.items() if v is not None})

@@ -8,10 +8,12 @@ budget runs out, the best attempt is kept and what failed moves to `verification
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
-from summariser import cache
+from summariser import cache, chunking
 from summariser.brief import Brief, Draft, Flag, Meta, SourceInfo, Verification
 from summariser.cache import Cache
 from summariser.client import Meter, ModelClient, connect, endpoint_of
@@ -25,6 +27,7 @@ from summariser.tape import Tape
 
 # A brief is ~1,000-1,500 tokens; the cap stops a model that loops from running for minutes.
 MAX_OUTPUT_TOKENS = 3000
+CHUNK_CONCURRENCY = 4
 
 
 def resolve(settings: Settings) -> Settings:
@@ -58,12 +61,7 @@ def summarise_text(
     if hit is not None:
         best = ground(Draft.model_validate(hit["draft"]), source)
     else:
-        client = connector(settings)
-        try:
-            best = _best(_attempts(client, settings, text, source, prompts))
-        finally:
-            client.close()
-        meter = client.meter
+        best = _from_model(text, source, settings, prompts, connector, meter)
         if store:
             store.put(entry_key, {"draft": best.draft.model_dump(mode="json")})
     if store:
@@ -85,6 +83,40 @@ def summarise_text(
     return assemble(best, meta, source)
 
 
+def _from_model(
+    text: str,
+    source: SourceText,
+    settings: Settings,
+    prompts: PromptSet,
+    connector: Callable[[Settings], ModelClient],
+    meter: Meter,
+) -> Grounding:
+    """One request (plus re-asks) for an article that fits the budget; past it, one per chunk, made
+    concurrently, merged, and grounded against the whole article."""
+
+    lock = threading.Lock()
+
+    def brief_of(chunk: str, chunk_source: SourceText) -> Grounding:
+        client = connector(settings)
+        try:
+            return _best(_attempts(client, settings, chunk, chunk_source, prompts))
+        finally:
+            client.close()
+            with lock:
+                meter.add(client.meter)
+
+    if chunking.estimate_tokens(text) <= settings.max_article_tokens:
+        return brief_of(text, source)
+    spans = chunking.split(text, settings.max_article_tokens)
+    with ThreadPoolExecutor(max_workers=min(len(spans), CHUNK_CONCURRENCY)) as pool:
+        parts = list(
+            pool.map(
+                lambda span: brief_of(text[span[0] : span[1]], SourceText(text[span[0] : span[1]])), spans
+            )
+        )
+    return ground(chunking.merge([part.draft for part in parts]), source)
+
+
 def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
     schema = json.dumps(Draft.model_json_schema(), sort_keys=True)
     return cache.key(
@@ -95,6 +127,7 @@ def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
         schema=hashlib.sha256(schema.encode()).hexdigest(),
         max_requests=str(settings.max_requests),
         omission_reask=str(settings.omission_reask),
+        max_article_tokens=str(settings.max_article_tokens),
         article=text,
     )
 

@@ -7,7 +7,14 @@ they are written to the model, saying what counts and what does not.
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 SCHEMA_VERSION = "1"
 
@@ -186,7 +193,8 @@ class Grounded(BaseModel):
 
     span: Span | None = Field(
         default=None,
-        description="[start, end) character offsets into the source text as read; null if not found.",
+        description="[start, end) character offsets into the source text as read (with --merge, into "
+        "the first of `sources`); null if not found.",
     )
     verified: bool = Field(
         default=False,
@@ -194,23 +202,38 @@ class Grounded(BaseModel):
     )
 
 
-class KeyDevelopment(Grounded, KeyDevelopmentDraft):
+class Sourced(BaseModel):
+    """Which of several merged sources an item came from; absent from single-source briefs."""
+
+    sources: list[str] | None = Field(
+        default=None, description="Only with --merge: the sources this item was found in."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_sources_unless_merged(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        if data.get("sources") is None:
+            data.pop("sources", None)
+        return data
+
+
+class KeyDevelopment(Sourced, Grounded, KeyDevelopmentDraft):
     pass
 
 
-class Actor(ActorDraft):
+class Actor(Sourced, ActorDraft):
     pass
 
 
-class Quote(Grounded, QuoteDraft):
+class Quote(Sourced, Grounded, QuoteDraft):
     pass
 
 
-class CasualtyClaim(Grounded, CasualtyClaimDraft):
+class CasualtyClaim(Sourced, Grounded, CasualtyClaimDraft):
     pass
 
 
-class InternationalResponse(Grounded, InternationalResponseDraft):
+class InternationalResponse(Sourced, Grounded, InternationalResponseDraft):
     pass
 
 

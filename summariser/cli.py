@@ -117,12 +117,18 @@ def main() -> None:
     show_default=True,
     help="Batch: briefs made at once.",
 )
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Several SOURCEs about one story: one brief, each item listing the sources it came from.",
+)
 @_model_options
 def run(
     sources: tuple[str, ...],
     output_format: str,
     output: Path | None,
     concurrency: int,
+    merge: bool,
     verbose: bool,
     **options: Any,
 ) -> None:
@@ -130,8 +136,10 @@ def run(
     a JSON Lines file ({"id", "text"} or {"id", "url"} per line) make a batch: give --output."""
     if not sources:
         _fail("give an article: summarise FILE (or - for stdin, or a URL); see summarise --help", 2)
+    if merge and output_format == "html":
+        _fail("--merge makes one brief of several articles; --format html needs one article", 2)
     batch_like = len(sources) > 1 or Path(sources[0]).is_dir() or sources[0].endswith(".jsonl")
-    if batch_like and output is None:
+    if batch_like and output is None and not merge:
         _fail("several articles: give --output FILE.jsonl (or a directory with --format html)", 2)
     if output is not None:
         with _reported(verbose):
@@ -143,9 +151,12 @@ def run(
         from summariser.pipeline import summarise_text
         from summariser.sources import read
 
-        name, text = read(sources[0])
         with serving(Settings.from_env(**options)) as settings:
-            brief = summarise_text(name, text, settings)
+            if merge:
+                brief = _merged(list(sources), settings, concurrency)
+            else:
+                name, text = read(sources[0])
+                brief = summarise_text(name, text, settings)
     if output_format == "json":
         click.echo(json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2))
     elif output_format == "html":
@@ -164,6 +175,22 @@ def run(
             f"verification {brief.verification.status}" + (", from cache" if meta.cached else ""),
             err=True,
         )
+
+
+def _merged(sources: list[str], settings: Any, concurrency: int) -> Any:
+    """One brief of several reports; any report that fails fails the whole (a merged brief that
+    silently lacks a source would mislead)."""
+    from summariser import batch
+    from summariser.merge import merge_briefs
+
+    items = batch.gather(sources)
+    results: dict[str, batch.Result] = {}
+    batch.run(items, settings, concurrency, lambda result: results.__setitem__(result.item.id, result))
+    for item in items:
+        error = results[item.id].error
+        if error is not None:
+            raise error
+    return merge_briefs([(item.source, results[item.id].brief) for item in items])
 
 
 def _run_batch(sources: list[str], output: Path, output_format: str, concurrency: int, options: dict) -> None:

@@ -1,0 +1,91 @@
+"""--merge: one brief of several reports; conflicting figures side by side, never reconciled."""
+
+import json
+
+from tests.conftest import Reply, completion
+from tests.test_cli import run
+
+QUOTE = "We are shocked by this attack on civilians,"
+REPORTS = {
+    "a.txt": f"Officials said 12 people were killed in the blast.\n“{QUOTE}” said Mayor Anna Berg.",
+    "b.txt": f"Rescuers said 20 people were killed in the blast.\n“{QUOTE}” said Mayor Anna Berg.",
+}
+
+
+def draft(figure: str, claimant: str, sentence: str) -> dict:
+    return {
+        "headline": f"{figure} killed in blast",
+        "summary": "A blast killed people, officials and rescuers said.",
+        "key_developments": [],
+        "actors": [{"name": "Anna Berg", "kind": "person", "role": "mayor"}],
+        "quotes": [{"speaker": "Anna Berg", "text": QUOTE}],
+        "casualty_claims": [
+            {
+                "figure": figure,
+                "outcome": "killed",
+                "who": "people",
+                "claimed_by": claimant,
+                "evidence": sentence,
+            }
+        ],
+        "international_responses": [],
+    }
+
+
+def test_merged_reports_keep_conflicting_figures_apart_with_their_claimants_and_sources(
+    model_server, tmp_path
+):
+    for name, text in REPORTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    server = model_server(
+        Reply(
+            body=completion(draft("12", "Officials", "Officials said 12 people were killed in the blast."))
+        ),
+        Reply(body=completion(draft("20", "Rescuers", "Rescuers said 20 people were killed in the blast."))),
+    )
+    a, b = str(tmp_path / "a.txt"), str(tmp_path / "b.txt")
+
+    result = run(
+        a,
+        b,
+        "--merge",
+        "--concurrency",
+        "1",
+        "--format",
+        "json",
+        "--base-url",
+        server.url,
+        "--model",
+        "m",
+        "--mode",
+        "json_schema",
+    )
+
+    assert result.returncode == 0, result.stderr
+    brief = json.loads(result.stdout)
+    claims = [(c["figure"], c["claimed_by"], c["sources"]) for c in brief["casualty_claims"]]
+    assert claims == [("12", "Officials", [a]), ("20", "Rescuers", [b])]
+    assert [(q["text"], q["sources"]) for q in brief["quotes"]] == [(QUOTE, [a, b])]
+    assert [(x["name"], x["sources"]) for x in brief["actors"]] == [("Anna Berg", [a, b])]
+    assert brief["meta"]["source"]["name"] == f"{a} + {b}"
+    assert brief["meta"]["attempts"] == 2
+
+
+def test_a_single_source_brief_carries_no_sources_key(model_server, tmp_path):
+    (tmp_path / "a.txt").write_text(REPORTS["a.txt"], encoding="utf-8")
+    server = model_server(
+        Reply(body=completion(draft("12", "Officials", "Officials said 12 people were killed in the blast.")))
+    )
+    result = run(
+        str(tmp_path / "a.txt"),
+        "--format",
+        "json",
+        "--base-url",
+        server.url,
+        "--model",
+        "m",
+        "--mode",
+        "json_schema",
+    )
+    brief = json.loads(result.stdout)
+    assert "sources" not in brief["quotes"][0] and "sources" not in brief["actors"][0]

@@ -150,6 +150,7 @@ def _attempts(
     last_error = ""
     for _ in range(settings.max_requests):
         seen = len(groundings)
+        problems: list[str] = []
         try:
             client.create(
                 response_model=CheckedDraft,
@@ -161,13 +162,6 @@ def _attempts(
                 temperature=0,
                 max_tokens=MAX_OUTPUT_TOKENS,
             )
-            missed = groundings[-1].missed
-            if omissions_asked or not missed:
-                return groundings
-            # one re-ask, inside the same budget, naming what the detectors found and the brief lacks
-            omissions_asked = True
-            messages = prompts.omission(article, [f'- {m.field}: "{m.text}"' for m in missed])
-            continue
         except IncompleteOutputException:
             last_error = "the answer was cut off at the model's output limit"
             problems = ["- your answer was cut off: keep every field shorter"]
@@ -179,7 +173,13 @@ def _attempts(
             problems = (
                 fresh[-1].problems() if fresh else [f"- the answer did not fit the schema: {last_error}"]
             )
-        messages = prompts.reask(article, problems)
+        attempt = groundings[seen:]
+        # once per brief, inside the same budget: what the detectors found and this answer lacks
+        missed = attempt[-1].missed if attempt and not omissions_asked else []
+        if not problems and not missed:
+            return groundings
+        omissions_asked = omissions_asked or bool(missed)
+        messages = prompts.reask(article, problems, [f'- {m.field}: "{m.text}"' for m in missed])
     if groundings:
         return groundings
     raise ValidationFailed(

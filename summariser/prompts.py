@@ -41,16 +41,17 @@ class PromptSet:
             {"role": "user", "content": self.templates["user"].substitute(article=fence(article))},
         ]
 
-    def reask(self, article: str, problems: list[str]) -> list[dict[str, str]]:
-        """A re-ask is the first request plus one note of problems, never the whole history, so it
-        does not grow with each failed attempt."""
-        note = self.templates["reask"].substitute(problems="\n".join(problems))
-        return [*self.messages(article), {"role": "user", "content": note}]
-
-    def omission(self, article: str, missing: list[str]) -> list[dict[str, str]]:
-        """The re-ask for what the detectors found and the brief left out; bounded like `reask`."""
-        note = self.templates["omission"].substitute(missing="\n".join(missing))
-        return [*self.messages(article), {"role": "user", "content": note}]
+    def reask(
+        self, article: str, problems: list[str], missing: list[str] | None = None
+    ) -> list[dict[str, str]]:
+        """The first request plus one note (what did not hold, what was left out), never the whole
+        history, so a re-ask does not grow with each failed attempt."""
+        notes = []
+        if problems:
+            notes.append(self.templates["reask"].substitute(problems="\n".join(problems)))
+        if missing:
+            notes.append(self.templates["omission"].substitute(missing="\n".join(missing)))
+        return [*self.messages(article), {"role": "user", "content": "\n\n".join(notes)}]
 
 
 def fence(article: str) -> str:

@@ -58,9 +58,21 @@ def read_any(source: str) -> tuple[str, str]:
     """
     if source.strip() and not any(c.isspace() for c in source):
         return read(source)
-    if "\n" not in source and Path(source).is_file():
+    if "\n" not in source and _is_file(source):
         return read(source)
-    return "<text>", _checked("<text>", source)
+    return "<text>", from_text("<text>", source)
+
+
+def from_text(name: str, text: str) -> str:
+    """Article text given as text (never taken for a path): checked like any other source."""
+    return _checked(name, text)
+
+
+def _is_file(candidate: str) -> bool:
+    try:
+        return Path(candidate).is_file()
+    except (OSError, ValueError):  # too long, or not a possible path at all
+        return False
 
 
 def to_text(name: str, data: bytes, html: bool = False, charset: str | None = None) -> str:

@@ -90,7 +90,10 @@ class ReplayTransport(httpx.BaseTransport):
 
 
 class RecordTransport(httpx.BaseTransport):
-    """Passes every request on and writes the exchange, with who answered it, to the tape."""
+    """Answers what the tape already holds from it; passes every other request on and writes the
+    exchange, with who answered it, to the tape. Reusing what is recorded keeps a tape consistent
+    (a re-ask always follows the answer it was made from) and lets two variants of a run (say, with
+    and without a re-ask) share their common exchanges. Delete the directory to record afresh."""
 
     def __init__(
         self, tape: Tape, inner: httpx.BaseTransport, mode: str, served_by: str | None = None
@@ -118,6 +121,8 @@ class RecordTransport(httpx.BaseTransport):
         return self._listing or None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.tape.path_for(key_of(request)).is_file():
+            return ReplayTransport(self.tape).handle_request(request)
         response = self.inner.handle_request(request)
         content = response.read()
         try:

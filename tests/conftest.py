@@ -57,6 +57,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False  # accept the request and never answer (until the server stops)
     together: threading.Barrier | None = None  # answer only once this many requests are in flight
+    gate: threading.Event | None = None  # answer only once the test opens the gate
 
 
 @dataclass
@@ -87,6 +88,8 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if reply.hang:
                 server.stopping.wait()
                 return
+            if reply.gate is not None:
+                reply.gate.wait(timeout=30)
             if reply.together is not None:
                 reply.together.wait()  # raises BrokenBarrierError after its timeout: the test fails
             data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()

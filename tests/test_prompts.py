@@ -4,7 +4,7 @@ from summariser.prompts import fence, load
 
 
 def test_prompt_version_names_each_template_and_its_version():
-    assert load().version == "system@2+user@1+reask@1+omission@1"
+    assert load().version == "system@2+user@1+reask@1+omission@2"
 
 
 def test_the_article_is_delimited_and_declared_data():

@@ -54,3 +54,11 @@ def test_an_unrecorded_request_fails_naming_what_is_missing(tmp_path):
         ProviderError, match=r"no recorded exchange in .* for model 'other-model', 2 messages"
     ):
         summarise(str(SEED), replay=tmp_path, model="other-model")
+
+
+def test_recording_into_a_tape_reuses_what_it_already_holds(model_server, tmp_path):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    options = {"base_url": server.url, "model": "scripted", "mode": "json_schema", "record": tmp_path}
+    summarise(str(SEED), cache=False, **options)
+    summarise(str(SEED), cache=False, **options)
+    assert len(server.requests) == 1

@@ -1,0 +1,305 @@
+"""The Slack bot over real HTTP: the app on 127.0.0.1 receives signed requests, a fake Slack Web API
+on 127.0.0.1 records what the bot posts, and a scripted model server answers the brief."""
+
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from summariser.brief import Brief
+from summariser.render.slack import MAX_BLOCKS, MAX_SECTION_CHARS, blocks
+from summariser.slack import build_app, serve, source_from_slack
+from tests.conftest import SEED, Reply, completion, handwritten
+
+SECRET = "test-signing-secret"
+
+
+@dataclass
+class FakeSlack:
+    """Records Web API calls; `posted` is set whenever a message or ephemeral arrives."""
+
+    url: str = ""
+    calls: list[tuple[str, dict]] = field(default_factory=list)
+    posted: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_for(self, method: str, count: int = 1) -> list[dict]:
+        with self.posted:
+            self.posted.wait_for(lambda: len(self.of(method)) >= count, timeout=30)
+        return self.of(method)
+
+    def of(self, method: str) -> list[dict]:
+        return [body for name, body in self.calls if name == method]
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    state = FakeSlack()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
+            if self.headers.get("content-type", "").startswith("application/json"):
+                body = json.loads(raw or "{}")
+            else:
+                body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+            method = self.path.rsplit("/", 1)[-1]
+            reply = {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "ts": "1.0"}
+            with state.posted:
+                state.calls.append((method, body))
+                state.posted.notify_all()
+            data = json.dumps(reply).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/api/"
+    yield state
+    httpd.shutdown()
+
+
+@pytest.fixture
+def bot(fake_slack, model_server, monkeypatch):
+    """Start the bot against the fake Slack and a model server scripted by the test."""
+    started = []
+
+    def start(*script: Reply) -> str:
+        model = model_server(*script)
+        models.append(model)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+        monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+        monkeypatch.setenv("OPENAI_BASE_URL", model.url)
+        monkeypatch.setenv("SUMMARISER_MODEL", "m")
+        monkeypatch.setenv("SUMMARISER_MODE", "json_schema")
+        server = serve(build_app(), port=0, host="127.0.0.1")
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+
+    models: list = []
+    start.models = models  # type: ignore[attr-defined]
+    yield start
+    for server in started:
+        server.shutdown()
+
+
+def signed(body: str, age: int = 0, content_type: str = "application/x-www-form-urlencoded") -> dict:
+    timestamp = str(int(time.time()) - age)
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=body)
+    return {
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature,
+        "Content-Type": content_type,
+    }
+
+
+def slash(text: str) -> str:
+    return urllib.parse.urlencode(
+        {
+            "command": "/brief",
+            "text": text,
+            "user_id": "U1",
+            "channel_id": "C1",
+            "team_id": "T1",
+            "response_url": "http://127.0.0.1:9/unused",
+            "trigger_id": "t1",
+        }
+    )
+
+
+def posted_blocks(fake_slack: FakeSlack) -> list[dict]:
+    [message] = fake_slack.wait_for("chat.postMessage")
+    return message["blocks"] if isinstance(message["blocks"], list) else json.loads(message["blocks"])
+
+
+def test_brief_acks_before_the_brief_is_made_and_posts_block_kit_with_quotes(bot, fake_slack):
+    gate = threading.Event()
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful")), gate=gate))
+    body = slash(SEED.read_text(encoding="utf-8"))
+
+    response = httpx.post(url, content=body, headers=signed(body), timeout=3)  # Slack's own limit
+    assert response.status_code == 200
+    assert fake_slack.of("chat.postMessage") == []  # acked while the model has not answered yet
+    gate.set()
+
+    text = json.dumps(posted_blocks(fake_slack))
+    assert "Our defenders had to withdraw." in text and "Serhiy Gaidai" in text
+    assert fake_slack.of("chat.postMessage")[0]["channel"] == "C1"
+
+
+def test_a_headline_that_pings_the_channel_arrives_escaped(bot, fake_slack):
+    draft = handwritten("kreminna-faithful")
+    draft["headline"] = "<!channel> Kreminna falls <https://evil.example|read more>"
+    url = bot(Reply(body=completion(draft)))
+    body = slash(SEED.read_text(encoding="utf-8"))
+
+    httpx.post(url, content=body, headers=signed(body), timeout=3)
+
+    text = json.dumps(posted_blocks(fake_slack))
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "<https://evil.example" not in text
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"X-Slack-Signature": "v0=forged", "X-Slack-Request-Timestamp": "1"}]
+)
+def test_unsigned_or_forged_requests_get_401(bot, headers):
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))))
+    body = slash("text")
+    assert (
+        httpx.post(
+            url, content=body, headers={"Content-Type": "application/x-www-form-urlencoded", **headers}
+        ).status_code
+        == 401
+    )
+
+
+def test_a_request_signed_over_five_minutes_ago_gets_401(bot):
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))))
+    body = slash("text")
+    assert httpx.post(url, content=body, headers=signed(body, age=6 * 60)).status_code == 401
+
+
+def test_slack_retries_of_an_event_do_not_post_twice(bot, fake_slack):
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))))
+    text = SEED.read_text(encoding="utf-8").replace("\n", " ")
+    event = json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event_id": "Ev1",
+            "event_time": 1,
+            "event": {
+                "type": "app_mention",
+                "user": "U1",
+                "channel": "C1",
+                "ts": "100.1",
+                "text": f"<@UBOT> summarise {text}",
+            },
+        }
+    )
+    first = httpx.post(url, content=event, headers=signed(event, content_type="application/json"))
+    retry = httpx.post(
+        url,
+        content=event,
+        headers={
+            **signed(event, content_type="application/json"),
+            "X-Slack-Retry-Num": "1",
+            "X-Slack-Retry-Reason": "http_timeout",
+        },
+    )
+    assert (first.status_code, retry.status_code) == (200, 200)
+
+    posted_blocks(fake_slack)
+    [message] = fake_slack.of("chat.postMessage")
+    assert message["thread_ts"] == "100.1"  # answered in the thread it was asked from
+
+
+def test_the_message_shortcut_answers_in_the_messages_thread(bot, fake_slack):
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))))
+    payload = {
+        "type": "message_action",
+        "callback_id": "summarise",
+        "trigger_id": "t1",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "channel": {"id": "C9"},
+        "response_url": "http://127.0.0.1:9/unused",
+        "message": {
+            "type": "message",
+            "ts": "200.2",
+            "thread_ts": "150.0",
+            "text": SEED.read_text(encoding="utf-8"),
+        },
+    }
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+    assert httpx.post(url, content=body, headers=signed(body)).status_code == 200
+
+    posted_blocks(fake_slack)
+    [message] = fake_slack.of("chat.postMessage")
+    assert (message["channel"], message["thread_ts"]) == ("C9", "150.0")
+
+
+def test_failures_come_back_as_a_short_ephemeral_message_and_the_bot_lives_on(bot, fake_slack):
+    url = bot(Reply(status=401, body={"error": {"message": "bad key"}}))
+    for text in ("", SEED.read_text(encoding="utf-8")):
+        body = slash(text)
+        assert httpx.post(url, content=body, headers=signed(body)).status_code == 200
+    first, second = fake_slack.wait_for("chat.postEphemeral", 2)
+    assert first["user"] == "U1" and first["text"].startswith("Could not summarise: nothing to summarise")
+    assert second["text"].startswith("Could not summarise: 401 from")
+    assert fake_slack.of("chat.postMessage") == []
+
+
+def test_slack_links_and_escapes_are_undone_before_summarising():
+    assert (
+        source_from_slack("<@UBOT> summarise <https://example.org/story|example.org/story>")
+        == "https://example.org/story"
+    )
+    assert source_from_slack("Troops &amp; tanks &lt;moved&gt;") == "Troops & tanks <moved>"
+
+
+def brief_with(**changes) -> Brief:
+    from summariser.brief import Draft, Meta, SourceInfo
+    from summariser.grounding import SourceText, ground
+    from summariser.pipeline import assemble
+
+    text = SEED.read_text(encoding="utf-8")
+    draft = Draft.model_validate({**handwritten("kreminna-faithful"), **changes})
+    source = SourceText(text)
+    meta = Meta(
+        model="m",
+        prompt_version="p",
+        source=SourceInfo(name="s", sha256="x", chars=len(text)),
+        attempts=1,
+        latency_ms=1,
+    )
+    return assemble(ground(draft, source), meta, source)
+
+
+def test_blocks_stay_within_slacks_limits_with_a_note_when_trimmed():
+    many = [
+        {
+            "text": f"Development number {i} " + "x" * 400,
+            "evidence": "Russian troops seized a Ukrainian town on Tuesday",
+        }
+        for i in range(400)
+    ]
+    result = blocks(brief_with(key_developments=many))
+    assert len(result) <= MAX_BLOCKS
+    for block in result:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= MAX_SECTION_CHARS
+    assert any("left out" in b.get("text", {}).get("text", "") for b in result)
+
+
+def test_a_path_typed_into_slack_is_text_never_a_file_on_the_server(bot, fake_slack, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(
+        "Officials said 99 people were killed. “This is the server's private file,” Anna Berg said."
+    )
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))))
+    body = slash(str(secret))
+
+    httpx.post(url, content=body, headers=signed(body), timeout=3)
+
+    fake_slack.wait_for("chat.postMessage")
+    [model] = bot.models
+    article = model.requests[0]["body"]["messages"][1]["content"]
+    assert str(secret) in article and "private file" not in article

@@ -98,10 +98,11 @@ def main() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["markdown", "json", "html"]),
+    type=click.Choice(["markdown", "json", "slack", "html"]),
     default="markdown",
     show_default=True,
-    help="Output format (html: a review page, the brief beside the highlighted article).",
+    help="Output format (slack: Block Kit JSON; html: a review page, the brief beside the highlighted "
+    "article).",
 )
 @click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
 @click.option(
@@ -159,6 +160,10 @@ def run(
                 brief = summarise_text(name, text, settings)
     if output_format == "json":
         click.echo(json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    elif output_format == "slack":
+        from summariser.render.slack import blocks
+
+        click.echo(json.dumps({"blocks": blocks(brief)}, ensure_ascii=False, indent=2))
     elif output_format == "html":
         from summariser.render import html
 

@@ -99,14 +99,14 @@ def connect(
         retry_options["sleep"] = sleep
     http = httpx.Client(
         transport=RetryTransport(MeteredTransport(bottom, meter), **retry_options),
-        timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+        timeout=httpx.Timeout(settings.request_timeout, connect=min(settings.request_timeout, 10.0)),
     )
     raw = openai.OpenAI(
         base_url=REPLAY_BASE_URL if settings.replay is not None else settings.base_url,
         api_key=settings.api_key or "unused",  # local servers want no key; openai wants a string
         http_client=http,
         max_retries=0,
-        timeout=settings.timeout,
+        timeout=settings.request_timeout,
     )
     modes = {
         "tools": instructor.Mode.TOOLS,

@@ -13,6 +13,7 @@ from summariser.errors import InputError
 DEFAULT_MODEL = "gpt-4o-mini"
 MODES = ("tools", "json_schema", "json")
 DEFAULT_MAX_REQUESTS = 3
+DEFAULT_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Settings:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: str | None = None
-    timeout: float = 120.0
+    timeout: float | None = None  # seconds per request; None: DEFAULT_TIMEOUT, or LOCAL_TIMEOUT locally
     replay: Path | None = None
     record: Path | None = None
     strict: bool = False
@@ -59,6 +60,10 @@ class Settings:
         if settings.max_requests < 1:
             raise InputError("max_requests must be at least 1")
         return settings
+
+    @property
+    def request_timeout(self) -> float:
+        return self.timeout or DEFAULT_TIMEOUT
 
     def with_defaults(self, model: str | None, mode: str | None) -> "Settings":
         """Fill model and mode where the user left them open (a tape's own, else ours)."""

@@ -22,6 +22,9 @@ from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
 
 READY_SECONDS = 300.0
+# A small model on a few CPU cores writes ~20 tokens a second: a full brief can take minutes, and a
+# retried request would only queue behind the one still being generated.
+LOCAL_TIMEOUT = 900.0
 CONTEXT_TOKENS = 8192
 MODEL_ALIAS = "local"
 
@@ -80,6 +83,7 @@ def serving(settings: Settings, clock: Callable[[], float] = time.monotonic) -> 
             base_url=f"{base_url}/v1",
             model=settings.model or MODEL_ALIAS,
             mode=settings.mode or "json_schema",  # llama.cpp's tool calling is unreliable with small models
+            timeout=settings.timeout or LOCAL_TIMEOUT,
             served_by=f"llama.cpp server (xllamacpp) with {model.name}",
         )
     finally:

@@ -303,3 +303,10 @@ def test_a_path_typed_into_slack_is_text_never_a_file_on_the_server(bot, fake_sl
     [model] = bot.models
     article = model.requests[0]["body"]["messages"][1]["content"]
     assert str(secret) in article and "private file" not in article
+
+
+def test_the_contract_names_register_and_blocks_on_summariser_slack():
+    import summariser.slack
+
+    assert summariser.slack.blocks is blocks
+    assert callable(summariser.slack.register)

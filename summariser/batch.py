@@ -10,7 +10,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -95,10 +95,19 @@ def run(
     on_result: Callable[[Result], None],
     work: Callable[[Item, Settings], tuple[Brief, str]] = summarise_item,
 ) -> None:
-    """Brief every item with at most `concurrency` at once; `on_result` hears each as it finishes."""
+    """Brief every item with at most `concurrency` at once; `on_result` hears each as it finishes.
+    Only a small window of items is queued ahead, and finished results are let go, so memory stays
+    flat however long the batch."""
+    window = max(1, concurrency) * 2
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(_result, work, item, settings) for item in items]
-        for future in as_completed(futures):
+        pending: set[Future[Result]] = set()
+        for item in items:
+            if len(pending) >= window:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    on_result(future.result())
+            pending.add(pool.submit(_result, work, item, settings))
+        for future in as_completed(pending):
             on_result(future.result())
 
 

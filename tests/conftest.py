@@ -1,9 +1,5 @@
-"""Shared test parts: a small OpenAI-compatible server on 127.0.0.1 that answers from a script.
-
-The code under test talks real HTTP to it through openai and instructor, exactly as it talks to a
-provider. What it answers is either a hand-written draft from `tests/handwritten/` (each says it was
-written by hand) or a fault (a status code, a malformed body) written in the test itself.
-"""
+"""Shared test parts: paths, hand-written drafts, and servers on 127.0.0.1 (a scripted model, web
+pages) that the code under test reaches over real HTTP."""
 
 import json
 import threading
@@ -14,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import scripted
+from tests.scripted import Reply, ScriptedServer, completion
+
+__all__ = ["Reply", "ScriptedServer", "completion"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "kreminna.txt"
@@ -27,113 +28,18 @@ def handwritten(name: str) -> dict[str, Any]:
     return entry["draft"]
 
 
-def completion(draft: dict[str, Any] | str, tokens: tuple[int, int] = (100, 50)) -> dict[str, Any]:
-    """A chat completion carrying `draft` the way json_schema mode expects it: as message content."""
-    content = draft if isinstance(draft, str) else json.dumps(draft)
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "scripted",
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": content},
-            }
-        ],
-        "usage": {
-            "prompt_tokens": tokens[0],
-            "completion_tokens": tokens[1],
-            "total_tokens": sum(tokens),
-        },
-    }
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    hang: bool = False  # accept the request and never answer (until the server stops)
-    together: threading.Barrier | None = None  # answer only once this many requests are in flight
-    gate: threading.Event | None = None  # answer only once the test opens the gate
-
-
-@dataclass
-class ScriptedServer:
-    """Answers each POST with the next reply of its script (the last one repeats)."""
-
-    script: list[Reply]
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    url: str = ""
-    stopping: threading.Event = field(default_factory=threading.Event)
-
-    def next_reply(self) -> Reply:
-        return self.script[min(len(self.requests) - 1, len(self.script) - 1)]
-
-
-def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("content-length", 0))
-            server.requests.append(
-                {
-                    "path": self.path,
-                    "headers": dict(self.headers),
-                    "body": json.loads(self.rfile.read(length)),
-                }
-            )
-            reply = server.next_reply()
-            if reply.hang:
-                server.stopping.wait()
-                return
-            if reply.gate is not None:
-                reply.gate.wait(timeout=30)
-            if reply.together is not None:
-                reply.together.wait()  # raises BrokenBarrierError after its timeout: the test fails
-            data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-            self.send_response(reply.status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:
-            data = json.dumps({"object": "list", "data": [{"id": "scripted", "owned_by": "tests"}]}).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    return Handler
-
-
 @pytest.fixture
 def model_server() -> Iterator[Callable[..., ScriptedServer]]:
     """Start a scripted model server: `model_server(Reply(...), ...)` returns it, running."""
-    started: list[tuple[ThreadingHTTPServer, ScriptedServer]] = []
+    started: list[tuple[ScriptedServer, ThreadingHTTPServer]] = []
 
     def start(*script: Reply) -> ScriptedServer:
-        state = ScriptedServer(script=list(script))
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-        httpd.daemon_threads = True
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        started.append((httpd, state))
-        state.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-        return state
+        started.append(scripted.start(*script))
+        return started[-1][0]
 
     yield start
-    for httpd, state in started:
-        state.stopping.set()
-        httpd.shutdown()
-        httpd.server_close()
+    for state, httpd in started:
+        scripted.stop(state, httpd)
 
 
 @dataclass

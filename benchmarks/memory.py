@@ -1,0 +1,46 @@
+"""Memory across a long batch (goal: flat): 1,000 distinct articles briefed in one process against a
+scripted model server on 127.0.0.1, peak resident memory printed every 100.
+
+    python benchmarks/memory.py [N=1000]
+"""
+
+import resource
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summariser import batch  # noqa: E402
+from summariser.config import Settings  # noqa: E402
+from tests import scripted  # noqa: E402
+from tests.conftest import handwritten  # noqa: E402
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(n: int) -> None:
+    state, httpd = scripted.start(
+        scripted.Reply(body=scripted.completion(handwritten("kreminna-faithful"))), keep_requests=False
+    )
+    seed = (ROOT / "seeds" / "kreminna.txt").read_text(encoding="utf-8")
+    settings = Settings.from_env(base_url=state.url, model="m", mode="json_schema", cache=False)
+    items = [batch.Item(id=f"a{i}", source=f"a{i}", text=f"{seed}\nArticle {i}.") for i in range(n)]
+    done = 0
+
+    def on_result(result: batch.Result) -> None:
+        nonlocal done
+        assert result.brief is not None, result.error
+        done += 1
+        if done % 100 == 0:
+            print(f"  {done:5} briefs: peak RSS {rss_mb():.0f} MB", flush=True)
+
+    print(f"{n} articles, one process, concurrency 4")
+    batch.run(items, settings, 4, on_result)
+    scripted.stop(state, httpd)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from summariser.brief import Brief
 from tests import scripted
 from tests.scripted import Reply, ScriptedServer, completion
 
@@ -40,6 +41,23 @@ def model_server() -> Iterator[Callable[..., ScriptedServer]]:
     yield start
     for state, httpd in started:
         scripted.stop(state, httpd)
+
+
+def grounded_brief(text: str, draft: dict[str, Any]) -> Brief:
+    """A brief made by the real grounding and assembly from a hand-made draft, with no model."""
+    from summariser.brief import Draft, Meta, SourceInfo
+    from summariser.grounding import SourceText, ground
+    from summariser.pipeline import assemble
+
+    source = SourceText(text)
+    meta = Meta(
+        model="m",
+        prompt_version="p",
+        source=SourceInfo(name="article", sha256="x", chars=len(text)),
+        attempts=1,
+        latency_ms=1,
+    )
+    return assemble(ground(Draft.model_validate(draft), source), meta, source)
 
 
 @dataclass

@@ -2,11 +2,9 @@
 
 import json
 
-from summariser.brief import Draft, Meta, SourceInfo
 from summariser.evaluate import Gold, figure_key, score
-from summariser.grounding import SourceText, ground
-from summariser.pipeline import assemble
-from tests.conftest import ROOT
+from summariser.grounding import SourceText
+from tests.conftest import ROOT, grounded_brief
 from tests.test_cli import run
 
 TEXT = (
@@ -32,29 +30,19 @@ GOLD = Gold.model_validate(
 
 
 def brief_of(quotes, claims, actors=("Anna Berg", "Piotr Lanz")):
-    draft = Draft.model_validate(
-        {
-            "headline": "h",
-            "summary": "s",
-            "key_developments": [],
-            "actors": [{"name": n, "kind": "person", "role": "r"} for n in actors],
-            "quotes": [{"speaker": s, "text": t} for s, t in quotes],
-            "casualty_claims": [
-                {"figure": f, "outcome": "killed", "who": "people", "claimed_by": c, "evidence": f}
-                for f, c in claims
-            ],
-            "international_responses": [],
-        }
-    )
-    source = SourceText(TEXT)
-    meta = Meta(
-        model="m",
-        prompt_version="p",
-        source=SourceInfo(name="t", sha256="x", chars=len(TEXT)),
-        attempts=1,
-        latency_ms=0,
-    )
-    return assemble(ground(draft, source), meta, source), source
+    draft = {
+        "headline": "h",
+        "summary": "s",
+        "key_developments": [],
+        "actors": [{"name": n, "kind": "person", "role": "r"} for n in actors],
+        "quotes": [{"speaker": s, "text": t} for s, t in quotes],
+        "casualty_claims": [
+            {"figure": f, "outcome": "killed", "who": "people", "claimed_by": c, "evidence": f}
+            for f, c in claims
+        ],
+        "international_responses": [],
+    }
+    return grounded_brief(TEXT, draft), SourceText(TEXT)
 
 
 ALL_QUOTES = [(q.speaker, q.text) for q in GOLD.quotes]

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from summariser.brief import Brief, Draft, Meta, SourceInfo
-from summariser.grounding import SourceText, ground
-from summariser.pipeline import assemble
+from summariser.brief import Brief
 from summariser.render import html
-from tests.conftest import SEED, handwritten
+from tests.conftest import SEED, grounded_brief, handwritten
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOSTILE = (
@@ -21,21 +19,9 @@ HOSTILE = (
 )
 
 
-def brief_for(text: str, draft: dict) -> Brief:
-    source = SourceText(text)
-    meta = Meta(
-        model="m",
-        prompt_version="p",
-        source=SourceInfo(name="a", sha256="x", chars=len(text)),
-        attempts=1,
-        latency_ms=1,
-    )
-    return assemble(ground(Draft.model_validate(draft), source), meta, source)
-
-
 def seed_page() -> tuple[Brief, str]:
     text = SEED.read_text(encoding="utf-8")
-    brief = brief_for(text, handwritten("kreminna-faithful"))
+    brief = grounded_brief(text, handwritten("kreminna-faithful"))
     return brief, html.render(brief, text)
 
 
@@ -49,7 +35,7 @@ def hostile_page() -> str:
         "casualty_claims": [],
         "international_responses": [],
     }
-    return html.render(brief_for(HOSTILE, draft), HOSTILE)
+    return html.render(grounded_brief(HOSTILE, draft), HOSTILE)
 
 
 class Elements(HTMLParser):

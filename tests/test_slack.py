@@ -16,7 +16,7 @@ from slack_sdk.signature import SignatureVerifier
 from summariser.brief import Brief
 from summariser.render.slack import MAX_BLOCKS, MAX_SECTION_CHARS, blocks
 from summariser.slack import build_app, serve, source_from_slack
-from tests.conftest import SEED, Reply, completion, handwritten
+from tests.conftest import SEED, Reply, completion, grounded_brief, handwritten
 
 SECRET = "test-signing-secret"
 
@@ -256,21 +256,7 @@ def test_slack_links_and_escapes_are_undone_before_summarising():
 
 
 def brief_with(**changes) -> Brief:
-    from summariser.brief import Draft, Meta, SourceInfo
-    from summariser.grounding import SourceText, ground
-    from summariser.pipeline import assemble
-
-    text = SEED.read_text(encoding="utf-8")
-    draft = Draft.model_validate({**handwritten("kreminna-faithful"), **changes})
-    source = SourceText(text)
-    meta = Meta(
-        model="m",
-        prompt_version="p",
-        source=SourceInfo(name="s", sha256="x", chars=len(text)),
-        attempts=1,
-        latency_ms=1,
-    )
-    return assemble(ground(draft, source), meta, source)
+    return grounded_brief(SEED.read_text(encoding="utf-8"), {**handwritten("kreminna-faithful"), **changes})
 
 
 def test_blocks_stay_within_slacks_limits_with_a_note_when_trimmed():

@@ -9,19 +9,32 @@
 max_requests).
 """
 
-import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from summariser.brief import (
-    Actor,
-    Brief,
-    CasualtyClaim,
-    InternationalResponse,
-    KeyDevelopment,
-    Quote,
-    Verification,
-)
 from summariser.errors import InputError, ProviderError, SummariserError, ValidationFailed
+
+if TYPE_CHECKING:
+    from summariser.brief import Brief
+
+# The models load pydantic, and the CLI imports this package for `--help` too: they load on first use.
+_MODELS = (
+    "Actor",
+    "Brief",
+    "CasualtyClaim",
+    "InternationalResponse",
+    "KeyDevelopment",
+    "Quote",
+    "Verification",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from summariser import brief
+
+        return getattr(brief, name)
+    raise AttributeError(f"module 'summariser' has no attribute {name!r}")
+
 
 __all__ = [
     "Actor",
@@ -41,7 +54,7 @@ __all__ = [
 ]
 
 
-def summarise(source: str, **options: Any) -> Brief:
+def summarise(source: str, **options: Any) -> "Brief":
     """Summarise one article; raises a `SummariserError` subclass on every expected failure."""
     from summariser.config import Settings
     from summariser.local import serving
@@ -69,7 +82,7 @@ def summarise_many(
     def keep(result: batch.Result) -> None:
         results[result.item.id] = result.brief or result.error  # type: ignore[assignment]
 
-    def work(item: batch.Item, settings: Settings) -> tuple[Brief, str]:
+    def work(item: batch.Item, settings: Settings) -> "tuple[Brief, str]":
         name, text = read_any(item.source)
         return summarise_text(name, text, settings), text
 
@@ -78,6 +91,8 @@ def summarise_many(
     return [results[item.id] for item in items]
 
 
-async def asummarise(source: str, **options: Any) -> Brief:
+async def asummarise(source: str, **options: Any) -> "Brief":
     """`summarise` for async code: the work runs in a worker thread, the event loop stays free."""
+    import asyncio
+
     return await asyncio.to_thread(summarise, source, **options)

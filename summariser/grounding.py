@@ -318,7 +318,9 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
         if not source.names_near(claim.claimed_by, figure_at):
             drop("casualty_claims", claim, f"{claim.claimed_by!r} is not named at or just before the figure")
             continue
-        evidence = _first_unused(source.occurrences(claim.evidence), used)
+        evidence = (
+            None if _is_passage(claim.evidence) else _first_unused(source.occurrences(claim.evidence), used)
+        )
         holds_figure = evidence and _trimmed(claim.figure) in normalise(source.text[slice(*evidence)])
         span = evidence if holds_figure else figure_at
         out.casualty_claims.append(CasualtyClaim(**claim.model_dump(), span=span, verified=True))
@@ -330,6 +332,9 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
         used = set()
         kept = getattr(out, name)
         for item in items:
+            if _is_passage(item.evidence):
+                drop(name, item, "evidence must be one sentence of the article, not a passage")
+                continue
             exact = _first_unused(source.occurrences(item.evidence), used)
             span = exact or source.fuzzy_span(item.evidence)
             if span is None:
@@ -339,6 +344,14 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
     out.issues = _contradictions(draft, source)
     out.missed = _missed(out, source)
     return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’]?\s+(?=[A-Z“\"‘])")
+
+
+def _is_passage(evidence: str) -> bool:
+    """More than two sentences: a model pasting the article, not pointing at what supports an item."""
+    return len(_SENTENCE_BREAK.findall(evidence.strip())) >= 2
 
 
 _NO_CASUALTIES = re.compile(

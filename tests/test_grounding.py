@@ -124,3 +124,16 @@ def test_the_speaker_may_be_named_two_paragraphs_before_the_quote(seed_text):
     [statistics] = [q for q in result.quotes if q.text.startswith("We have official statistics")]
     assert statistics.speaker == "Serhiy Gaidai"
     assert seed_text[statistics.span[0] : statistics.span[1]].startswith("We have official statistics")
+
+
+def test_evidence_that_pastes_a_passage_is_dropped_not_verified(seed_text):
+    draft = Draft.model_validate(handwritten("kreminna-faithful"))
+    paragraphs = seed_text.splitlines()
+    draft.international_responses[0].evidence = " ".join(paragraphs[:4])
+    draft.casualty_claims[0].evidence = " ".join(paragraphs[3:6])
+    result = ground(draft, SourceText(seed_text))
+    assert [(d.field, d.reason) for d in result.dropped] == [
+        ("international_responses", "evidence must be one sentence of the article, not a passage")
+    ]
+    claim = result.casualty_claims[0]
+    assert seed_text[claim.span[0] : claim.span[1]] == "about 200"  # the figure, not the passage

@@ -118,18 +118,26 @@ class SourceText:
         """Map a span of the normal form back onto the raw text."""
         return (self._map.start(start), self._map.end(end - 1))
 
-    def occurrences(self, snippet: str) -> Iterator[Span]:
-        """Raw spans where the snippet stands, in order; an empty snippet stands nowhere."""
+    def occurrences(self, snippet: str, whole_words: bool = False) -> Iterator[Span]:
+        """Raw spans where the snippet stands, in order; an empty snippet stands nowhere. With
+        `whole_words`, a hit may not cut a word at either end ("20" does not stand in "200")."""
         needle = _trimmed(snippet)
         if not needle:
             return
         at = self.normal.find(needle)
         while at != -1:
-            yield self.raw_span(at, at + len(needle))
+            end = at + len(needle)
+            if not whole_words or (self._uncut(at - 1, needle[0]) and self._uncut(end, needle[-1])):
+                yield self.raw_span(at, end)
             at = self.normal.find(needle, at + 1)
 
+    def _uncut(self, neighbour: int, edge: str) -> bool:
+        inside = 0 <= neighbour < len(self.normal)
+        return not (edge.isalnum() and inside and self.normal[neighbour].isalnum())
+
     def contains(self, snippet: str) -> bool:
-        return next(self.occurrences(snippet), None) is not None
+        """Whether the snippet stands in the source as written, as whole words."""
+        return next(self.occurrences(snippet, whole_words=True), None) is not None
 
     def paragraph_of(self, offset: int) -> int:
         return bisect_right(self._paragraph_starts, offset) - 1
@@ -298,7 +306,7 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
 
     used: set[Span] = set()
     for quote in draft.quotes:
-        quoted = [s for s in source.occurrences(quote.text) if source.is_quoted(s)]
+        quoted = [s for s in source.occurrences(quote.text, whole_words=True) if source.is_quoted(s)]
         reason = _quote_problem(quote.speaker, quoted, out.actors, source, bool(_trimmed(quote.text)))
         if reason:
             drop("quotes", quote, reason)
@@ -311,7 +319,7 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
         if not claim.claimed_by.strip():
             drop("casualty_claims", claim, "no claimant: say who claims this figure")
             continue
-        figure_at = next(source.occurrences(claim.figure), None)
+        figure_at = next(source.occurrences(claim.figure, whole_words=True), None)
         if figure_at is None:
             drop("casualty_claims", claim, "figure not in source")
             continue
@@ -388,7 +396,7 @@ def _missed(out: Grounding, source: SourceText) -> list[Missed]:
     for finding in source.findings.casualties:
         covered = any(
             _overlaps(claim.span, finding.span)
-            or any(_overlaps(at, finding.span) for at in source.occurrences(claim.figure))
+            or any(_overlaps(at, finding.span) for at in source.occurrences(claim.figure, whole_words=True))
             for claim in out.casualty_claims
         )
         if not covered:

@@ -137,3 +137,12 @@ def test_evidence_that_pastes_a_passage_is_dropped_not_verified(seed_text):
     ]
     claim = result.casualty_claims[0]
     assert seed_text[claim.span[0] : claim.span[1]] == "about 200"  # the figure, not the passage
+
+
+def test_figures_names_and_quotes_must_stand_as_whole_words():
+    source = SourceText("Officials said 200 people died in Ukrainian towns. “We will endure,” Berg said.")
+    assert not source.contains("20")
+    assert not source.contains("Ukraine")
+    assert source.contains("200") and source.contains("Ukrainian towns")
+    assert list(source.occurrences("e will endure", whole_words=True)) == []
+    assert list(source.occurrences("e will endure"))  # alignment alone still finds any substring

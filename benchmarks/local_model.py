@@ -3,7 +3,7 @@
 Starts the llama.cpp server once per article through `--local-model`'s own code path, with the
 cache off, and prints what each brief cost as `meta` reports it (start-up of the server excluded).
 
-    python benchmarks/local_model.py MODEL.gguf [seeds]
+    python benchmarks/local_model.py MODEL.gguf [seeds | ARTICLE.txt]
 """
 
 import sys
@@ -18,7 +18,7 @@ from summariser.sources import read
 
 def main(model: Path, directory: Path) -> None:
     with serving(Settings.from_env(local_model=model, cache=False)) as settings:
-        for path in sorted(directory.glob("*.txt")):
+        for path in sorted(directory.glob("*.txt")) if directory.is_dir() else [directory]:
             name, text = read(str(path))
             started = time.monotonic()
             brief = summarise_text(name, text, settings)

@@ -6,6 +6,7 @@ made, so `summarise --help` stays fast.
 """
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,19 @@ from summariser.retry import RetryPolicy, RetryTransport
 from summariser.tape import RecordTransport, ReplayTransport, Tape
 
 REPLAY_BASE_URL = "http://replay.invalid/v1"
+
+
+class _OurReasks(logging.Filter):
+    """instructor logs "Max retries exceeded" at ERROR whenever one of its calls ends unvalidated,
+    which with `max_retries=0` is every ordinary re-ask of ours, and "API call failed" for errors we
+    report ourselves as one line. Left alone, Python prints both to stderr of every script."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not message.startswith(("Max retries exceeded", "API call failed on attempt"))
+
+
+logging.getLogger("instructor.v2.retry").addFilter(_OurReasks())
 
 
 @dataclass

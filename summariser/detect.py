@@ -30,12 +30,11 @@ _HARM = (
     r"fled|evacuated|lost their lives|death toll|toll|bodies|victims|fatalities|homeless|from their homes"
 )
 _LINKS = r"(?:to|at|of|has|had|have|is|was|were|now|rose|risen|climbed|reached|stood|stands|by)"
-# a figure, then at most four words, then a word for harm ("about 200 dead", "thousands of people have
-# been killed"); or harm, then linking words, then the figure ("the death toll rose to 35")
-_CASUALTY = re.compile(
-    rf"(?P<a>{_FIGURE})(?=(?:\W+\w+){{0,4}}?\W+(?:{_HARM})\b)|(?:{_HARM})\W+(?:{_LINKS}\W+){{0,4}}?(?P<b>{_FIGURE})",
-    re.IGNORECASE,
-)
+_HARM_WORD = re.compile(rf"\b(?:{_HARM})\b", re.IGNORECASE)
+# a figure, then at most four words, then the word for harm ("about 200 dead", "thousands of people
+# have been killed"); or the word for harm, linking words, then the figure ("the toll rose to 35")
+_FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,4}}?\W+$", re.IGNORECASE)
+_FIGURE_AFTER = re.compile(rf"\W+(?:{_LINKS}\W+){{0,4}}?(?P<f>{_FIGURE})", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 _INSTRUCTION = re.compile(
@@ -52,6 +51,25 @@ _INSTRUCTION = re.compile(
     r"|\breport no casualt",
     re.IGNORECASE,
 )
+_TRIGGER_WORDS = (
+    "ignore",
+    "disregard",
+    "forget",
+    "override",
+    "note",
+    "message",
+    "instruction",
+    "assistant",
+    "chatbot",
+    "language model",
+    "llm",
+    "summari",
+    "system",
+    "you are now",
+    "headline",
+    "casualt",
+)
+_AI_ADDRESSED = re.compile(r"\bAI\s*[,:]|\b(?:to|for)\s+(?:any\s+|the\s+)?AI\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"'”’]?|$)")
 
 
@@ -100,25 +118,46 @@ def quotes(text: str, regions: list[Span] | None = None) -> list[Finding]:
 
 
 def casualties(text: str) -> list[Finding]:
-    found = []
-    for m in _CASUALTY.finditer(text):
-        group = "a" if m.group("a") else "b"
-        figure = m.group(group)
-        if _YEAR.match(figure.split()[-1]):
-            continue  # "in 2014 ... killed" is a date, not a toll
-        found.append(Finding("casualty", figure, m.span(group)))
-    return found
+    """Figures next to a word for harm; the search starts from the (rarer) harm words, so a long
+    article costs a few milliseconds."""
+    found: dict[Span, str] = {}
+    for harm in _HARM_WORD.finditer(text):
+        before = _FIGURE_BEFORE.search(text, max(0, harm.start() - 80), harm.start())
+        after = _FIGURE_AFTER.match(text, harm.end(), harm.end() + 80)
+        for m in (before, after):
+            if m is not None and not _YEAR.match(m.group("f").split()[-1]):  # "in 2014 … killed"
+                found[m.span("f")] = m.group("f")
+    return [Finding("casualty", figure, span) for span, figure in sorted(found.items())]
 
 
 def injections(text: str) -> list[Finding]:
     """Whole sentences (or HTML comments) that carry an instruction addressed to an AI."""
     found: list[Finding] = []
-    for m in _INSTRUCTION.finditer(text):
-        start, end = _enclosing_passage(text, m.start(), m.end())
-        if found and start < found[-1].span[1]:
-            continue  # the same passage, matched twice
-        found.append(Finding("injection", text[start:end], (start, end)))
+    searched = -1
+    for line_start in _trigger_lines(text):
+        if line_start <= searched:
+            continue
+        line_end = text.find("\n", line_start)
+        searched = line_end = len(text) if line_end == -1 else line_end
+        for m in _INSTRUCTION.finditer(text, line_start, line_end):
+            start, end = _enclosing_passage(text, m.start(), m.end())
+            if found and start < found[-1].span[1]:
+                continue  # the same passage, matched twice
+            found.append(Finding("injection", text[start:end], (start, end)))
     return found
+
+
+def _trigger_lines(text: str) -> list[int]:
+    """Starts of the lines holding a word without which no instruction pattern can match; plain
+    `find`s over the lowered text, so an article with none costs almost nothing."""
+    lowered = text.lower()
+    hits = [m.start() for m in _AI_ADDRESSED.finditer(text)]
+    for word in _TRIGGER_WORDS:
+        at = lowered.find(word)
+        while at != -1:
+            hits.append(at)
+            at = lowered.find(word, at + 1)
+    return sorted({text.rfind("\n", 0, at) + 1 for at in hits})
 
 
 def _enclosing_passage(text: str, start: int, end: int) -> Span:

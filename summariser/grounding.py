@@ -187,13 +187,17 @@ class SourceText:
             present = set(sentence_words)
             hits.append(sum(w in present for w in words))
         best: tuple[float, int, Span] | None = None  # cover, minus extra sentences, span
+        covers: dict[tuple[str, ...], float] = {}  # a passage the article repeats is measured once
         for i in range(len(sentences)):
             bound = 0
             for j in range(i, min(i + 3, len(sentences))):
                 bound += hits[j]
                 if bound < need or (best is not None and (bound / len(words), i - j) <= best[:2]):
                     continue  # cannot reach the threshold, or cannot beat what was found earlier
-                cover = _lcs(words, [w for k in range(i, j + 1) for w in tokens[k]]) / len(words)
+                window = tuple(w for k in range(i, j + 1) for w in tokens[k])
+                if window not in covers:
+                    covers[window] = _lcs(words, list(window)) / len(words)
+                cover = covers[window]
                 if cover >= FUZZY_MIN_COVER:
                     if best is None or (cover, i - j) > best[:2]:
                         best = (cover, i - j, (sentences[i][0], sentences[j][1]))
@@ -219,12 +223,17 @@ def _sentence_spans(text: str) -> list[Span]:
 
 
 def _lcs(a: list[str], b: list[str]) -> int:
-    row = [0] * (len(b) + 1)
-    for x in a:
-        diagonal = 0
-        for j, y in enumerate(b, 1):
-            diagonal, row[j] = row[j], diagonal + 1 if x == y else max(row[j], row[j - 1])
-    return row[-1]
+    """Length of the longest common subsequence, bit-parallel (Hyyrö): one big-integer step per word
+    of `a` instead of a row of Python-level cells."""
+    masks: dict[str, int] = {}
+    for j, word in enumerate(b):
+        masks[word] = masks.get(word, 0) | (1 << j)
+    full = (1 << len(b)) - 1
+    v = full
+    for word in a:
+        u = v & masks.get(word, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - v.bit_count()
 
 
 def _name_keys(name: str) -> list[str]:

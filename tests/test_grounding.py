@@ -146,3 +146,22 @@ def test_figures_names_and_quotes_must_stand_as_whole_words():
     assert source.contains("200") and source.contains("Ukrainian towns")
     assert list(source.occurrences("e will endure", whole_words=True)) == []
     assert list(source.occurrences("e will endure"))  # alignment alone still finds any substring
+
+
+def _lcs_by_table(a: list[str], b: list[str]) -> int:
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a, 1):
+        for j, y in enumerate(b, 1):
+            table[i][j] = table[i - 1][j - 1] + 1 if x == y else max(table[i - 1][j], table[i][j - 1])
+    return table[-1][-1]
+
+
+words = st.lists(st.sampled_from(["the", "troops", "seized", "a", "town", "said"]), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words)
+def test_the_fast_lcs_agrees_with_the_textbook_table(a, b):
+    from summariser.grounding import _lcs
+
+    assert _lcs(a, b) == _lcs_by_table(a, b)

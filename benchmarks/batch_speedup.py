@@ -4,7 +4,8 @@ concurrency 8; the issue's check: 12 articles at 1 s each >= 4x faster at 6 than
 Runs the real `summarise` command (process start-up included, as a user pays it) on N distinct
 articles against a scripted server on 127.0.0.1 that waits DELAY seconds before each answer, at
 concurrency 1 and at each level given, and prints wall times, the speed-up and the share of the
-ideal speed-up (n*t + S) / (n*t/c + S), with S the start-up measured in the same run.
+ideal speed-up (n*t + S) / (n*t/c + S), with S measured in the same run as the wall time of a
+one-article batch against a model that answers at once (interpreter, imports, one brief).
 
     python benchmarks/batch_speedup.py [N=12] [DELAY=1.0] [LEVELS=6,8]
 """
@@ -32,9 +33,9 @@ def timed(args: list[str]) -> float:
 
 
 def main(n: int, delay: float, levels: list[int]) -> None:
-    state, httpd = scripted.start(
-        scripted.Reply(body=scripted.completion(handwritten("kreminna-faithful")), delay=delay)
-    )
+    answer = scripted.completion(handwritten("kreminna-faithful"))
+    state, httpd = scripted.start(scripted.Reply(body=answer, delay=delay))
+    instant, instant_httpd = scripted.start(scripted.Reply(body=answer))
     seed = (ROOT / "seeds" / "kreminna.txt").read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as scratch:
         wires = Path(scratch) / "wires.jsonl"
@@ -42,7 +43,13 @@ def main(n: int, delay: float, levels: list[int]) -> None:
             "\n".join(json.dumps({"id": f"w{i}", "text": f"{seed}\nWire {i}."}) for i in range(n))
         )
         model = ["--base-url", state.url, "--model", "m", "--mode", "json_schema", "--no-cache"]
-        startup = timed(["--help"])
+        one = Path(scratch) / "one.jsonl"
+        one.write_text(json.dumps({"id": "one", "text": seed}))
+        instant_model = ["--base-url", instant.url, *model[2:]]
+        startup = min(
+            timed([str(one), "--output", str(Path(scratch) / f"s{i}.jsonl"), *instant_model])
+            for i in range(3)
+        )
         results = {}
         for level in [1, *levels]:
             out = Path(scratch) / f"out{level}.jsonl"
@@ -50,6 +57,7 @@ def main(n: int, delay: float, levels: list[int]) -> None:
             lines = out.read_text().splitlines()
             assert len(lines) == n and all('"brief"' in line for line in lines), f"concurrency {level}"
     scripted.stop(state, httpd)
+    scripted.stop(instant, instant_httpd)
     print(f"{n} articles, model delay {delay:.1f} s, start-up S = {startup:.2f} s")
     for level, seconds in results.items():
         speedup = results[1] / seconds

@@ -43,6 +43,11 @@ def model_server() -> Iterator[Callable[..., ScriptedServer]]:
         scripted.stop(state, httpd)
 
 
+def model_args(server: ScriptedServer) -> list[str]:
+    """CLI options that point `summarise` at a scripted model server."""
+    return ["--base-url", server.url, "--model", "m", "--mode", "json_schema"]
+
+
 def grounded_brief(text: str, draft: dict[str, Any]) -> Brief:
     """A brief made by the real grounding and assembly from a hand-made draft, with no model."""
     from summariser.brief import Draft, Meta, SourceInfo

@@ -63,6 +63,20 @@ class ScriptedServer:
         return self.script[min(self.answered - 1, len(self.script) - 1)]
 
 
+def send_json(
+    handler: BaseHTTPRequestHandler, payload: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> None:
+    """Answer a request with a JSON body (or raw bytes, for malformed answers)."""
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(data)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -80,22 +94,10 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(reply.delay)
             if reply.together is not None:
                 reply.together.wait()  # raises BrokenBarrierError after its timeout: the test fails
-            data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-            self.send_response(reply.status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, reply.body, reply.status, reply.headers)
 
         def do_GET(self) -> None:
-            data = json.dumps({"object": "list", "data": [{"id": "scripted", "owned_by": "tests"}]}).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, {"object": "list", "data": [{"id": "scripted", "owned_by": "tests"}]})
 
         def log_message(self, *args: object) -> None:
             pass

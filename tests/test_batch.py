@@ -5,14 +5,10 @@ import json
 import threading
 
 from summariser import Brief, InputError, summarise_many
-from tests.conftest import SEED, Reply, completion, handwritten
+from tests.conftest import SEED, Reply, completion, handwritten, model_args
 from tests.test_cli import run
 
 FAITHFUL = Reply(body=completion(handwritten("kreminna-faithful")))
-
-
-def model_args(server):
-    return ["--base-url", server.url, "--model", "m", "--mode", "json_schema"]
 
 
 def lines(path):

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from summariser import summarise
-from tests.conftest import ROOT, SEED, Reply, completion, handwritten
+from tests.conftest import ROOT, SEED, Reply, completion, handwritten, model_args
 
 SUMMARISE = str(Path(sys.executable).parent / "summarise")
 FIXTURES = ROOT / "fixtures"
@@ -65,25 +65,14 @@ def test_markdown_puts_the_bottom_line_first_and_names_who_said_and_who_claims(t
 
 def test_stdin_is_read_with_a_dash(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    result = run(
-        "-",
-        "--format",
-        "json",
-        "--base-url",
-        server.url,
-        "--model",
-        "m",
-        "--mode",
-        "json_schema",
-        stdin=SEED.read_text(encoding="utf-8"),
-    )
+    result = run("-", "--format", "json", *model_args(server), stdin=SEED.read_text(encoding="utf-8"))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["meta"]["source"]["name"] == "<stdin>"
 
 
 def test_verbose_reports_requests_and_tokens_on_stderr(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    result = run(str(SEED), "-v", "--base-url", server.url, "--model", "m", "--mode", "json_schema")
+    result = run(str(SEED), "-v", *model_args(server))
     assert result.returncode == 0
     assert "m: 1 request(s), 100 prompt + 50 completion tokens" in result.stderr
 

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.conftest import Reply, completion
+from tests.conftest import Reply, completion, model_args
 from tests.test_cli import run
 
 QUOTE = "We are shocked by this attack on civilians,"
@@ -53,12 +53,7 @@ def test_merged_reports_keep_conflicting_figures_apart_with_their_claimants_and_
         "1",
         "--format",
         "json",
-        "--base-url",
-        server.url,
-        "--model",
-        "m",
-        "--mode",
-        "json_schema",
+        *model_args(server),
     )
 
     assert result.returncode == 0, result.stderr
@@ -80,12 +75,7 @@ def test_a_single_source_brief_carries_no_sources_key(model_server, tmp_path):
         str(tmp_path / "a.txt"),
         "--format",
         "json",
-        "--base-url",
-        server.url,
-        "--model",
-        "m",
-        "--mode",
-        "json_schema",
+        *model_args(server),
     )
     brief = json.loads(result.stdout)
     assert "sources" not in brief["quotes"][0] and "sources" not in brief["actors"][0]

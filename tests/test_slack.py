@@ -17,6 +17,7 @@ from summariser.brief import Brief
 from summariser.render.slack import MAX_BLOCKS, MAX_SECTION_CHARS, blocks
 from summariser.slack import build_app, serve, source_from_slack
 from tests.conftest import SEED, Reply, completion, grounded_brief, handwritten
+from tests.scripted import send_json
 
 SECRET = "test-signing-secret"
 
@@ -54,12 +55,7 @@ def fake_slack() -> Iterator[FakeSlack]:
             with state.posted:
                 state.calls.append((method, body))
                 state.posted.notify_all()
-            data = json.dumps(reply).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, reply)
 
         def log_message(self, *args: object) -> None:
             pass

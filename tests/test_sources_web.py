@@ -6,7 +6,7 @@ import pytest
 
 from summariser import InputError
 from summariser.sources import _allowed, read
-from tests.conftest import Page
+from tests.conftest import Page, Reply, completion, handwritten, model_args
 from tests.test_cli import assert_one_line_error, run
 
 PAGES = Path(__file__).parent / "pages"
@@ -130,18 +130,12 @@ def test_an_html_file_on_disk_is_extracted_too(tmp_path):
 
 
 def test_summarising_a_url_sends_the_model_only_the_article_body(web_server, model_server):
-    from tests.conftest import Reply, completion, handwritten
 
     base = web_server(site())
     model = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
     result = run(
         f"{base}/story.html",
-        "--base-url",
-        model.url,
-        "--model",
-        "m",
-        "--mode",
-        "json_schema",
+        *model_args(model),
         SUMMARISER_ALLOW_PRIVATE_URLS="1",
     )
     assert result.returncode == 0, result.stderr

@@ -36,6 +36,24 @@ def completion(draft: dict[str, Any] | str, tokens: tuple[int, int] = (100, 50))
     }
 
 
+def tool_call(draft: dict[str, Any], tokens: tuple[int, int] = (100, 50)) -> dict[str, Any]:
+    """A chat completion carrying `draft` the way tools mode expects it: as a function call."""
+    answer = completion("", tokens)
+    answer["choices"][0]["finish_reason"] = "tool_calls"
+    answer["choices"][0]["message"] = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": "CheckedDraft", "arguments": json.dumps(draft)},
+            }
+        ],
+    }
+    return answer
+
+
 @dataclass
 class Reply:
     status: int = 200

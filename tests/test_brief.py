@@ -78,3 +78,12 @@ def test_placeholder_text_for_no_value_becomes_null():
         }
     )
     assert [a.affiliation for a in draft.actors] == [None, None]
+
+
+def test_the_brief_and_its_parts_are_importable_from_the_package():
+    import summariser
+
+    for name in ("Brief", "Quote", "CasualtyClaim", "Verification", "Meta", "Dropped", "Missed", "Flag"):
+        assert getattr(summariser, name).__module__ == "summariser.brief"
+    for name in summariser.__all__:
+        assert getattr(summariser, name)

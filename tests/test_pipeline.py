@@ -184,3 +184,27 @@ def test_requests_carry_the_key_as_a_bearer_token_and_the_article_as_delimited_d
     user = request["body"]["messages"][1]["content"]
     assert f"<article>\n{seed_text}\n</article>" in user
     assert json.dumps(request["body"]["response_format"])  # json_schema mode sends the schema
+
+
+def test_tools_mode_sends_the_draft_as_a_forced_function_and_reads_its_call(model_server):
+    from tests.scripted import tool_call
+
+    server = model_server(Reply(body=tool_call(handwritten("kreminna-faithful"))))
+
+    brief = summarise(str(SEED), **options(server, mode="tools"))
+
+    body = server.requests[0]["body"]
+    assert body["tools"][0]["function"]["name"] == body["tool_choice"]["function"]["name"]
+    assert "response_format" not in body
+    assert brief.verification.status == "verified" and len(brief.quotes) == 9
+
+
+def test_json_mode_puts_the_schema_in_the_prompt_and_asks_for_a_json_object(model_server):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    brief = summarise(str(SEED), **options(server, mode="json"))
+
+    body = server.requests[0]["body"]
+    assert body["response_format"] == {"type": "json_object"}
+    assert '"key_developments"' in body["messages"][0]["content"]
+    assert brief.verification.status == "verified"

@@ -254,9 +254,12 @@ class Missed(BaseModel):
 
 
 class Flag(BaseModel):
-    kind: str
+    kind: str = Field(
+        description="'injection': a passage withheld from the model; 'contradiction': the brief denies "
+        "casualties the article reports; 'summary': the summary is not a summary."
+    )
     text: str
-    span: Span
+    span: Span | None = Field(description="Where in the source, when it stands there.")
 
 
 class Verification(BaseModel):

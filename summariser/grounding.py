@@ -20,6 +20,7 @@ from summariser.brief import (
     CasualtyClaim,
     Draft,
     Dropped,
+    Flag,
     InternationalResponse,
     KeyDevelopment,
     Missed,
@@ -264,7 +265,7 @@ class Grounding:
     casualty_claims: list[CasualtyClaim] = field(default_factory=list)
     international_responses: list[InternationalResponse] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
-    issues: list[str] = field(default_factory=list)  # whole-brief problems: nothing to drop, only to re-ask
+    issues: list[Flag] = field(default_factory=list)  # whole-brief problems: nothing to drop, re-asked
     missed: list[Missed] = field(default_factory=list)
 
     def kept(self) -> int:
@@ -281,7 +282,7 @@ class Grounding:
 
     def problems(self) -> list[str]:
         """The drops as the model should hear them in a re-ask: which item, and what is wrong."""
-        return [f"- {issue}" for issue in self.issues] + [
+        return [f"- {issue.text}" for issue in self.issues] + [
             f'- {d.field} "{_clip(d.label())}": {d.reason}' for d in self.dropped
         ]
 
@@ -358,7 +359,7 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
                 drop(name, item, "evidence not found in source")
                 continue
             kept.append(model(**item.model_dump(), span=span, verified=exact is not None))
-    out.issues = _contradictions(draft, source)
+    out.issues = _contradictions(draft, source) + _summary_problems(draft, source)
     out.missed = _missed(out, source)
     return out
 
@@ -378,16 +379,40 @@ _NO_CASUALTIES = re.compile(
 )
 
 
-def _contradictions(draft: Draft, source: SourceText) -> list[str]:
+def _contradictions(draft: Draft, source: SourceText) -> list[Flag]:
     """A headline or summary that denies casualties the article reports: the mark of a model that
     obeyed an instruction planted in the page, or simply got it wrong."""
     reported = source.findings.casualties
     if not reported:
         return []
     return [
-        f"the {name} says there were no casualties, but the article reports {reported[0].text!r}"
+        Flag(
+            kind="contradiction",
+            text=f"the {name} says there were no casualties, but the article reports {reported[0].text!r}",
+            span=reported[0].span,
+        )
         for name, text in (("headline", draft.headline), ("summary", draft.summary))
         if _NO_CASUALTIES.search(text)
+    ]
+
+
+SUMMARY_MAX_SENTENCES = 5  # the contract asks for 2-4; one more for a model's long sentence split
+
+
+def _summary_problems(draft: Draft, source: SourceText) -> list[Flag]:
+    """A summary that is not one: the article's own paragraphs pasted back (seen from small models)."""
+    sentences = len(_SENTENCE_BREAK.findall(draft.summary.strip())) + 1
+    if sentences <= SUMMARY_MAX_SENTENCES:
+        return []
+    copied = next(source.occurrences(draft.summary), None)
+    return [
+        Flag(
+            kind="summary",
+            text=f"the summary runs to {sentences} sentences"
+            + (", copied from the article" if copied else "")
+            + ": write two to four in your own words",
+            span=copied,
+        )
     ]
 
 

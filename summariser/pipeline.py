@@ -224,9 +224,7 @@ def _one_line(text: str, limit: int = 300) -> str:
 def assemble(grounding: Grounding, meta: Meta, source: SourceText) -> Brief:
     draft = grounding.draft
     flags = [Flag(kind="injection", text=f.text, span=f.span) for f in source.findings.injections]
-    if grounding.issues:
-        first = source.findings.casualties[0]
-        flags += [Flag(kind="contradiction", text=issue, span=first.span) for issue in grounding.issues]
+    flags += grounding.issues
     return Brief(
         headline=draft.headline,
         summary=draft.summary,

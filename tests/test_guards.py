@@ -102,3 +102,22 @@ def test_the_omission_reask_can_be_switched_off(model_server):
 
     assert len(server.requests) == 1
     assert len(brief.verification.missed) == 9
+
+
+def test_a_summary_that_pastes_the_article_is_reasked_then_flagged(model_server):
+    draft = handwritten("kreminna-faithful")
+    draft["summary"] = " ".join(SEED.read_text(encoding="utf-8").splitlines()[:4])
+    server = model_server(Reply(body=completion(draft)))
+
+    brief = live(server, source=SEED)
+
+    assert len(server.requests) == 3
+    assert "the summary runs to" in server.requests[1]["body"]["messages"][-1]["content"]
+    [flag] = [f for f in brief.verification.flags if f.kind == "summary"]
+    assert (
+        flag.text
+        == "the summary runs to 6 sentences, copied from the article: write two to four in your own words"
+    )
+    text = SEED.read_text(encoding="utf-8")
+    assert text[flag.span[0] : flag.span[1]].startswith("Russian troops seized")
+    assert brief.verification.status == "partial"

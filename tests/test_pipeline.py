@@ -208,3 +208,29 @@ def test_json_mode_puts_the_schema_in_the_prompt_and_asks_for_a_json_object(mode
     assert body["response_format"] == {"type": "json_object"}
     assert '"key_developments"' in body["messages"][0]["content"]
     assert brief.verification.status == "verified"
+
+
+def test_asummarise_gives_the_same_brief_without_blocking_the_event_loop(model_server):
+    import asyncio
+
+    from summariser import asummarise
+
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    async def main():
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        task = asyncio.create_task(ticker())
+        brief = await asummarise(str(SEED), **options(server))
+        task.cancel()
+        return brief, ticks
+
+    brief, ticks = asyncio.run(main())
+    assert brief.verification.status == "verified"
+    assert ticks > 1  # the loop kept running while the brief was made

@@ -120,3 +120,19 @@ def test_summarise_many_returns_results_in_order_with_errors_in_place(model_serv
     )
     assert isinstance(results[0], Brief)
     assert isinstance(results[1], InputError)
+
+
+def test_the_progress_bar_counts_every_brief_on_a_terminal_and_stays_silent_elsewhere():
+    import io
+
+    from rich.console import Console
+
+    from summariser.render.progress import Progress
+
+    screen = io.StringIO()
+    with Progress(3, enabled=True, console=Console(file=screen, force_terminal=True, width=80)) as progress:
+        for _ in range(3):
+            progress.advance()
+    assert "3/3" in screen.getvalue()
+    with Progress(3, enabled=False) as silent:
+        silent.advance()  # no terminal: nothing drawn, nothing fails

@@ -1,39 +1,40 @@
-"""A progress bar on stderr for batches, only when a person is watching a terminal."""
+"""A progress bar on stderr for batches, only when a person is watching a terminal (rich loads only
+then: a batch run from a script pays nothing for it)."""
 
 from types import TracebackType
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as RichProgress
+from typing import Any
 
 
 class Progress:
-    def __init__(self, total: int, enabled: bool) -> None:
-        self._bar = (
-            RichProgress(
+    def __init__(self, total: int, enabled: bool, console: Any = None) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
                 TextColumn("briefs"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=Console(stderr=True),
+                console=console or Console(stderr=True),
                 transient=True,
             )
-            if enabled
-            else None
-        )
-        self._task = self._bar.add_task("briefs", total=total) if self._bar else None
+            self._task = self._bar.add_task("briefs", total=total)
 
     def __enter__(self) -> "Progress":
-        if self._bar:
+        if self._bar is not None:
             self._bar.start()
         return self
 
     def advance(self) -> None:
-        if self._bar and self._task is not None:
+        if self._bar is not None:
             self._bar.advance(self._task)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self._bar:
+        if self._bar is not None:
             self._bar.stop()

@@ -33,8 +33,7 @@ CHUNK_CONCURRENCY = 4
 def resolve(settings: Settings) -> Settings:
     """Fill model and mode: from a replayed tape when it was made with one of each, else defaults."""
     if settings.replay is not None:
-        tape = Tape(settings.replay)
-        return settings.with_defaults(tape.setting("model"), tape.setting("mode"))
+        return settings.with_defaults(*Tape(settings.replay).recorded_with())
     if settings.base_url is None and not settings.api_key:
         raise InputError(
             "no model configured: set OPENAI_API_KEY (or --base-url for a local server), "

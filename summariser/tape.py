@@ -58,11 +58,20 @@ class Tape:
             return []
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.directory.glob("*.json"))]
 
-    def setting(self, name: str) -> str | None:
-        """The one model or mode every exchange on this tape was made with, if there is exactly one;
-        lets `--replay DIR` run without repeating how the tape was recorded."""
-        values = {entry.get("recorded", {}).get(name) for entry in self.entries()} - {None}
-        return values.pop() if len(values) == 1 else None
+    def recorded_with(self) -> tuple[str | None, str | None]:
+        """The one model and the one mode every exchange on this tape was made with (None where
+        there is not exactly one); lets `--replay DIR` run without repeating how it was recorded."""
+        models, modes = set(), set()
+        for entry in self.entries():
+            recorded = entry.get("recorded", {})
+            models.add(recorded.get("model"))
+            modes.add(recorded.get("mode"))
+        models.discard(None)
+        modes.discard(None)
+        return (
+            models.pop() if len(models) == 1 else None,
+            modes.pop() if len(modes) == 1 else None,
+        )
 
 
 class ReplayTransport(httpx.BaseTransport):

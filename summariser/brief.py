@@ -282,6 +282,15 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     total_tokens: int = 0
 
+    def add(self, reported: "Usage | dict[str, Any]") -> None:
+        """Add another count, or a response's `usage` object as the server sent it (ignoring what
+        is missing or not a number)."""
+        values = reported.model_dump() if isinstance(reported, Usage) else reported
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+            value = values.get(name)
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+
 
 class Meta(BaseModel):
     model: str

@@ -43,8 +43,7 @@ class Meter:
 
     def add(self, other: "Meter") -> None:
         self.requests += other.requests
-        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
-            setattr(self.usage, name, getattr(self.usage, name) + getattr(other.usage, name))
+        self.usage.add(other.usage)
 
     def count(self, response: httpx.Response) -> None:
         self.requests += 1
@@ -54,10 +53,8 @@ class Meter:
             reported = json.loads(response.read()).get("usage") or {}
         except (ValueError, AttributeError):
             return
-        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
-            value = reported.get(name)
-            if isinstance(value, int):
-                setattr(self.usage, name, getattr(self.usage, name) + value)
+        if isinstance(reported, dict):
+            self.usage.add(reported)
 
 
 class MeteredTransport(httpx.BaseTransport):

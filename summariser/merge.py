@@ -51,8 +51,7 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
     dropped = [d for _, b in briefs for d in b.verification.dropped]
     usage = Usage()
     for _, brief in briefs:
-        for part in ("prompt_tokens", "completion_tokens", "total_tokens"):
-            setattr(usage, part, getattr(usage, part) + getattr(brief.meta.usage, part))
+        usage.add(brief.meta.usage)
     names = [name for name, _ in briefs]
     digest = hashlib.sha256("\0".join(b.meta.source.sha256 for _, b in briefs).encode()).hexdigest()
     return Brief(

@@ -427,12 +427,10 @@ def _missed(out: Grounding, source: SourceText) -> list[Missed]:
         for f in source.findings.quotes
         if not any(_overlaps(q.span, f.span) for q in out.quotes)
     ]
+    # where each kept claim stands: its span, and every place its figure appears
+    claimed = [[c.span, *source.occurrences(c.figure, whole_words=True)] for c in out.casualty_claims]
     for finding in source.findings.casualties:
-        covered = any(
-            _overlaps(claim.span, finding.span)
-            or any(_overlaps(at, finding.span) for at in source.occurrences(claim.figure, whole_words=True))
-            for claim in out.casualty_claims
-        )
+        covered = any(_overlaps(at, finding.span) for spans in claimed for at in spans)
         if not covered:
             missed.append(Missed(field="casualty_claims", text=finding.text, span=finding.span))
     return missed

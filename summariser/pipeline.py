@@ -6,6 +6,7 @@ what did not hold. Each attempt is one instructor call validated against the sou
 budget runs out, the best attempt is kept and what failed moves to `verification.dropped`.
 """
 
+import functools
 import hashlib
 import json
 import threading
@@ -108,22 +109,24 @@ def _from_model(
         return brief_of(text, source)
     spans = chunking.split(text, settings.max_article_tokens)
     with ThreadPoolExecutor(max_workers=min(len(spans), CHUNK_CONCURRENCY)) as pool:
-        parts = list(
-            pool.map(
-                lambda span: brief_of(text[span[0] : span[1]], SourceText(text[span[0] : span[1]])), spans
-            )
-        )
+        chunks = [text[start:end] for start, end in spans]
+        parts = list(pool.map(lambda chunk: brief_of(chunk, SourceText(chunk)), chunks))
     return ground(chunking.merge([part.draft for part in parts]), source)
 
 
+@functools.cache
+def _draft_schema_hash() -> str:
+    """The model-facing schema's fingerprint: fixed for a run, so made once, not once per brief."""
+    return hashlib.sha256(json.dumps(Draft.model_json_schema(), sort_keys=True).encode()).hexdigest()
+
+
 def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
-    schema = json.dumps(Draft.model_json_schema(), sort_keys=True)
     return cache.key(
         endpoint=endpoint_of(settings),
         model=str(settings.model),
         mode=str(settings.mode),
         prompt_version=prompts.version,
-        schema=hashlib.sha256(schema.encode()).hexdigest(),
+        schema=_draft_schema_hash(),
         max_requests=str(settings.max_requests),
         omission_reask=str(settings.omission_reask),
         max_article_tokens=str(settings.max_article_tokens),

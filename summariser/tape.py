@@ -73,6 +73,19 @@ class Tape:
             modes.pop() if len(modes) == 1 else None,
         )
 
+    def answer(self, request: httpx.Request, key: str) -> httpx.Response | None:
+        """The recorded response to a request, if the tape holds one."""
+        path = self.path_for(key)
+        if not path.is_file():
+            return None
+        recorded = json.loads(path.read_text(encoding="utf-8"))["response"]
+        return httpx.Response(
+            status_code=recorded["status"],
+            headers=recorded.get("headers", {}),
+            content=json.dumps(recorded["body"]).encode(),
+            request=request,
+        )
+
 
 class ReplayTransport(httpx.BaseTransport):
     """Answers only from the tape; an unknown request fails and names what is missing."""
@@ -82,20 +95,13 @@ class ReplayTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         key = key_of(request)
-        path = self.tape.path_for(key)
-        if not path.is_file():
+        response = self.tape.answer(request, key)
+        if response is None:
             raise TapeMiss(
                 f"no recorded exchange in {self.tape.directory} for "
                 f"{_describe(canonical(request)['body'])} (key {key[:20]}); record it with --record"
             )
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        answer = entry["response"]
-        return httpx.Response(
-            status_code=answer["status"],
-            headers=answer.get("headers", {}),
-            content=json.dumps(answer["body"]).encode(),
-            request=request,
-        )
+        return response
 
 
 class RecordTransport(httpx.BaseTransport):
@@ -130,8 +136,10 @@ class RecordTransport(httpx.BaseTransport):
         return self._listing or None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self.tape.path_for(key_of(request)).is_file():
-            return ReplayTransport(self.tape).handle_request(request)
+        key = key_of(request)
+        held = self.tape.answer(request, key)
+        if held is not None:
+            return held
         response = self.inner.handle_request(request)
         content = response.read()
         try:
@@ -160,7 +168,7 @@ class RecordTransport(httpx.BaseTransport):
                 "body": body,
             },
         }
-        path = self.tape.path_for(key_of(request))
+        path = self.tape.path_for(key)
         path.write_text(json.dumps(entry, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         return httpx.Response(
             status_code=response.status_code,

@@ -8,16 +8,20 @@ from summariser import ProviderError, summarise
 from tests.conftest import SEED, Reply, completion, handwritten
 
 
+def record_seed(server, tape, **more):
+    """Brief the seed live against `server`, recording into `tape`."""
+    options = {
+        "base_url": server.url,
+        "model": "scripted",
+        "mode": "json_schema",
+        "api_key": "sk-test-secret",
+    }
+    return summarise(str(SEED), record=tape, **{**options, **more})
+
+
 def test_a_recorded_run_replays_offline_to_the_same_brief(model_server, tmp_path):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    live = summarise(
-        str(SEED),
-        base_url=server.url,
-        model="scripted",
-        mode="json_schema",
-        api_key="sk-test-secret",
-        record=tmp_path,
-    )
+    live = record_seed(server, tmp_path)
     server_requests = len(server.requests)
 
     replayed = summarise(str(SEED), replay=tmp_path)  # model and mode come from the tape
@@ -29,14 +33,7 @@ def test_a_recorded_run_replays_offline_to_the_same_brief(model_server, tmp_path
 
 def test_a_recording_names_server_and_model_and_holds_no_key(model_server, tmp_path):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    summarise(
-        str(SEED),
-        base_url=server.url,
-        model="scripted",
-        mode="json_schema",
-        api_key="sk-test-secret",
-        record=tmp_path,
-    )
+    record_seed(server, tmp_path)
 
     [path] = tmp_path.glob("*.json")
     text = path.read_text()
@@ -58,7 +55,6 @@ def test_an_unrecorded_request_fails_naming_what_is_missing(tmp_path):
 
 def test_recording_into_a_tape_reuses_what_it_already_holds(model_server, tmp_path):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
-    options = {"base_url": server.url, "model": "scripted", "mode": "json_schema", "record": tmp_path}
-    summarise(str(SEED), cache=False, **options)
-    summarise(str(SEED), cache=False, **options)
+    record_seed(server, tmp_path, cache=False)
+    record_seed(server, tmp_path, cache=False)
     assert len(server.requests) == 1

@@ -19,7 +19,7 @@ from summariser.brief import Brief
 from summariser.config import Settings
 from summariser.errors import InputError, SummariserError
 from summariser.pipeline import summarise_text
-from summariser.sources import read, read_any
+from summariser.sources import from_text, read
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md")
 
@@ -81,8 +81,8 @@ class Result:
 
 
 def summarise_item(item: Item, settings: Settings) -> tuple[Brief, str]:
-    if item.text is not None:
-        name, text = item.source, read_any(item.text)[1]
+    if item.text is not None:  # a JSON Lines record's text is the article, never a path to read
+        name, text = item.source, from_text(item.source, item.text)
     else:
         name, text = read(item.source)
     return summarise_text(name, text, settings), text

@@ -136,3 +136,16 @@ def test_the_progress_bar_counts_every_brief_on_a_terminal_and_stays_silent_else
     assert "3/3" in screen.getvalue()
     with Progress(3, enabled=False) as silent:
         silent.advance()  # no terminal: nothing drawn, nothing fails
+
+
+def test_a_json_lines_text_is_the_article_never_a_path_to_read(model_server, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("A private file on the machine running the batch.")
+    wires = tmp_path / "wires.jsonl"
+    wires.write_text(json.dumps({"id": "w0", "text": str(secret)}))
+    server = model_server(FAITHFUL)
+
+    run(str(wires), "--output", str(tmp_path / "out.jsonl"), *model_args(server))
+
+    article = server.requests[0]["body"]["messages"][1]["content"]
+    assert str(secret) in article and "private file" not in article

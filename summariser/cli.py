@@ -266,10 +266,9 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
         from summariser.evaluate import evaluate, summary
         from summariser.local import serving
         from summariser.pipeline import summarise_text
-        from summariser.sources import read
 
         with serving(Settings.from_env(**options)) as settings:
-            results = summary(evaluate(directory, lambda path: summarise_text(*read(str(path)), settings)))
+            results = summary(evaluate(directory, lambda name, text: summarise_text(name, text, settings)))
     if (output_format or ("table" if sys.stdout.isatty() else "json")) == "json":
         click.echo(json.dumps(results, indent=2))
     else:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from summariser.brief import Brief, Span
 from summariser.errors import InputError, SummariserError
 from summariser.grounding import SourceText, same_person
+from summariser.sources import read
 
 FIELDS = ("actors", "quotes", "casualty_claims", "international_responses")
 
@@ -199,8 +200,9 @@ def gold_articles(directory: Path) -> Iterator[tuple[Path, Path]]:
             yield article, gold_path
 
 
-def evaluate(directory: Path, summarise_file: Callable[[Path], Brief]) -> list[ArticleScore]:
-    """Score every article in `directory` that has a gold file; one failure never stops the rest."""
+def evaluate(directory: Path, summarise_text: Callable[[str, str], Brief]) -> list[ArticleScore]:
+    """Score every article in `directory` that has a gold file; one failure never stops the rest.
+    Each article is read once, and the spans are scored against that same text."""
     scores = []
     pairs = list(gold_articles(directory))
     if not pairs:
@@ -215,12 +217,12 @@ def evaluate(directory: Path, summarise_file: Callable[[Path], Brief]) -> list[A
         gold = golds[gold_path]
         started = time.monotonic()
         try:
-            brief = summarise_file(article)
+            name, text = read(str(article))
+            brief = summarise_text(name, text)
         except SummariserError as error:
             scores.append(ArticleScore(name=article.name, error=str(error)))
             continue
-        source = SourceText(article.read_text(encoding="utf-8"))
-        result = score(brief, gold, source, article.name)
+        result = score(brief, gold, SourceText(text), article.name)
         result.seconds = time.monotonic() - started
         scores.append(result)
     return scores

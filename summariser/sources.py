@@ -63,11 +63,6 @@ def read_any(source: str) -> tuple[str, str]:
     return "<text>", from_text("<text>", source)
 
 
-def from_text(name: str, text: str) -> str:
-    """Article text given as text (never taken for a path): checked like any other source."""
-    return _checked(name, text)
-
-
 def _is_file(candidate: str) -> bool:
     try:
         return Path(candidate).is_file()
@@ -82,7 +77,7 @@ def to_text(name: str, data: bytes, html: bool = False, charset: str | None = No
     text = decode(name, data, charset)
     if html or _HTML_START.match(data[:512]):
         text = extract_article(name, text)
-    return _checked(name, text)
+    return from_text(name, text)
 
 
 def decode(name: str, data: bytes, charset: str | None = None) -> str:
@@ -118,7 +113,8 @@ def extract_article(name: str, html: str) -> str:
     return text
 
 
-def _checked(name: str, text: str) -> str:
+def from_text(name: str, text: str) -> str:
+    """Article text given as text (never taken for a path), checked like every other source."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name}: empty; there is no article text to summarise")

@@ -164,6 +164,20 @@ class Draft(BaseModel):
     )
 
 
+# What the model has been sent since the first recordings: the schema's name and description. Both
+# stay as they were until the anchored draft changes what the model is sent (and the fixtures are
+# recorded again); changing either now would orphan every recorded exchange in `fixtures/`.
+_WIRE_DESCRIPTION = (
+    "The draft as instructor validates it: against the source carried in the validation context.\n\n"
+    'Each attempt\'s grounding is appended to `context["groundings"]`, so that when re-asks run out '
+    "the\npipeline still keeps what verified instead of losing the whole answer."
+)
+
+
+class CheckedDraft(Draft):
+    model_config = ConfigDict(json_schema_extra={"description": _WIRE_DESCRIPTION})
+
+
 def field_guide(model: type[BaseModel] = Draft, indent: str = "") -> str:
     """The draft's field descriptions as prompt text. Servers that constrain output to a JSON schema
     (llama.cpp, vLLM) enforce its shape but never show the model its descriptions, so they go in the

@@ -1,13 +1,17 @@
-"""The model client: httpx (retry, meter, tape) under openai under instructor.
+"""The model client: httpx (retry, completion check, tape) under openai under instructor, and the one
+place where a failed request is told apart: the model's fault, the provider's, or ours.
 
 Every request, live or replayed, takes the same path through the real openai and instructor code;
 only the bottom transport changes. openai and instructor are imported here, when a brief is actually
-made, so `summarise --help` stays fast.
+made, so `summarise --help` stays fast. One client serves a whole run (one connection pool), so the
+tokens each brief spends are counted through a context variable its thread sets, not per client.
 """
 
+import contextlib
+import contextvars
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +19,8 @@ import httpx
 
 from summariser.brief import Usage
 from summariser.config import Settings
+from summariser.errors import InternalError, ProviderError, SummariserError
+from summariser.redact import redact
 from summariser.retry import RetryPolicy, RetryTransport
 from summariser.tape import RecordTransport, ReplayTransport, Tape
 
@@ -34,6 +40,16 @@ class _OurReasks(logging.Filter):
 logging.getLogger("instructor.v2.retry").addFilter(_OurReasks())
 
 
+class ModelFault(Exception):
+    """The model answered, but with nothing that parses as a draft: the re-ask loop's business.
+
+    Never leaves the pipeline; `note` is what the model is told in the re-ask."""
+
+    def __init__(self, message: str, note: str) -> None:
+        super().__init__(message)
+        self.note = note
+
+
 @dataclass
 class Meter:
     """Requests sent and tokens used, counted from the responses themselves."""
@@ -45,40 +61,156 @@ class Meter:
         self.requests += other.requests
         self.usage.add(other.usage)
 
-    def count(self, response: httpx.Response) -> None:
-        self.requests += 1
-        if response.status_code != 200:
-            return
-        try:
-            reported = json.loads(response.read()).get("usage") or {}
-        except (ValueError, AttributeError):
-            return
-        if isinstance(reported, dict):
-            self.usage.add(reported)
+
+_meter: contextvars.ContextVar[Meter | None] = contextvars.ContextVar("summariser_meter", default=None)
 
 
-class MeteredTransport(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport, meter: Meter) -> None:
+@contextlib.contextmanager
+def metering(meter: Meter) -> Iterator[Meter]:
+    """Count every request this thread sends, retries included, into `meter`."""
+    token = _meter.set(meter)
+    try:
+        yield meter
+    finally:
+        _meter.reset(token)
+
+
+def _not_a_completion(response: httpx.Response, content: bytes) -> tuple[str, dict | None]:
+    """What came back, in words, when it is no chat completion (else ""), and the parsed body."""
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "text/event-stream" or content.lstrip().startswith(b"data:"):
+        return "an event stream, to a request that asked for none", None
+    if kind == "text/html" or content.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
+        return "an HTML page", None
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return f"a body that is not JSON ({kind or 'no content type'}, {len(content)} bytes)", None
+    if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
+        return "JSON that is no chat completion (no choices)", None
+    return "", body
+
+
+class CompletionTransport(httpx.BaseTransport):
+    """Reads each answer once: counts it for the brief that sent it, and refuses a 200 that is no
+    completion (a captive portal's page, an event stream, a proxy's error text) as the provider's
+    failure, so it is never re-asked and paid for again as if the model had written it."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
         self.inner = inner
-        self.meter = meter
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
-        self.meter.count(response)
+        meter = _meter.get()
+        if meter is not None:
+            meter.requests += 1
+        if response.status_code != 200:
+            return response
+        content = response.read()
+        problem, body = _not_a_completion(response, content)
+        if problem:
+            raise ProviderError(f"{_origin(request.url)} answered 200 with {problem}, not a chat completion")
+        reported = body.get("usage") if body else None
+        if meter is not None and isinstance(reported, dict):
+            meter.usage.add(reported)
         return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _origin(url: httpx.URL) -> str:
+    return redact(str(url.copy_with(query=None, fragment=None)))
 
 
 @dataclass
 class ModelClient:
-    """An instructor client for one brief, with what it has spent so far."""
+    """One instructor client for a run: every brief and chunk shares its connection pool."""
 
     create: Callable[..., Any]
-    meter: Meter
     endpoint: str
     http: httpx.Client
 
+    def ask(self, response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int) -> Any:
+        """One request, parsed into `response_model`. Raises `ModelFault` when the model's answer
+        does not parse (re-ask it), `ProviderError` when the endpoint failed, `InternalError` for
+        anything else: that is a bug of ours and no further request should be made for it."""
+        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+        try:
+            return self.create(
+                response_model=response_model,
+                messages=messages,
+                model=model,
+                max_retries=0,
+                strict=False,
+                temperature=0,
+                max_tokens=max_tokens,
+            )
+        except IncompleteOutputException as error:
+            raise ModelFault(
+                "the answer was cut off at the model's output limit",
+                "- your answer was cut off: keep every field shorter",
+            ) from error
+        except InstructorRetryException as error:
+            cause = error.__cause__
+            _raise_provider_error(cause, self.endpoint)
+            if _is_model_fault(cause):
+                line = _one_line(str(cause))
+                raise ModelFault(line, f"- the answer did not fit the schema: {line}") from cause
+            raise InternalError.wrapping(cause or error) from (cause or error)
+        except SummariserError:
+            raise
+        except Exception as error:
+            raise InternalError.wrapping(error) from error
+
     def close(self) -> None:
         self.http.close()
+
+
+def _is_model_fault(cause: BaseException | None) -> bool:
+    """What the contract re-asks: output that does not parse or does not fit the schema."""
+    import pydantic
+    from instructor.core.exceptions import ResponseParsingError
+    from instructor.core.exceptions import ValidationError as InstructorValidationError
+
+    faults = (pydantic.ValidationError, json.JSONDecodeError, ResponseParsingError, InstructorValidationError)
+    return isinstance(cause, faults)
+
+
+def _raise_provider_error(cause: BaseException | None, endpoint: str) -> None:
+    """Turn a transport or API failure into one line naming the endpoint and the cause; the original
+    stays as `__cause__`, for -v."""
+    import openai
+
+    for link in _chain(cause):
+        if isinstance(link, ProviderError):
+            raise link
+    if isinstance(cause, openai.APIStatusError):
+        status = cause.status_code
+        hint = {
+            401: "check OPENAI_API_KEY",
+            403: "the key may not have access to this model",
+            404: "check the model name and --base-url",
+            429: "rate limited; try again later",
+        }.get(status, redact(_one_line(cause.message)))
+        raise ProviderError(f"{status} from {endpoint}: {hint}") from cause
+    if isinstance(cause, openai.APITimeoutError):
+        raise ProviderError(f"{endpoint} did not answer in time (see --timeout)") from cause
+    if isinstance(cause, openai.APIConnectionError):
+        reason = redact(_one_line(str(cause.__cause__ or cause)))
+        raise ProviderError(f"cannot reach {endpoint}: {reason}") from cause
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def endpoint_of(settings: Settings) -> str:
@@ -104,12 +236,11 @@ def connect(
             bottom = RecordTransport(
                 Tape(settings.record), bottom, mode=str(settings.mode), served_by=settings.served_by
             )
-    meter = Meter()
     retry_options: dict[str, Any] = {"policy": policy}
     if sleep is not None:
         retry_options["sleep"] = sleep
     http = httpx.Client(
-        transport=RetryTransport(MeteredTransport(bottom, meter), **retry_options),
+        transport=RetryTransport(CompletionTransport(bottom), **retry_options),
         timeout=httpx.Timeout(settings.request_timeout, connect=min(settings.request_timeout, 10.0)),
     )
     raw = openai.OpenAI(
@@ -125,9 +256,4 @@ def connect(
         "json": instructor.Mode.JSON,
     }
     patched = instructor.from_openai(raw, mode=modes[str(settings.mode)])
-    return ModelClient(
-        create=patched.chat.completions.create,
-        meter=meter,
-        endpoint=endpoint_of(settings),
-        http=http,
-    )
+    return ModelClient(create=patched.chat.completions.create, endpoint=endpoint_of(settings), http=http)

@@ -27,3 +27,18 @@ class ValidationFailed(SummariserError):
     """The model's output stayed invalid after its re-asks, or a drop happened under `strict`."""
 
     exit_code = 4
+
+
+class InternalError(SummariserError):
+    """A bug in summariser itself: reported at once, never billed to the model or the provider.
+
+    The original exception stays as `__cause__`, so `-v` shows its traceback.
+    """
+
+    exit_code = 1
+
+    @classmethod
+    def wrapping(cls, error: BaseException) -> "InternalError":
+        """The one line a door shows for a bug; raise it `from error` to keep the traceback."""
+        detail = " ".join(str(error).split())[:200]
+        return cls(f"internal error ({type(error).__name__}: {detail}); rerun with -v and report it")

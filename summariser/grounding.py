@@ -9,9 +9,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from pydantic import BaseModel, ValidationInfo, model_validator
+from pydantic import BaseModel
 
 from summariser import detect
 from summariser.brief import (
@@ -458,23 +457,3 @@ def _quote_problem(
     if named:
         return f"the article attributes this quote to {named[0]}, not {speaker}"
     return f"speaker {speaker!r} is not named at or just before the quote"
-
-
-class CheckedDraft(Draft):
-    """The draft as instructor validates it: against the source carried in the validation context.
-
-    Each attempt's grounding is appended to `context["groundings"]`, so that when re-asks run out the
-    pipeline still keeps what verified instead of losing the whole answer.
-    """
-
-    @model_validator(mode="after")
-    def _stands_in_source(self, info: ValidationInfo) -> "CheckedDraft":
-        context: dict[str, Any] = info.context or {}
-        source = context.get("source")
-        if source is None:
-            return self
-        result = ground(self, source)
-        context.setdefault("groundings", []).append(result)
-        if result.dropped or result.issues:
-            raise ValueError("items not borne out by the article:\n" + "\n".join(result.problems()))
-        return self

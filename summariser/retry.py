@@ -87,6 +87,9 @@ class RetryTransport(httpx.BaseTransport):
         )
         return retrying(self.inner.handle_request, request)
 
+    def close(self) -> None:
+        self.inner.close()
+
 
 def _close_failed_response(state: RetryCallState) -> None:
     outcome = state.outcome

@@ -18,6 +18,7 @@ import httpx
 from summariser.errors import ProviderError
 
 _KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "server")
+_ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
 class TapeMiss(ProviderError):
@@ -103,6 +104,9 @@ class ReplayTransport(httpx.BaseTransport):
             )
         return response
 
+    def close(self) -> None:
+        pass  # answers come from files read whole; nothing stays open
+
 
 class RecordTransport(httpx.BaseTransport):
     """Answers what the tape already holds from it; passes every other request on and writes the
@@ -170,9 +174,11 @@ class RecordTransport(httpx.BaseTransport):
         }
         path = self.tape.path_for(key)
         path.write_text(json.dumps(entry, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        # `content` is already decoded: a Content-Encoding kept on it would make httpx decode it again
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
         return httpx.Response(
-            status_code=response.status_code,
-            headers=response.headers,
-            content=content,
-            request=request,
+            status_code=response.status_code, headers=headers, content=content, request=request
         )
+
+    def close(self) -> None:
+        self.inner.close()

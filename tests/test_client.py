@@ -1,0 +1,78 @@
+"""The model client: which failures are the provider's, and transports that keep httpx's contract."""
+
+import gzip
+import json
+
+import httpx
+import pytest
+
+from summariser import ProviderError, summarise
+from summariser.client import CompletionTransport
+from summariser.retry import RetryTransport
+from summariser.tape import RecordTransport, Tape
+from tests.conftest import SEED, Reply, completion, handwritten
+from tests.test_pipeline import options
+
+NOT_A_COMPLETION = {
+    "an HTML page": Reply(
+        body=b"<!doctype html><title>Sign in to the hotel Wi-Fi</title>",
+        headers={"content-type": "text/html"},
+    ),
+    "an event stream": Reply(
+        body=b'data: {"choices": [{"delta": {"content": "{"}}]}\n\ndata: [DONE]\n\n',
+        headers={"content-type": "text/event-stream"},
+    ),
+    "a body that is not JSON": Reply(body=b"upstream connect error or disconnect/reset before headers"),
+}
+
+
+@pytest.mark.parametrize("what", NOT_A_COMPLETION)
+def test_a_200_that_is_no_completion_is_the_providers_failure_after_one_request(model_server, what):
+    server = model_server(NOT_A_COMPLETION[what])
+
+    with pytest.raises(ProviderError, match=f"answered 200 with {what}") as caught:
+        summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 1  # not re-asked: the model never wrote it
+    assert caught.value.exit_code == 3
+
+
+class _Closable(httpx.BaseTransport):
+    closed = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise AssertionError("not sent")
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        RetryTransport,
+        CompletionTransport,
+        lambda inner: RecordTransport(Tape("unused"), inner, mode="json"),
+    ],
+    ids=["retry", "completion", "record"],
+)
+def test_every_transport_passes_close_down_to_the_one_it_wraps(wrap):
+    bottom = _Closable()
+
+    wrap(bottom).close()
+
+    assert bottom.closed
+
+
+def test_recording_from_a_server_that_gzips_stores_the_decoded_answer_and_replays_it(model_server, tmp_path):
+    answer = json.dumps(completion(handwritten("kreminna-faithful"))).encode()
+    server = model_server(Reply(body=gzip.compress(answer), headers={"content-encoding": "gzip"}))
+
+    recorded = summarise(str(SEED), **options(server, record=tmp_path))
+    replayed = summarise(str(SEED), replay=tmp_path)
+
+    assert recorded.verification.status == "verified"
+    (entry,) = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    assert entry["response"]["body"] == json.loads(answer)
+    assert "content-encoding" not in entry["response"]["headers"]
+    assert replayed.quotes == recorded.quotes

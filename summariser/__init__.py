@@ -11,7 +11,7 @@ max_requests).
 
 from typing import TYPE_CHECKING, Any
 
-from summariser.errors import InputError, ProviderError, SummariserError, ValidationFailed
+from summariser.errors import InputError, InternalError, ProviderError, SummariserError, ValidationFailed
 
 if TYPE_CHECKING:
     from summariser.brief import Brief
@@ -49,6 +49,7 @@ __all__ = [
     "Dropped",
     "Flag",
     "InputError",
+    "InternalError",
     "InternationalResponse",
     "KeyDevelopment",
     "Meta",
@@ -85,7 +86,7 @@ def summarise_many(
     from summariser import batch
     from summariser.config import Settings
     from summariser.local import serving
-    from summariser.pipeline import summarise_text
+    from summariser.pipeline import Session
     from summariser.sources import read_any
 
     items = [batch.Item(id=str(i), source=source) for i, source in enumerate(sources)]
@@ -94,9 +95,9 @@ def summarise_many(
     def keep(result: batch.Result) -> None:
         results[result.item.id] = result.brief or result.error  # type: ignore[assignment]
 
-    def work(item: batch.Item, settings: Settings) -> "tuple[Brief, str]":
+    def work(item: batch.Item, session: Session) -> "tuple[Brief, str]":
         name, text = read_any(item.source)
-        return summarise_text(name, text, settings), text
+        return session.brief(name, text), text
 
     with serving(Settings.from_env(**options)) as settings:
         batch.run(items, settings, concurrency, on_result=keep, work=work)

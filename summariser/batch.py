@@ -17,11 +17,11 @@ from typing import Protocol
 
 from summariser.brief import Brief
 from summariser.config import Settings
-from summariser.errors import InputError, SummariserError
-from summariser.pipeline import summarise_text
+from summariser.errors import InputError, InternalError, SummariserError
+from summariser.pipeline import Session
 from summariser.sources import from_text, read
 
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".md")
+ARTICLE_GLOBS = ("*.txt", "*.html", "*.htm")  # what a directory's articles are; not its README.md
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,17 @@ class Item:
     text: str | None = None
 
 
-def gather(specs: Iterable[str]) -> list[Item]:
-    """Inputs from SOURCE arguments: files and URLs as they are, a directory's articles, a JSON Lines
-    file's records (`{"id", "text"}` or `{"id", "url"}`)."""
+def gather(specs: Iterable[str], globs: Iterable[str] = ARTICLE_GLOBS) -> list[Item]:
+    """Inputs from SOURCE arguments: files and URLs as they are, a directory's files that match
+    `globs`, a JSON Lines file's records (`{"id", "text"}` or `{"id", "url"}`)."""
+    globs = tuple(globs)
     items: list[Item] = []
     for spec in specs:
         path = Path(spec)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+            found = sorted({p for pattern in globs for p in path.glob(pattern) if p.is_file()})
             if not found:
-                raise InputError(f"{spec}: a directory with no articles ({', '.join(ARTICLE_SUFFIXES)})")
+                raise InputError(f"{spec}: a directory with no articles ({', '.join(globs)})")
             items += [Item(id=p.name, source=str(p)) for p in found]
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             items += _records(path)
@@ -80,12 +81,15 @@ class Result:
     error: SummariserError | None = None
 
 
-def summarise_item(item: Item, settings: Settings) -> tuple[Brief, str]:
+def summarise_item(item: Item, session: Session) -> tuple[Brief, str]:
     if item.text is not None:  # a JSON Lines record's text is the article, never a path to read
         name, text = item.source, from_text(item.source, item.text)
     else:
         name, text = read(item.source)
-    return summarise_text(name, text, settings), text
+    return session.brief(name, text), text
+
+
+Work = Callable[[Item, Session], tuple[Brief, str]]
 
 
 def run(
@@ -93,29 +97,39 @@ def run(
     settings: Settings,
     concurrency: int,
     on_result: Callable[[Result], None],
-    work: Callable[[Item, Settings], tuple[Brief, str]] = summarise_item,
+    work: Work = summarise_item,
 ) -> None:
-    """Brief every item with at most `concurrency` at once; `on_result` hears each as it finishes.
-    Only a small window of items is queued ahead, and finished results are let go, so memory stays
-    flat however long the batch."""
+    """Brief every item in one session: at most `concurrency` model requests in flight, whether they
+    are articles or chunks of one, over one connection pool; `on_result` hears each item as it
+    finishes. Only a small window of items is queued ahead, and finished results are let go, so
+    memory stays flat however long the batch."""
     window = max(1, concurrency) * 2
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+    with (
+        Session(settings, concurrency) as session,
+        ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool,
+    ):
         pending: set[Future[Result]] = set()
         for item in items:
             if len(pending) >= window:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     on_result(future.result())
-            pending.add(pool.submit(_result, work, item, settings))
+            pending.add(pool.submit(_result, work, item, session))
         for future in as_completed(pending):
             on_result(future.result())
 
 
-def _result(work: Callable[[Item, Settings], tuple[Brief, str]], item: Item, settings: Settings) -> Result:
+def _result(work: Work, item: Item, session: Session) -> Result:
+    """An item's brief, or its error: a failure of any kind, a bug of ours included, is that item's
+    alone and never stops the rest."""
     try:
-        brief, text = work(item, settings)
+        brief, text = work(item, session)
     except SummariserError as error:
         return Result(item, error=error)
+    except Exception as error:
+        wrapped = InternalError.wrapping(error)
+        wrapped.__cause__ = error
+        return Result(item, error=wrapped)
     return Result(item, brief=brief, text=text)
 
 

@@ -75,6 +75,9 @@ class ScriptedServer:
     stopping: threading.Event = field(default_factory=threading.Event)
     keep_requests: bool = True  # a benchmark of a thousand briefs need not hold every request
     answered: int = 0
+    in_flight: int = 0
+    most_in_flight: int = 0
+    arrived: threading.Condition = field(default_factory=threading.Condition)
 
     def next_reply(self) -> Reply:
         self.answered += 1
@@ -84,12 +87,15 @@ class ScriptedServer:
 def send_json(
     handler: BaseHTTPRequestHandler, payload: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> None:
-    """Answer a request with a JSON body (or raw bytes, for malformed answers)."""
+    """Answer a request with a JSON body (or raw bytes, for malformed answers; `headers` may say
+    another content type)."""
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    headers = headers or {}
     handler.send_response(status)
-    handler.send_header("content-type", "application/json")
+    if "content-type" not in {name.lower() for name in headers}:
+        handler.send_header("content-type", "application/json")
     handler.send_header("content-length", str(len(data)))
-    for name, value in (headers or {}).items():
+    for name, value in headers.items():
         handler.send_header(name, value)
     handler.end_headers()
     handler.wfile.write(data)
@@ -97,21 +103,38 @@ def send_json(
 
 def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as providers speak: connection reuse is visible
+
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
             body = json.loads(self.rfile.read(length))
-            if server.keep_requests:
-                server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-            reply = server.next_reply()
+            with server.arrived:
+                if server.keep_requests:
+                    server.requests.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": body,
+                            "peer": self.client_address,
+                        }
+                    )
+                reply = server.next_reply()
+                server.in_flight += 1
+                server.most_in_flight = max(server.most_in_flight, server.in_flight)
+                server.arrived.notify_all()
             if reply.hang:
                 server.stopping.wait()
                 return
-            if reply.gate is not None:
-                reply.gate.wait(timeout=30)
-            if reply.delay:
-                time.sleep(reply.delay)
-            if reply.together is not None:
-                reply.together.wait()  # raises BrokenBarrierError after its timeout: the test fails
+            try:
+                if reply.gate is not None:
+                    reply.gate.wait(timeout=30)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.together is not None:
+                    reply.together.wait()  # raises BrokenBarrierError after its timeout: the test fails
+            finally:
+                with server.arrived:  # no longer in flight once it answers: the client may ask again
+                    server.in_flight -= 1
             send_json(self, reply.body, reply.status, reply.headers)
 
         def do_GET(self) -> None:

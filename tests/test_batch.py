@@ -4,7 +4,8 @@ import contextlib
 import json
 import threading
 
-from summariser import Brief, InputError, summarise_many
+from summariser import Brief, InputError, InternalError, summarise_many
+from summariser.config import Settings
 from tests.conftest import SEED, Reply, completion, handwritten, model_args
 from tests.test_cli import run
 
@@ -149,3 +150,104 @@ def test_a_json_lines_text_is_the_article_never_a_path_to_read(model_server, tmp
 
     article = server.requests[0]["body"]["messages"][1]["content"]
     assert str(secret) in article and "private file" not in article
+
+
+def test_a_bug_in_one_item_is_that_items_error_and_the_others_are_briefed(model_server, monkeypatch):
+    from summariser import batch, grounding
+
+    real = grounding._quote_problem
+
+    def broken_for_one(speaker, quoted, actors, source, has_text):
+        if "Bug here." in source.text:
+            raise KeyError("speaker")
+        return real(speaker, quoted, actors, source, has_text)
+
+    monkeypatch.setattr(grounding, "_quote_problem", broken_for_one)
+    server = model_server(FAITHFUL)
+    text = SEED.read_text(encoding="utf-8")
+    items = [batch.Item(id=n, source=n, text=f"{text}\n{n}.") for n in ("Fine", "Bug here", "Also fine")]
+    results: dict[str, batch.Result] = {}
+    settings = Settings.from_env(base_url=server.url, model="m", mode="json_schema", cache=False)
+
+    batch.run(items, settings, 2, lambda result: results.__setitem__(result.item.id, result))
+
+    assert results["Fine"].brief is not None and results["Also fine"].brief is not None
+    error = results["Bug here"].error
+    assert isinstance(error, InternalError) and error.exit_code == 1
+    assert batch.record(results["Bug here"])["error"]["kind"] == "InternalError"
+
+
+def test_a_directory_batch_takes_its_articles_and_not_its_readme(tmp_path):
+    from summariser.batch import gather
+
+    for name in ("a.txt", "b.html", "c.htm", "README.md", "notes.json"):
+        (tmp_path / name).write_text("An article.")
+
+    assert [item.id for item in gather([str(tmp_path)])] == ["a.txt", "b.html", "c.htm"]
+    assert [item.id for item in gather([str(tmp_path)], ["*.md"])] == ["README.md"]
+
+
+def test_glob_chooses_a_directorys_articles_on_the_command_line(model_server, tmp_path):
+    server = model_server(FAITHFUL)
+    wires = tmp_path / "wires"
+    wires.mkdir()
+    (wires / "story.wire").write_text(SEED.read_text(encoding="utf-8"))
+    (wires / "README.md").write_text("How this folder is filled.")
+    out = tmp_path / "out.jsonl"
+
+    result = run(str(wires), "--glob", "*.wire", "--output", str(out), *model_args(server))
+
+    assert result.returncode == 0, result.stderr
+    assert [e["id"] for e in lines(out)] == ["story.wire"]
+
+
+def test_one_connection_pool_serves_a_whole_batch(model_server):
+    server = model_server(FAITHFUL)
+    text = SEED.read_text(encoding="utf-8")
+
+    results = summarise_many(
+        [f"{text}\nCopy {n}." for n in range(3)],
+        concurrency=1,
+        base_url=server.url,
+        model="m",
+        mode="json_schema",
+    )
+
+    assert all(isinstance(r, Brief) for r in results)
+    assert len(server.requests) == 3
+    assert len({r["peer"] for r in server.requests}) == 1  # one kept-alive connection, not one per brief
+
+
+def test_concurrency_caps_model_requests_in_flight_across_articles_and_chunks(model_server, tmp_path):
+    gate = threading.Event()
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful")), gate=gate))
+    text = SEED.read_text(encoding="utf-8")
+    long_articles = [f"{text}\n\n{text}\nCopy {n}." for n in range(2)]  # two chunks each at 1,000 tokens
+    done: list = []
+
+    worker = threading.Thread(
+        target=lambda: done.extend(
+            summarise_many(
+                long_articles,
+                concurrency=2,
+                base_url=server.url,
+                model="m",
+                mode="json_schema",
+                max_requests=1,
+                cache=False,
+                max_article_tokens=1000,
+            )
+        )
+    )
+    worker.start()
+    with server.arrived:
+        assert server.arrived.wait_for(lambda: server.in_flight == 2, timeout=20)
+        # with the cap held, no third request can arrive while two wait at the gate
+        server.arrived.wait_for(lambda: server.in_flight > 2, timeout=0.5)
+        most = server.most_in_flight
+    gate.set()
+    worker.join(timeout=30)
+
+    assert most == 2
+    assert len(server.requests) == 4  # two articles, two chunks each, one request per chunk
+    assert all(isinstance(r, Brief) for r in done)

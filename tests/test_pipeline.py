@@ -1,12 +1,11 @@
 """The whole path, article to grounded brief, over real HTTP to a scripted server on 127.0.0.1."""
 
-import json
-
 import pytest
 
 from summariser import ProviderError, ValidationFailed, summarise
 from summariser.client import connect
 from summariser.config import Settings
+from summariser.errors import InternalError
 from summariser.pipeline import summarise_text
 from tests.conftest import SEED, Reply, completion, handwritten
 
@@ -183,7 +182,9 @@ def test_requests_carry_the_key_as_a_bearer_token_and_the_article_as_delimited_d
     assert request["headers"]["authorization"] == "Bearer sk-test-secret"
     user = request["body"]["messages"][1]["content"]
     assert f"<article>\n{seed_text}\n</article>" in user
-    assert json.dumps(request["body"]["response_format"])  # json_schema mode sends the schema
+    sent = request["body"]["response_format"]  # json_schema mode sends the draft's schema
+    assert sent["type"] == "json_schema"
+    assert {"headline", "quotes", "casualty_claims"} <= set(sent["json_schema"]["schema"]["properties"])
 
 
 def test_tools_mode_sends_the_draft_as_a_forced_function_and_reads_its_call(model_server):
@@ -234,3 +235,33 @@ def test_asummarise_gives_the_same_brief_without_blocking_the_event_loop(model_s
     brief, ticks = asyncio.run(main())
     assert brief.verification.status == "verified"
     assert ticks > 1  # the loop kept running while the brief was made
+
+
+def test_a_bug_in_grounding_costs_one_request_and_is_an_internal_error_with_its_cause(
+    model_server, monkeypatch
+):
+    from summariser import grounding
+
+    def broken(*args, **kwargs):
+        raise KeyError("speaker")
+
+    monkeypatch.setattr(grounding, "_quote_problem", broken)
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    with pytest.raises(InternalError, match="internal error \\(KeyError") as caught:
+        summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 1  # never re-asked: the model did nothing wrong
+    assert caught.value.exit_code == 1
+    assert isinstance(caught.value.__cause__, KeyError)
+
+
+def test_a_provider_failure_keeps_the_original_error_as_its_cause(model_server):
+    import openai
+
+    server = model_server(Reply(status=404, body={"error": {"message": "no such model"}}))
+
+    with pytest.raises(ProviderError) as caught:
+        summarise(str(SEED), **options(server))
+
+    assert isinstance(caught.value.__cause__, openai.NotFoundError)

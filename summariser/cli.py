@@ -35,6 +35,19 @@ class _DefaultToRun(click.Group):
         self.format_commands(ctx, formatter)
 
 
+class _RunContext(click.Context):
+    """The brief is `summarise FILE`: its usage lines and errors name the command users type, not
+    the hidden subcommand that parses it."""
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else super().command_path
+
+
+class _RunCommand(click.Command):
+    context_class = _RunContext
+
+
 _MODEL_OPTIONS = [
     click.option("--model", help="Model name [env SUMMARISER_MODEL; default gpt-4o-mini]."),
     click.option("--base-url", help="Any OpenAI-compatible endpoint [env OPENAI_BASE_URL]."),
@@ -93,23 +106,29 @@ def main() -> None:
     """
 
 
-@main.command("run", hidden=True)
+@main.command("run", hidden=True, cls=_RunCommand)
 @click.argument("sources", nargs=-1)
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["markdown", "json", "slack", "html"]),
-    default="markdown",
-    show_default=True,
-    help="Output format (slack: Block Kit JSON; html: a review page, the brief beside the highlighted "
-    "article).",
+    help="Output format [default: markdown; JSON Lines for a batch] (slack: Block Kit JSON; html: a "
+    "review page, the brief beside the highlighted article).",
 )
 @click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
 @click.option(
     "--output",
     type=click.Path(path_type=Path),
-    help="Batch: write one JSON line per SOURCE to this file (with --format html: one page per "
-    "SOURCE and an index.html in this directory). A rerun skips what is done.",
+    help="Write to this file instead of stdout. With several SOURCEs: one JSON line per SOURCE (with "
+    "--format html: one page per SOURCE and an index.html in this directory); a rerun skips what "
+    "is done.",
+)
+@click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    metavar="PATTERN",
+    help="Which files of a directory SOURCE are articles [default: *.txt, *.html, *.htm]; repeatable.",
 )
 @click.option(
     "--concurrency",
@@ -126,8 +145,9 @@ def main() -> None:
 @_model_options
 def run(
     sources: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
     output: Path | None,
+    globs: tuple[str, ...],
     concurrency: int,
     merge: bool,
     verbose: bool,
@@ -140,12 +160,15 @@ def run(
     if merge and output_format == "html":
         _fail("--merge makes one brief of several articles; --format html needs one article", 2)
     batch_like = len(sources) > 1 or Path(sources[0]).is_dir() or sources[0].endswith(".jsonl")
-    if batch_like and output is None and not merge:
-        _fail("several articles: give --output FILE.jsonl (or a directory with --format html)", 2)
-    if output is not None:
+    if batch_like and not merge:
+        if output is None:
+            _fail("several articles: give --output FILE.jsonl (or a directory with --format html)", 2)
+        if output_format in ("markdown", "slack"):
+            _fail(f"several articles go to JSON Lines or, with --format html, pages; not {output_format}", 2)
         with _reported(verbose):
-            _run_batch(list(sources), output, output_format, concurrency, options)
+            _run_batch(list(sources), output, output_format, concurrency, globs or None, options)
         return
+    output_format = output_format or "markdown"
     with _reported(verbose):
         from summariser.config import Settings
         from summariser.local import serving
@@ -158,20 +181,12 @@ def run(
             else:
                 name, text = read(sources[0])
                 brief = summarise_text(name, text, settings)
-    if output_format == "json":
-        click.echo(json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    elif output_format == "slack":
-        from summariser.render.slack import blocks
-
-        click.echo(json.dumps({"blocks": blocks(brief)}, ensure_ascii=False, indent=2))
-    elif output_format == "html":
-        from summariser.render import html
-
-        click.echo(html.render(brief, text), nl=False)
+    rendered = _rendered(brief, output_format, text if output_format == "html" else "")
+    if output is None:
+        click.echo(rendered, nl=False)
     else:
-        from summariser.render.markdown import render
-
-        click.echo(render(brief), nl=False)
+        with _reported(verbose):
+            _write(output, rendered)
     if verbose:
         meta = brief.meta
         click.echo(
@@ -180,6 +195,30 @@ def run(
             f"verification {brief.verification.status}" + (", from cache" if meta.cached else ""),
             err=True,
         )
+
+
+def _rendered(brief: Any, output_format: str, text: str) -> str:
+    """One brief in one format, as it goes to stdout or a file."""
+    if output_format == "json":
+        return json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    if output_format == "slack":
+        from summariser.render.slack import blocks
+
+        return json.dumps({"blocks": blocks(brief)}, ensure_ascii=False, indent=2) + "\n"
+    if output_format == "html":
+        from summariser.render import html
+
+        return html.render(brief, text)
+    from summariser.render.markdown import render
+
+    return render(brief)
+
+
+def _write(output: Path, rendered: str) -> None:
+    try:
+        output.write_text(rendered, encoding="utf-8")
+    except OSError as error:
+        raise SummariserError(f"{output}: cannot write ({error.strerror})") from error
 
 
 def _merged(sources: list[str], settings: Any, concurrency: int) -> Any:
@@ -198,13 +237,20 @@ def _merged(sources: list[str], settings: Any, concurrency: int) -> Any:
     return merge_briefs([(item.source, results[item.id].brief) for item in items])
 
 
-def _run_batch(sources: list[str], output: Path, output_format: str, concurrency: int, options: dict) -> None:
+def _run_batch(
+    sources: list[str],
+    output: Path,
+    output_format: str | None,
+    concurrency: int,
+    globs: tuple[str, ...] | None,
+    options: dict,
+) -> None:
     from summariser import batch
     from summariser.config import Settings
     from summariser.local import serving
     from summariser.render.progress import Progress
 
-    items = batch.gather(sources)
+    items = batch.gather(sources, globs or batch.ARTICLE_GLOBS)
     sink: batch.Sink = batch.HtmlPages(output) if output_format == "html" else batch.JsonLinesWriter(output)
     done = sink.done()
     todo = [item for item in items if item.id not in done]
@@ -265,10 +311,11 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
         from summariser.config import Settings
         from summariser.evaluate import evaluate, summary
         from summariser.local import serving
-        from summariser.pipeline import summarise_text
+        from summariser.pipeline import Session
 
-        with serving(Settings.from_env(**options)) as settings:
-            results = summary(evaluate(directory, lambda name, text: summarise_text(name, text, settings)))
+        with serving(Settings.from_env(**options)) as settings, Session(settings) as session:
+            scores = evaluate(directory, session.brief)
+        results = summary(scores)
     if (output_format or ("table" if sys.stdout.isatty() else "json")) == "json":
         click.echo(json.dumps(results, indent=2))
     else:
@@ -277,6 +324,10 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
         from summariser.render.evaluation import print_table
 
         print_table(results, Console())
+    worst = max((s.exit_code for s in scores if s.error is not None), default=0)
+    if worst:
+        click.echo(f"summarise: {len(results['failed'])} article(s) failed; see 'failed'", err=True)
+        sys.exit(worst)
 
 
 @contextlib.contextmanager

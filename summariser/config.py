@@ -45,8 +45,8 @@ class Settings:
             "local_model": env.get("SUMMARISER_LOCAL_MODEL"),
         }
         if env.get("SUMMARISER_MAX_ARTICLE_TOKENS"):
-            values["max_article_tokens"] = int(
-                _positive_float("SUMMARISER_MAX_ARTICLE_TOKENS", env["SUMMARISER_MAX_ARTICLE_TOKENS"])
+            values["max_article_tokens"] = _positive_int(
+                "SUMMARISER_MAX_ARTICLE_TOKENS", env["SUMMARISER_MAX_ARTICLE_TOKENS"], "a number of tokens"
             )
         if env.get("SUMMARISER_TIMEOUT"):
             values["timeout"] = _positive_float("SUMMARISER_TIMEOUT", env["SUMMARISER_TIMEOUT"])
@@ -59,6 +59,10 @@ class Settings:
             raise InputError(f"unknown mode {settings.mode!r}: use one of {', '.join(MODES)}")
         if settings.max_requests < 1:
             raise InputError("max_requests must be at least 1")
+        if settings.replay is not None and settings.record is not None:
+            raise InputError("--replay answers from recordings and --record makes them: give one of the two")
+        if settings.replay is not None and not settings.replay.is_dir():
+            raise InputError(f"--replay {settings.replay}: no such directory of recordings")
         return settings
 
     @property
@@ -68,6 +72,16 @@ class Settings:
     def with_defaults(self, model: str | None, mode: str | None) -> "Settings":
         """Fill model and mode where the user left them open (a tape's own, else ours)."""
         return replace(self, model=self.model or model or DEFAULT_MODEL, mode=self.mode or mode or "tools")
+
+
+def _positive_int(name: str, raw: str, what: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{name} must be {what}, not {raw!r}") from None
+    if value <= 0:
+        raise InputError(f"{name} must be positive")
+    return value
 
 
 def _positive_float(name: str, raw: str) -> float:

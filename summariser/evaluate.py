@@ -87,6 +87,7 @@ class ArticleScore:
     tokens: int = 0
     seconds: float = 0.0
     error: str | None = None
+    exit_code: int = 0  # the failure's, when the article could not be briefed
 
 
 def _pairs(predicted: list, gold: list, same: Callable[[object, object], bool]) -> list[tuple[int, int]]:
@@ -220,7 +221,7 @@ def evaluate(directory: Path, summarise_text: Callable[[str, str], Brief]) -> li
             name, text = read(str(article))
             brief = summarise_text(name, text)
         except SummariserError as error:
-            scores.append(ArticleScore(name=article.name, error=str(error)))
+            scores.append(ArticleScore(name=article.name, error=str(error), exit_code=error.exit_code))
             continue
         result = score(brief, gold, SourceText(text), article.name)
         result.seconds = time.monotonic() - started

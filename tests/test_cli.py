@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from summariser import summarise
+from summariser.grounding import normalise
 from tests.conftest import ROOT, SEED, Reply, completion, handwritten, model_args
 
 SUMMARISE = str(Path(sys.executable).parent / "summarise")
@@ -48,18 +49,24 @@ def test_the_readme_command_replays_the_seed_to_json_that_validates(tmp_path):
     schema = json.loads((ROOT / "schemas" / "brief.schema.json").read_text())
     jsonschema.validate(brief, schema)
     text = SEED.read_text(encoding="utf-8")
+    assert brief["quotes"]
     for quote in brief["quotes"]:
         start, end = quote["span"]
-        assert text[start:end].strip() in text
+        # the span is the quote itself, less the end punctuation the model may add or drop
+        assert normalise(text[start:end]) == normalise(quote["text"]).strip(" .,;:")
     assert brief["meta"]["source"]["name"] == str(SEED)
 
 
-def test_markdown_puts_the_bottom_line_first_and_names_who_said_and_who_claims(tmp_path):
+def test_markdown_puts_the_headline_first_and_each_quote_beside_its_speaker(tmp_path):
+    brief = json.loads(run(str(SEED), "--replay", str(FIXTURES), "--format", "json").stdout)
+
     result = run(str(SEED), "--replay", str(FIXTURES), cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith("# ")
+    assert result.stdout.splitlines()[0] == f"# {brief['headline']}"
+    assert brief["quotes"]
+    for quote in brief["quotes"]:
+        assert f"> “{quote['text']}”  \n> — **{quote['speaker']}**" in result.stdout
     assert "*Verification:" in result.stdout
 
 
@@ -113,3 +120,77 @@ def test_help_and_schema_answer_without_a_model(args):
     assert result.returncode == 0
     if args == ["schema"]:
         assert json.loads(result.stdout) == json.loads((ROOT / "schemas" / "brief.schema.json").read_text())
+
+
+def test_a_bug_exits_1_in_one_line_after_one_request(model_server, monkeypatch):
+    from click.testing import CliRunner
+
+    from summariser import grounding
+    from summariser.cli import main
+
+    def broken(*args, **kwargs):
+        raise KeyError("speaker")
+
+    monkeypatch.setattr(grounding, "_quote_problem", broken)
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    result = CliRunner().invoke(main, [str(SEED), "--no-cache", *model_args(server)])
+
+    assert result.exit_code == 1
+    assert result.output == "summarise: internal error (KeyError: 'speaker'); rerun with -v and report it\n"
+    assert len(server.requests) == 1
+
+
+def test_output_with_one_source_writes_that_brief_in_the_format_asked(tmp_path):
+    markdown, page = tmp_path / "brief.md", tmp_path / "one.html"
+
+    as_markdown = run(str(SEED), "--replay", str(FIXTURES), "--output", str(markdown))
+    as_page = run(str(SEED), "--replay", str(FIXTURES), "--format", "html", "--output", str(page))
+
+    assert as_markdown.returncode == 0 and as_markdown.stdout == "", as_markdown.stderr
+    assert markdown.read_text(encoding="utf-8") == run(str(SEED), "--replay", str(FIXTURES)).stdout
+    assert as_page.returncode == 0, as_page.stderr
+    assert page.is_file() and page.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "slack"])
+def test_several_sources_refuse_a_format_that_holds_one_brief(tmp_path, output_format):
+    result = run(
+        str(SEED),
+        str(SEED),
+        "--format",
+        output_format,
+        "--output",
+        str(tmp_path / "out"),
+        "--replay",
+        str(FIXTURES),
+    )
+
+    assert_one_line_error(result, 2, f"not {output_format}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_record_with_replay_is_refused_before_any_request(tmp_path):
+    result = run(str(SEED), "--replay", str(FIXTURES), "--record", str(tmp_path / "tape"))
+
+    assert_one_line_error(result, 2, "give one of the two")
+
+
+def test_a_missing_replay_directory_is_named_as_missing():
+    result = run(str(SEED), "--replay", "no-such-tape")
+
+    assert_one_line_error(result, 2, "--replay no-such-tape: no such directory of recordings")
+
+
+def test_usage_errors_name_the_command_users_type():
+    result = run(str(SEED), "--no-such-option")
+
+    assert result.returncode == 2
+    assert "Usage: summarise [OPTIONS] [SOURCES]..." in result.stderr
+    assert "summarise run" not in result.stderr
+
+
+def test_a_bad_token_budget_says_it_wants_tokens():
+    result = run(str(SEED), "--replay", str(FIXTURES), SUMMARISER_MAX_ARTICLE_TOKENS="x")
+
+    assert_one_line_error(result, 2, "SUMMARISER_MAX_ARTICLE_TOKENS must be a number of tokens, not 'x'")

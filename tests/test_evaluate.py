@@ -97,7 +97,27 @@ def test_eval_over_the_recorded_seeds_prints_scores_offline():
     summary = json.loads(result.stdout)
     assert summary["articles"] >= 2 and summary["failed"] == []
     assert set(summary["fields"]) == {"actors", "quotes", "casualty_claims", "international_responses"}
-    assert 0 <= summary["fields"]["quotes"]["recall"] <= 1
+    # the recordings' figures as the README's table reports them (matched / predicted / gold)
+    quotes, claims = summary["fields"]["quotes"], summary["fields"]["casualty_claims"]
+    assert (quotes["matched"], quotes["predicted"], quotes["gold"]) == (6, 6, 25)
+    assert (claims["matched"], claims["predicted"], claims["gold"]) == (3, 3, 12)
+    assert summary["per_article"]["requests"] == 3.0
+
+
+def test_eval_with_no_model_configured_exits_2_before_briefing_anything():
+    result = run("eval", str(ROOT / "seeds"))
+
+    assert result.returncode == 2
+    assert result.stdout == "" and "no model configured" in result.stderr
+
+
+def test_eval_exits_with_the_worst_articles_failure_and_still_reports_the_rest(tmp_path):
+    result = run("eval", str(ROOT / "seeds"), "--replay", str(tmp_path), "--model", "x", "--format", "json")
+
+    assert result.returncode == 3  # nothing recorded: every article is a provider failure
+    summary = json.loads(result.stdout)
+    assert len(summary["failed"]) == summary["articles"] == 4
+    assert "failed" in result.stderr
 
 
 def test_eval_prints_a_table_when_asked():

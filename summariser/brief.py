@@ -261,10 +261,14 @@ class Dropped(BaseModel):
         return str(self.item.get("text") or self.item.get("name") or self.item.get("figure") or "")
 
 
-class Missed(BaseModel):
+class MissedPassage(BaseModel):
     field: str
     text: str
     span: Span
+
+
+class Missed(Sourced, MissedPassage):
+    pass
 
 
 class Flag(BaseModel):

@@ -11,16 +11,18 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from summariser.brief import Brief, Meta, SourceInfo, Usage, Verification
+from summariser.brief import Brief, CasualtyClaim, Meta, Missed, Quote, SourceInfo, Usage, Verification
 from summariser.grounding import normalise, same_person
 
 
-def _keys(field: str) -> Callable[[BaseModel], object]:
+def _keys(field: str) -> Callable[[BaseModel], set[object]]:
+    """What makes two items the same: any one shared key. Reports of one story word a development
+    alike but may quote a different sentence for it, or the same sentence for another wording."""
     return {
-        "key_developments": lambda d: normalise(d.evidence),
-        "quotes": lambda q: normalise(q.text),
-        "casualty_claims": lambda c: (normalise(c.figure), normalise(c.claimed_by).lower()),
-        "international_responses": lambda r: normalise(r.evidence),
+        "key_developments": lambda d: {normalise(d.text).lower(), normalise(d.evidence)},
+        "quotes": lambda q: {normalise(q.text)},
+        "casualty_claims": lambda c: {(normalise(c.figure), normalise(c.claimed_by).lower())},
+        "international_responses": lambda r: {normalise(r.evidence), normalise(r.description).lower()},
     }[field]
 
 
@@ -34,7 +36,7 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
         merged: list = []
         for name, brief in briefs:
             for item in getattr(brief, field):
-                twin = next((kept for kept in merged if key(kept) == key(item)), None)
+                twin = next((kept for kept in merged if key(kept) & key(item)), None)
                 if twin is None:
                     merged.append(item.model_copy(update={"sources": [name]}))
                 elif name not in twin.sources:
@@ -62,7 +64,7 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
         verification=Verification(
             status="partial" if any(b.verification.status == "partial" for _, b in briefs) else "verified",
             dropped=dropped,
-            missed=[m for _, b in briefs for m in b.verification.missed],
+            missed=_still_missed(briefs, fields["quotes"], fields["casualty_claims"]),
             flags=[f for _, b in briefs for f in b.verification.flags],
         ),
         meta=Meta(
@@ -77,3 +79,27 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
             cached=all(b.meta.cached for _, b in briefs),
         ),
     )
+
+
+def _still_missed(
+    briefs: list[tuple[str, Brief]], quotes: list[Quote], claims: list[CasualtyClaim]
+) -> list[Missed]:
+    """What each report's detectors found that the merged brief still lacks: a quote another report
+    kept is not missed, and a passage missed in several reports is listed once, with its sources."""
+    held = {"quotes": {_bare(q.text) for q in quotes}, "casualty_claims": {_bare(c.figure) for c in claims}}
+    missed: dict[tuple[str, str], Missed] = {}
+    for name, brief in briefs:
+        for item in brief.verification.missed:
+            key = (item.field, _bare(item.text))
+            if key[1] in held.get(item.field, set()):
+                continue
+            if key in missed:
+                missed[key].sources.append(name)
+            else:
+                missed[key] = item.model_copy(update={"sources": [name]})
+    return list(missed.values())
+
+
+def _bare(text: str) -> str:
+    """A passage without the punctuation a detector and a model place differently around it."""
+    return normalise(text).strip(' .,;:"').lower()

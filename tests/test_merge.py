@@ -79,3 +79,31 @@ def test_a_single_source_brief_carries_no_sources_key(model_server, tmp_path):
     )
     brief = json.loads(result.stdout)
     assert "sources" not in brief["quotes"][0] and "sources" not in brief["actors"][0]
+
+
+def test_one_development_from_two_reports_is_one_item_and_missed_counts_the_merged_brief(
+    model_server, tmp_path
+):
+    for name, text in REPORTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    first = draft("12", "Officials", "Officials said 12 people were killed in the blast.")
+    second = draft("20", "Rescuers", "Rescuers said 20 people were killed in the blast.")
+    first["key_developments"] = [
+        {"text": "A blast killed people.", "evidence": "Officials said 12 people were killed in the blast."}
+    ]
+    second["key_developments"] = [
+        {"text": "A blast killed people.", "evidence": "Rescuers said 20 people were killed in the blast."}
+    ]
+    second["quotes"] = []  # the second report's brief leaves the mayor's words out; the first keeps them
+    server = model_server(Reply(body=completion(first)), Reply(body=completion(second)))
+    a, b = str(tmp_path / "a.txt"), str(tmp_path / "b.txt")
+
+    result = run(a, b, "--merge", "--concurrency", "1", "--format", "json", "--no-cache", *model_args(server))
+
+    assert result.returncode == 0, result.stderr
+    brief = json.loads(result.stdout)
+    assert [(d["text"], d["sources"]) for d in brief["key_developments"]] == [
+        ("A blast killed people.", [a, b])
+    ]
+    assert [q["text"] for q in brief["quotes"]] == [QUOTE]
+    assert brief["verification"]["missed"] == []

@@ -2,13 +2,12 @@
 any model request is made, so bad input costs nothing and fails with one clear line.
 
 Pages are fetched defensively: only http(s); the host is resolved once, every address is checked
-(no loopback, private, link-local, multicast or reserved ranges unless
+(globally reachable unicast only, by `summariser.addresses`, unless
 SUMMARISER_ALLOW_PRIVATE_URLS=1), and the connection goes to the address that was checked, so a DNS
 answer cannot change between check and use. Each redirect is checked the same way; time, size and
 redirect count are bounded; only text/html and text/plain are read.
 """
 
-import ipaddress
 import os
 import re
 import socket
@@ -19,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from summariser.addresses import is_public
 from summariser.errors import InputError
 
 MAX_CHARS = 2_000_000
@@ -130,12 +130,7 @@ def from_text(name: str, text: str) -> str:
 
 
 def _allowed(address: str) -> bool:
-    if os.environ.get("SUMMARISER_ALLOW_PRIVATE_URLS") == "1":
-        return True
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
+    return os.environ.get("SUMMARISER_ALLOW_PRIVATE_URLS") == "1" or is_public(address)
 
 
 def _resolve(url: str) -> tuple[str, str, int]:

@@ -8,6 +8,7 @@ answer cannot change between check and use. Each redirect is checked the same wa
 redirect count are bounded; only text/html and text/plain are read.
 """
 
+import codecs
 import os
 import re
 import socket
@@ -26,6 +27,8 @@ MAX_BYTES = 5_000_000
 MAX_REDIRECTS = 5
 FETCH_SECONDS = 20.0
 _BINARY_SHARE = 0.01  # more control characters than this and it is not an article
+_UTF16_SAMPLE = 65_536  # bytes looked at to tell UTF-16 without a BOM from binary
+_UTF16_NULS = 0.1  # share of characters that are ASCII (a NUL high byte) in UTF-16 text, at least
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<!--)", re.IGNORECASE)
 USER_AGENT = "summariser/0.1 (+newsroom brief tool)"
 
@@ -81,9 +84,15 @@ def to_text(name: str, data: bytes, html: bool = False, charset: str | None = No
 
 
 def decode(name: str, data: bytes, charset: str | None = None) -> str:
-    """Text from bytes: UTF-8 (BOM or not), UTF-16 with a BOM, a declared charset, else the best guess."""
+    """Text from bytes: UTF-8 (BOM or not), UTF-16 (BOM or not), a declared charset, else the best guess.
+
+    UTF-16 is settled before the NUL test for binary, since its ASCII characters are half NULs.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    utf16 = _utf16_without_bom(data, charset)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data:
         raise InputError(f"{name}: binary content, not article text")
     try:
@@ -101,6 +110,32 @@ def decode(name: str, data: bytes, charset: str | None = None) -> str:
     if guess is None:
         raise InputError(f"{name}: binary content, not article text")
     return str(guess)
+
+
+def _utf16_without_bom(data: bytes, charset: str | None) -> str | None:
+    """The text when `data` is UTF-16 with no BOM: declared as UTF-16LE/BE, or with its NULs (the high
+    bytes of ASCII characters) falling at one parity only; None otherwise."""
+    try:
+        declared = codecs.lookup(charset).name if charset else None
+    except LookupError:
+        declared = None
+    if declared in ("utf-16-le", "utf-16-be"):
+        candidates = [declared]
+    else:
+        head = data[:_UTF16_SAMPLE]
+        pairs = len(head) // 2
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        candidates = [
+            codec
+            for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd))
+            if nuls >= _UTF16_NULS * pairs and others * 10 <= nuls
+        ]
+    for codec in candidates:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    return None
 
 
 def extract_article(name: str, html: str) -> str:

@@ -1,5 +1,7 @@
 """Reading a SOURCE: encodings decoded, bad input refused in one line before any model request."""
 
+import struct
+
 import pytest
 
 from summariser import InputError
@@ -14,9 +16,11 @@ ARTICLE = "Kyiv’s “defenders” withdrew – officials said.\n"
         ARTICLE.encode("utf-8"),
         b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"),
         ARTICLE.encode("utf-16"),
+        ARTICLE.encode("utf-16-le"),  # no BOM: told apart from binary by where its NULs fall
+        ARTICLE.encode("utf-16-be"),
         ARTICLE.encode("cp1252") * 20,  # legacy exports need a little text to be detected
     ],
-    ids=["utf-8", "utf-8-bom", "utf-16", "cp1252"],
+    ids=["utf-8", "utf-8-bom", "utf-16", "utf-16-le-no-bom", "utf-16-be-no-bom", "cp1252"],
 )
 def test_files_in_common_encodings_decode_to_the_same_text(tmp_path, encoded):
     path = tmp_path / "story.txt"
@@ -33,8 +37,12 @@ def test_files_in_common_encodings_decode_to_the_same_text(tmp_path, encoded):
         (lambda p: p, "is a directory"),
         (lambda p: (p / "e.txt").write_text(" \n\t ") and p / "e.txt", "empty"),
         (lambda p: (p / "b.bin").write_bytes(bytes(range(256)) * 4) and p / "b.bin", "binary content"),
+        (
+            lambda p: (p / "w.bin").write_bytes(struct.pack("<64H", *range(64)) * 8) and p / "w.bin",
+            "binary content",
+        ),
     ],
-    ids=["missing", "directory", "whitespace-only", "binary"],
+    ids=["missing", "directory", "whitespace-only", "binary", "binary-with-nuls-like-utf-16"],
 )
 def test_bad_files_are_refused_with_one_clear_line(tmp_path, make, message):
     with pytest.raises(InputError, match=message) as caught:

@@ -20,6 +20,18 @@ def site() -> dict[str, Page]:
         "/plain.txt": Page(
             "Plain “text” article.\n".encode("cp1252"), headers={"content-type": "text/plain; charset=cp1252"}
         ),
+        "/utf-16-le.txt": Page(
+            "Plain “text” article.\n".encode("utf-16-le"),
+            headers={"content-type": "text/plain; charset=utf-16-le"},
+        ),
+        "/utf-16-be.txt": Page(
+            "Plain “text” article.\n".encode("utf-16-be"),
+            headers={"content-type": "text/plain; charset=UTF-16BE"},
+        ),
+        "/utf-16.html": Page(
+            (PAGES / "story.html").read_text(encoding="utf-8").encode("utf-16-le"),
+            headers={"content-type": "text/html; charset=utf-16-le"},
+        ),
         "/report.pdf": Page(b"%PDF-1.7", headers={"content-type": "application/pdf"}),
         "/moved": Page(b"", 302, {"location": "/story.html"}),
         "/loop": Page(b"", 302, {"location": "/loop"}),
@@ -54,6 +66,17 @@ def test_a_page_with_no_article_is_refused(web_server, allow_private):
 def test_plain_text_pages_are_decoded_by_their_declared_charset(web_server, allow_private):
     _, text = read(f"{web_server(site())}/plain.txt")
     assert text == "Plain “text” article.\n"
+
+
+@pytest.mark.parametrize("path", ["/utf-16-le.txt", "/utf-16-be.txt"])
+def test_pages_declared_utf_16_le_or_be_are_decoded_by_that_charset(web_server, allow_private, path):
+    _, text = read(f"{web_server(site())}{path}")
+    assert text == "Plain “text” article.\n"
+
+
+def test_an_html_page_in_utf_16_yields_its_article_body(web_server, allow_private):
+    _, text = read(f"{web_server(site())}/utf-16.html")
+    assert "Our defenders had to withdraw" in text and "Subscribe now" not in text
 
 
 def test_redirects_are_followed_and_bounded(web_server, allow_private):

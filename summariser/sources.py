@@ -12,9 +12,11 @@ import codecs
 import os
 import re
 import socket
+import stat
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -23,7 +25,8 @@ from summariser.addresses import is_public
 from summariser.errors import InputError
 
 MAX_CHARS = 2_000_000
-MAX_BYTES = 5_000_000
+MAX_BYTES = 8_000_000  # a file or stdin: MAX_CHARS characters of up to four bytes each
+MAX_PAGE_BYTES = 5_000_000
 MAX_REDIRECTS = 5
 FETCH_SECONDS = 20.0
 _BINARY_SHARE = 0.01  # more control characters than this and it is not an article
@@ -40,17 +43,40 @@ def read(spec: str) -> tuple[str, str]:
     if "://" in spec or spec.lower().startswith(("file:", "ftp:", "data:")):
         raise InputError(f"{spec}: unsupported source; give a file path, - for stdin, or an http(s) URL")
     if spec == "-":
-        return "<stdin>", to_text("<stdin>", sys.stdin.buffer.read())
-    path = Path(spec)
-    if not path.exists():
-        raise InputError(f"{spec}: no such file")
-    if path.is_dir():
-        raise InputError(f"{spec}: is a directory; give an article file")
+        return "<stdin>", to_text("<stdin>", _read_capped("<stdin>", sys.stdin.buffer))
     try:
-        data = path.read_bytes()
+        mode = os.stat(spec).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{spec}: is a directory; give an article file")
+        if not stat.S_ISREG(mode):  # judged before opening: a FIFO with no writer blocks open() forever
+            raise InputError(f"{spec}: {_special_kind(mode)}, not an article file")
+        with open(spec, "rb") as file:
+            data = _read_capped(spec, file)
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the path
+        raise InputError(f"{spec}: no such file") from None
     except OSError as error:
         raise InputError(f"{spec}: cannot read ({error.strerror})") from None
-    return spec, to_text(spec, data, html=path.suffix.lower() in (".html", ".htm"))
+    return spec, to_text(spec, data, html=Path(spec).suffix.lower() in (".html", ".htm"))
+
+
+def _read_capped(name: str, stream: BinaryIO) -> bytes:
+    """All of a file or stdin, but never more than MAX_BYTES + 1 held: `yes |` or /dev/zero on stdin
+    is refused at the limit instead of growing without end. A buffered stream's read(n) returns n
+    bytes or all there is, in one buffer, so nothing is held twice."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: over {MAX_BYTES:,} bytes; an article is at most {MAX_CHARS:,} characters")
+    return data
+
+
+def _special_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "a special file")
 
 
 def read_any(source: str) -> tuple[str, str]:
@@ -74,9 +100,8 @@ def _is_file(candidate: str) -> bool:
 
 
 def to_text(name: str, data: bytes, html: bool = False, charset: str | None = None) -> str:
-    """Article text from bytes: decoded, and extracted from HTML when it is a page."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: {len(data):,} bytes is over the {MAX_BYTES:,} limit")
+    """Article text from bytes, read under a byte limit: decoded, and extracted from HTML when it is a
+    page."""
     text = decode(name, data, charset)
     if html or _HTML_START.match(data[:512]):
         text = extract_article(name, text)
@@ -223,8 +248,8 @@ def _page_text(url: str, response: httpx.Response, deadline: float) -> str:
     body = bytearray()
     for chunk in response.iter_bytes():
         body += chunk
-        if len(body) > MAX_BYTES:
-            raise InputError(f"{url}: page is over the {MAX_BYTES:,} byte limit")
+        if len(body) > MAX_PAGE_BYTES:
+            raise InputError(f"{url}: page is over the {MAX_PAGE_BYTES:,} byte limit")
         if time.monotonic() > deadline:
             raise InputError(f"{url}: page took over {FETCH_SECONDS:.0f} s to arrive")
     return to_text(url, bytes(body), html=kind != "text/plain", charset=response.charset_encoding)

@@ -1,11 +1,18 @@
 """Reading a SOURCE: encodings decoded, bad input refused in one line before any model request."""
 
+import io
+import os
+import socket
 import struct
+import threading
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from summariser import InputError
-from summariser.sources import read, read_any
+from summariser import InputError, sources
+from summariser.sources import MAX_BYTES, MAX_CHARS, read, read_any
 
 ARTICLE = "Kyiv’s “defenders” withdrew – officials said.\n"
 
@@ -64,3 +71,72 @@ def test_the_api_takes_article_text_itself_but_a_lone_word_must_be_a_file():
 def test_the_api_refuses_empty_text():
     with pytest.raises(InputError, match="empty"):
         read_any("  ")
+
+
+def outcome_within(seconds: float, call: Callable[[], Any]) -> Any:
+    """What `call()` returned or raised, failing the test if it is still running after `seconds`
+    (it is left behind in a daemon thread, so a hang fails the test instead of stalling the suite)."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except Exception as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"still running after {seconds} s"
+    return outcome[0]
+
+
+def test_a_character_device_is_refused_by_what_it_is():
+    with pytest.raises(InputError, match=r"^/dev/null: a character device, not an article file$"):
+        read("/dev/null")
+
+
+@pytest.mark.parametrize("reader", [read, read_any], ids=["cli", "api"])
+def test_a_fifo_is_refused_without_opening_it(tmp_path, reader):
+    fifo = tmp_path / "story.txt"
+    os.mkfifo(fifo)  # no writer: opening it would wait for one forever
+    error = outcome_within(2, lambda: reader(str(fifo)))
+    assert isinstance(error, InputError)
+    assert str(error) == f"{fifo}: a named pipe (FIFO), not an article file"
+
+
+def test_a_socket_is_refused_by_what_it_is(tmp_path):
+    path = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(path))
+        with pytest.raises(InputError, match="a socket, not an article file"):
+            read(str(path))
+
+
+def test_a_huge_file_is_refused_having_read_no_more_than_the_byte_limit(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as file:
+        file.truncate(64 * MAX_BYTES)  # sparse: no disk, but 512 MB to anyone who reads it all
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=f"over {MAX_BYTES:,} bytes"):
+            read(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * MAX_BYTES
+
+
+def test_stdin_is_read_no_further_than_the_byte_limit(monkeypatch):
+    endless = io.BytesIO(b"y\n" * 1_000_000)  # what `yes |` sends, cut short so a regression ends
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(endless))
+    monkeypatch.setattr(sources, "MAX_BYTES", 1_000)
+    with pytest.raises(InputError, match=r"^<stdin>: over 1,000 bytes"):
+        read("-")
+    assert endless.tell() <= 1_001
+
+
+def test_a_file_of_the_full_character_limit_is_read_whatever_its_script(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text("文" * (MAX_CHARS - 1) + "\n", encoding="utf-8")  # three bytes a character
+    assert len(read(str(path))[1]) == MAX_CHARS

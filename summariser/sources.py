@@ -4,19 +4,23 @@ any model request is made, so bad input costs nothing and fails with one clear l
 Pages are fetched defensively: only http(s); the host is resolved once, every address is checked
 (globally reachable unicast only, by `summariser.addresses`, unless
 SUMMARISER_ALLOW_PRIVATE_URLS=1), and the connection goes to the address that was checked, so a DNS
-answer cannot change between check and use. Each redirect is checked the same way; time, size and
-redirect count are bounded; only text/html and text/plain are read.
+answer cannot change between check and use. Each redirect is checked the same way; size and redirect
+count are bounded, and so is time, by one deadline for the whole fetch; only text/html and text/plain
+are read.
 """
 
 import codecs
 import os
+import queue
 import re
 import socket
 import stat
 import sys
+import threading
 import time
+from contextlib import suppress
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -28,7 +32,7 @@ MAX_CHARS = 2_000_000
 MAX_BYTES = 8_000_000  # a file or stdin: MAX_CHARS characters of up to four bytes each
 MAX_PAGE_BYTES = 5_000_000
 MAX_REDIRECTS = 5
-FETCH_SECONDS = 20.0
+FETCH_SECONDS = 20.0  # the whole fetch: lookups, connections, redirects, headers and body
 _BINARY_SHARE = 0.01  # more control characters than this and it is not an article
 _UTF16_SAMPLE = 65_536  # bytes looked at to tell UTF-16 without a BOM from binary
 _UTF16_NULS = 0.1  # share of characters that are ASCII (a NUL high byte) in UTF-16 text, at least
@@ -189,11 +193,56 @@ def from_text(name: str, text: str) -> str:
 # --- Fetching -------------------------------------------------------------------------------------
 
 
+class _Deadline:
+    """One clock for a whole fetch: lookups, connections, redirects, headers and body together.
+
+    httpx's timeouts restart with every read, so a server trickling a byte at a time could hold a fetch
+    open for ever. Each step is given the time left, and a watchdog shuts every socket the fetch opened
+    when the time is up, which ends whatever read is waiting, headers included.
+    """
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self.error = InputError(f"{url}: took over {seconds:g} s to fetch")
+        self._end = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._watchdog = threading.Timer(seconds, self._shut)
+        self._watchdog.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        self._watchdog.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._watchdog.cancel()
+
+    def left(self) -> float:
+        """Seconds left; refuses the fetch once there are none."""
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise self.error
+        return left
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self._end
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx's `trace` extension: each new connection's socket is put under the watchdog."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self._sockets.append(info["return_value"].get_extra_info("socket"))
+            if self.expired():  # the watchdog may have gone off while this connection was being made
+                self._shut()
+
+    def _shut(self) -> None:
+        for sock in self._sockets:
+            with suppress(OSError):  # closed already, or detached by TLS
+                sock.shutdown(socket.SHUT_RDWR)
+
+
 def _allowed(address: str) -> bool:
     return os.environ.get("SUMMARISER_ALLOW_PRIVATE_URLS") == "1" or is_public(address)
 
 
-def _resolve(url: str) -> tuple[str, str, int]:
+def _resolve(url: str, deadline: _Deadline) -> tuple[str, str, int]:
     """(host, checked address, port) for a URL, or a refusal naming why."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -203,7 +252,7 @@ def _resolve(url: str) -> tuple[str, str, int]:
         raise InputError(f"{url}: no host in URL")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _lookup(host, port, deadline)
     except socket.gaierror:
         raise InputError(f"{url}: cannot resolve {host}") from None
     addresses = [str(info[4][0]) for info in infos]
@@ -216,11 +265,35 @@ def _resolve(url: str) -> tuple[str, str, int]:
     return host, addresses[0], port
 
 
+def _lookup(host: str, port: int, deadline: _Deadline) -> list[Any]:
+    """getaddrinfo within the deadline. It has no timeout of its own and cannot be interrupted, so it
+    runs in a daemon thread that is left to finish on its own if the deadline passes first."""
+    answer: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def lookup() -> None:
+        try:
+            answer.put(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except Exception as error:  # handed to the caller, raised there
+            answer.put(error)
+
+    threading.Thread(target=lookup, daemon=True).start()
+    try:
+        infos = answer.get(timeout=deadline.left())
+    except queue.Empty:
+        raise deadline.error from None
+    if isinstance(infos, Exception):
+        raise infos
+    return infos
+
+
 def fetch(url: str, transport: httpx.BaseTransport | None = None) -> str:
     """A page's article text, fetched under the rules in this module's docstring."""
-    with httpx.Client(transport=transport, timeout=FETCH_SECONDS, follow_redirects=False) as client:
+    with (
+        _Deadline(url, FETCH_SECONDS) as deadline,
+        httpx.Client(transport=transport, follow_redirects=False) as client,
+    ):
         for _ in range(MAX_REDIRECTS + 1):
-            host, address, port = _resolve(url)
+            host, address, port = _resolve(url, deadline)
             parts = urlsplit(url)
             pinned = parts._replace(
                 netloc=f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
@@ -228,18 +301,24 @@ def fetch(url: str, transport: httpx.BaseTransport | None = None) -> str:
             headers = {"Host": parts.netloc.rsplit("@", 1)[-1], "User-Agent": USER_AGENT}
             try:
                 with client.stream(
-                    "GET", pinned, headers=headers, extensions={"sni_hostname": host}
+                    "GET",
+                    pinned,
+                    headers=headers,
+                    timeout=deadline.left(),
+                    extensions={"sni_hostname": host, "trace": deadline.trace},
                 ) as response:
                     if response.is_redirect:
                         url = urljoin(url, response.headers.get("location", ""))
                         continue
-                    return _page_text(url, response, deadline=time.monotonic() + FETCH_SECONDS)
+                    return _page_text(url, response, deadline)
             except httpx.HTTPError as error:
+                if deadline.expired():  # the watchdog shut the connection, or a step ran out of time
+                    raise deadline.error from None
                 raise InputError(f"{url}: fetch failed ({type(error).__name__})") from None
     raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 
-def _page_text(url: str, response: httpx.Response, deadline: float) -> str:
+def _page_text(url: str, response: httpx.Response, deadline: _Deadline) -> str:
     if response.status_code != 200:
         raise InputError(f"{url}: the server answered {response.status_code}")
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -250,6 +329,6 @@ def _page_text(url: str, response: httpx.Response, deadline: float) -> str:
         body += chunk
         if len(body) > MAX_PAGE_BYTES:
             raise InputError(f"{url}: page is over the {MAX_PAGE_BYTES:,} byte limit")
-        if time.monotonic() > deadline:
-            raise InputError(f"{url}: page took over {FETCH_SECONDS:.0f} s to arrive")
+    if deadline.expired():  # a page sent until the watchdog cut it off is not the whole page
+        raise deadline.error
     return to_text(url, bytes(body), html=kind != "text/plain", charset=response.charset_encoding)

@@ -1,13 +1,19 @@
 """Pages and URLs: the article body only, fetched safely, refused clearly, before any model request."""
 
+import socket
+import socketserver
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 
-from summariser import InputError
+from summariser import InputError, sources
 from summariser.sources import _allowed, read
 from tests.conftest import Page, Reply, completion, handwritten, model_args
 from tests.test_cli import assert_one_line_error, run
+from tests.test_sources import outcome_within
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -165,3 +171,111 @@ def test_summarising_a_url_sends_the_model_only_the_article_body(web_server, mod
     article = model.requests[0]["body"]["messages"][1]["content"]
     assert "Our defenders had to withdraw" in article
     assert "Subscribe now" not in article and "Related stories" not in article
+
+
+# --- One deadline for a whole fetch ---------------------------------------------------------------
+
+DEADLINE = 0.6  # seconds; stands for the 20 s a real fetch gets, so no test waits that long
+
+Trickle = Callable[[str, Callable[[bytes], None], Callable[[float], bool]], None]
+
+
+@pytest.fixture
+def trickle_server() -> Iterator[Callable[[Trickle], str]]:
+    """Serve raw HTTP from a script `(path, send, pause)` on 127.0.0.1; `pause(s)` waits s seconds and
+    says whether the test is over, so every trickle stops when its test does."""
+    over = threading.Event()
+    started: list[socketserver.ThreadingTCPServer] = []
+
+    def start(script: Trickle) -> str:
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                path = self.rfile.readline().split()[1].decode()
+                while self.rfile.readline() not in (b"\r\n", b""):
+                    pass
+                with suppress(OSError):  # the client hung up: what a deadline is for
+                    script(path, self.wfile.write, over.wait)
+
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    over.set()
+    for server in started:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def short_deadline(monkeypatch, allow_private) -> None:
+    monkeypatch.setattr(sources, "FETCH_SECONDS", DEADLINE)
+
+
+def headers_forever(path: str, send: Callable[[bytes], None], pause: Callable[[float], bool]) -> None:
+    send(b"HTTP/1.1 200 OK\r\n")
+    while not pause(0.2):
+        send(b"X-Slow: one header line every 0.2 s\r\n")
+
+
+def slow_redirects(path: str, send: Callable[[bytes], None], pause: Callable[[float], bool]) -> None:
+    """Four redirects of 0.3 s each, every read well inside the deadline, then a quick page."""
+    hop = int(path.rsplit("/", 1)[1])
+    if hop == 4:
+        body = b"A short plain article that arrives quickly.\n"
+        send(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        return
+    send(b"HTTP/1.1 302 Found\r\n")
+    for _ in range(3):
+        if pause(0.1):
+            return
+        send(b"X-Slow: 1\r\n")
+    send(b"location: /hop/%d\r\ncontent-length: 0\r\n\r\n" % (hop + 1))
+
+
+def test_headers_trickled_forever_end_the_fetch_at_its_deadline(trickle_server, short_deadline):
+    url = f"{trickle_server(headers_forever)}/story.html"
+    error = outcome_within(3, lambda: read(url))
+    assert isinstance(error, InputError)
+    assert str(error) == f"{url}: took over {DEADLINE} s to fetch"
+
+
+def body_forever(path: str, send: Callable[[bytes], None], pause: Callable[[float], bool]) -> None:
+    """A page with no length that never ends: cut off at the deadline, it would look complete."""
+    send(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nNews")
+    while not pause(0.1):
+        send(b" and more news")
+
+
+def test_a_page_still_arriving_at_the_deadline_is_refused_not_cut_short(trickle_server, short_deadline):
+    error = outcome_within(3, lambda: read(f"{trickle_server(body_forever)}/story.txt"))
+    assert isinstance(error, InputError)
+    assert "took over" in str(error)
+
+
+def test_redirects_share_the_fetch_deadline(trickle_server, short_deadline):
+    base = trickle_server(slow_redirects)
+    assert "arrives quickly" in read(f"{base}/hop/4")[1]  # the page itself is fine
+    error = outcome_within(3, lambda: read(f"{base}/hop/0"))
+    assert isinstance(error, InputError)
+    assert "took over" in str(error)
+
+
+def test_a_name_lookup_that_never_answers_ends_at_the_deadline(monkeypatch, short_deadline):
+    answer = threading.Event()
+
+    def stuck_resolver(*args: object, **kwargs: object) -> list[object]:
+        answer.wait()
+        raise socket.gaierror("the test is over")
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck_resolver)
+    try:
+        error = outcome_within(3, lambda: read("http://news.invalid/story.html"))
+    finally:
+        answer.set()
+    assert isinstance(error, InputError)
+    assert "took over" in str(error)

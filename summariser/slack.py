@@ -1,10 +1,14 @@
 """The newsroom Slack bot: `/brief`, the "Summarise" message shortcut and `@bot summarise <URL>`.
 
-Every listener acks at once and makes the brief afterwards (Bolt returns the HTTP response as soon as
-`ack()` is called), so Slack never waits past its 3 seconds. The brief goes to the thread it was
-asked from; a failure goes back to the asker alone, as one short ephemeral line; nothing crashes the
-app. Slack's own re-deliveries (`x-slack-retry-num`) are acknowledged and dropped, and each user may
-have only a few briefs in flight at once. Newsrooms that run their own Bolt app call `register(app)`.
+Every listener acks at once and hands the brief to the bot's own bounded pool, so Slack never waits
+past its 3 seconds. Bolt runs listeners (and lazy listeners) on one pool of 5 threads and gives up on
+a request whose listener has not acked within 3 s, so a listener that made the brief itself would
+starve every ack behind five slow briefs. The brief goes to the thread it was asked from; a failure
+goes back to the asker alone, as one short ephemeral line; nothing crashes the app. Slack's own
+re-deliveries (`x-slack-retry-num`) are acknowledged and dropped. Each user may have only a few
+briefs in flight, and the bot only so many in all; past either cap the asker is told at once rather
+than queued behind briefs that take a minute each. Newsrooms that run their own Bolt app call
+`register(app)`.
 """
 
 import argparse
@@ -14,6 +18,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from summariser.brief import Brief
@@ -25,6 +30,8 @@ from summariser.render.slack import blocks
 log = logging.getLogger("summariser.slack")
 
 PER_USER_LIMIT = 2
+DEFAULT_CONCURRENCY = 8  # briefs in flight in all; env SUMMARISER_SLACK_CONCURRENCY
+BUSY = "Summariser is busy, try again in a minute."
 SHORTCUT_ID = "summarise"
 _SLACK_LINK = re.compile(r"<(https?://[^>|]+)(?:\|[^>]*)?>")
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
@@ -57,24 +64,52 @@ def make_brief(source: str, settings: Settings) -> Brief:
     return summarise_text(name, text, settings)
 
 
-class _InFlight:
-    """Counts each user's briefs in progress, so one person cannot queue up the whole bot."""
+class _Admission:
+    """Counts briefs in progress, per user and in all, so one person cannot take the whole bot and a
+    burst cannot start more briefs than the model and the machine can carry. Nothing is queued: whoever
+    is refused hears so at once."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+    def __init__(self, per_user: int, total: int) -> None:
+        self.per_user = per_user
+        self.total = total
         self._counts: dict[str, int] = {}
+        self._running = 0
         self._lock = threading.Lock()
 
-    def enter(self, user: str) -> bool:
+    def enter(self, user: str) -> str | None:
+        """None when the brief may start, else the line to tell the asker."""
         with self._lock:
-            if self._counts.get(user, 0) >= self.limit:
-                return False
+            if self._counts.get(user, 0) >= self.per_user:
+                return f"You already have {self.per_user} briefs in progress."
+            if self._running >= self.total:
+                return BUSY
             self._counts[user] = self._counts.get(user, 0) + 1
-            return True
+            self._running += 1
+            return None
 
     def leave(self, user: str) -> None:
         with self._lock:
+            self._running -= 1
             self._counts[user] -= 1
+            if not self._counts[user]:
+                del self._counts[user]  # a newsroom has many users; keep only those with briefs
+
+
+def _concurrency_from_env() -> int:
+    """SUMMARISER_SLACK_CONCURRENCY, or the default; a bad value is refused at start-up (exit 2)
+    rather than leaving the bot with no cap or none that works."""
+    raw = os.environ.get("SUMMARISER_SLACK_CONCURRENCY", "").strip()
+    if not raw:
+        return DEFAULT_CONCURRENCY
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(
+            f"SUMMARISER_SLACK_CONCURRENCY must be a whole number of briefs, at least 1, not {raw!r}"
+        )
+    return value
 
 
 def register(
@@ -82,18 +117,26 @@ def register(
     settings: Settings | None = None,
     brief_maker: Callable[[str, Settings], Brief] = make_brief,
     per_user_limit: int = PER_USER_LIMIT,
+    concurrency: int | None = None,
 ) -> None:
     """Add the `/brief` command, the "Summarise" message shortcut and the mention listener to a Bolt
-    `App`. Settings come from the environment unless given."""
+    `App`. Settings and the cap on briefs in flight (`concurrency`) come from the environment unless
+    given."""
     settings = settings or Settings.from_env()
-    in_flight = _InFlight(per_user_limit)
+    concurrency = _concurrency_from_env() if concurrency is None else concurrency
+    admission = _Admission(per_user_limit, concurrency)
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summariser-brief")
+
+    def start(client: Any, user: str, channel: str, thread_ts: str | None, source: str) -> None:
+        """Called by each listener right after its ack: starts the brief on our pool or tells the
+        asker why not, and returns at once so Bolt's thread is free for the next ack."""
+        refusal = admission.enter(user)
+        if refusal is not None:
+            client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+            return
+        pool.submit(deliver, client, user, channel, thread_ts, source)
 
     def deliver(client: Any, user: str, channel: str, thread_ts: str | None, source: str) -> None:
-        if not in_flight.enter(user):
-            client.chat_postEphemeral(
-                channel=channel, user=user, text=f"You already have {per_user_limit} briefs in progress."
-            )
-            return
         try:
             brief = brief_maker(source, settings)
             client.chat_postMessage(
@@ -109,7 +152,7 @@ def register(
                 channel=channel, user=user, text="Could not summarise: an internal error."
             )
         finally:
-            in_flight.leave(user)
+            admission.leave(user)
 
     @app.middleware
     def _drop_slack_retries(request: Any, next: Callable[[], Any]) -> Any:  # Bolt passes `next` by name
@@ -122,7 +165,7 @@ def register(
     @app.command("/brief")
     def _command(ack: Callable[..., None], command: dict, client: Any) -> None:
         ack()
-        deliver(
+        start(
             client,
             command["user_id"],
             command["channel_id"],
@@ -135,7 +178,7 @@ def register(
         ack()
         message = shortcut.get("message", {})
         thread = message.get("thread_ts") or message.get("ts")
-        deliver(
+        start(
             client,
             shortcut["user"]["id"],
             shortcut["channel"]["id"],
@@ -147,7 +190,7 @@ def register(
     def _mention(ack: Callable[..., None], event: dict, client: Any) -> None:
         ack()
         thread = event.get("thread_ts") or event.get("ts")
-        deliver(
+        start(
             client, event.get("user", ""), event["channel"], thread, source_from_slack(event.get("text", ""))
         )
 
@@ -162,11 +205,12 @@ def build_app(settings: Settings | None = None, **options: Any) -> Any:
     secret = os.environ.get("SLACK_SIGNING_SECRET")
     if not token or not secret:
         raise InputError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from your Slack app's settings)")
+    concurrency = _concurrency_from_env()  # a bad setting is exit 2 before Slack is asked anything
     client_options = {"token": token}
     if os.environ.get("SLACK_API_URL"):
         client_options["base_url"] = os.environ["SLACK_API_URL"].rstrip("/") + "/"
     app = App(signing_secret=secret, client=WebClient(**client_options), **options)
-    register(app, settings)
+    register(app, settings, concurrency=concurrency)
     return app
 
 

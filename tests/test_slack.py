@@ -6,6 +6,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,12 +15,15 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from summariser.brief import Brief
+from summariser.config import Settings
+from summariser.errors import InputError
 from summariser.render.slack import MAX_BLOCKS, MAX_SECTION_CHARS, blocks
 from summariser.slack import build_app, serve, source_from_slack
 from tests.conftest import SEED, Reply, completion, grounded_brief, handwritten
 from tests.scripted import send_json
 
 SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
 
 
 @dataclass
@@ -68,16 +72,21 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def bot(fake_slack, model_server, monkeypatch):
+def slack_env(fake_slack, monkeypatch) -> None:
+    """The bot's Slack settings, pointing at the fake Slack."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+
+
+@pytest.fixture
+def bot(slack_env, model_server, monkeypatch):
     """Start the bot against the fake Slack and a model server scripted by the test."""
     started = []
 
     def start(*script: Reply) -> str:
         model = model_server(*script)
         models.append(model)
-        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
-        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-        monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
         monkeypatch.setenv("OPENAI_BASE_URL", model.url)
         monkeypatch.setenv("SUMMARISER_MODEL", "m")
         monkeypatch.setenv("SUMMARISER_MODE", "json_schema")
@@ -103,12 +112,12 @@ def signed(body: str, age: int = 0, content_type: str = "application/x-www-form-
     }
 
 
-def slash(text: str) -> str:
+def slash(text: str, user: str = "U1") -> str:
     return urllib.parse.urlencode(
         {
             "command": "/brief",
             "text": text,
-            "user_id": "U1",
+            "user_id": user,
             "channel_id": "C1",
             "team_id": "T1",
             "response_url": "http://127.0.0.1:9/unused",
@@ -292,3 +301,68 @@ def test_the_contract_names_register_and_blocks_on_summariser_slack():
 
     assert summariser.slack.blocks is blocks
     assert callable(summariser.slack.register)
+
+
+def ask_at_once(url: str, users: list[str]) -> list[int]:
+    """Each user sends `/brief` with the seed article, all at the same time; the statuses, within
+    Slack's own 3 seconds."""
+    article = SEED.read_text(encoding="utf-8")
+
+    def ask(user: str) -> int:
+        body = slash(article, user=user)
+        return httpx.post(url, content=body, headers=signed(body), timeout=3).status_code
+
+    with ThreadPoolExecutor(len(users)) as pool:
+        return list(pool.map(ask, users))
+
+
+def test_every_asker_is_acknowledged_in_time_and_those_past_the_global_cap_hear_busy(bot, fake_slack):
+    gate = threading.Event()
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful")), gate=gate))
+    try:
+        statuses = ask_at_once(url, [f"U{n}" for n in range(15)])
+        busy = fake_slack.wait_for("chat.postEphemeral", 7)  # 15 askers, 8 briefs at a time by default
+    finally:
+        gate.set()
+
+    assert statuses == [200] * 15
+    fake_slack.wait_for("chat.postMessage", 8)
+    assert len(fake_slack.of("chat.postMessage")) == 8 and len(fake_slack.of("chat.postEphemeral")) == 7
+    assert len({message["user"] for message in busy}) == 7
+    assert all("busy, try again in a minute" in message["text"] for message in busy)
+
+
+def test_the_global_cap_comes_from_the_environment(bot, fake_slack, monkeypatch):
+    monkeypatch.setenv("SUMMARISER_SLACK_CONCURRENCY", "1")
+    gate = threading.Event()
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful")), gate=gate))
+    try:
+        assert ask_at_once(url, ["U1", "U2"]) == [200, 200]
+        [busy] = fake_slack.wait_for("chat.postEphemeral")
+    finally:
+        gate.set()
+    fake_slack.wait_for("chat.postMessage")
+    assert "busy" in busy["text"]
+
+
+@pytest.mark.parametrize("value", ["0", "eight"])
+def test_a_global_cap_that_is_not_a_positive_whole_number_is_refused_before_slack_is_asked(
+    slack_env, fake_slack, monkeypatch, value
+):
+    monkeypatch.setenv("SUMMARISER_SLACK_CONCURRENCY", value)
+    with pytest.raises(InputError, match="SUMMARISER_SLACK_CONCURRENCY"):
+        build_app(Settings())
+    assert fake_slack.calls == []
+
+
+def test_one_user_past_their_own_limit_is_told_so_while_others_still_get_briefs(bot, fake_slack):
+    gate = threading.Event()
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful")), gate=gate))
+    try:
+        assert ask_at_once(url, ["U1", "U1", "U1", "U2"]) == [200] * 4
+        [refusal] = fake_slack.wait_for("chat.postEphemeral")
+    finally:
+        gate.set()
+    fake_slack.wait_for("chat.postMessage", 3)
+    assert refusal["user"] == "U1" and refusal["text"] == "You already have 2 briefs in progress."
+    assert len(fake_slack.of("chat.postEphemeral")) == 1

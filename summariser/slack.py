@@ -12,12 +12,15 @@ than queued behind briefs that take a minute each. Newsrooms that run their own 
 """
 
 import argparse
+import io
 import logging
 import os
 import re
+import socket
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -31,6 +34,7 @@ log = logging.getLogger("summariser.slack")
 
 PER_USER_LIMIT = 2
 DEFAULT_CONCURRENCY = 8  # briefs in flight in all; env SUMMARISER_SLACK_CONCURRENCY
+READ_TIMEOUT = 5.0  # seconds for a whole request to arrive; Slack itself gives up after 3
 BUSY = "Summariser is busy, try again in a minute."
 SHORTCUT_ID = "summarise"
 _SLACK_LINK = re.compile(r"<(https?://[^>|]+)(?:\|[^>]*)?>")
@@ -214,8 +218,53 @@ def build_app(settings: Settings | None = None, **options: Any) -> Any:
     return app
 
 
-def serve(app: Any, port: int, host: str = "0.0.0.0") -> Any:
-    """An HTTP server for the app's events at /slack/events (threaded: a slow brief never blocks an ack)."""
+class _ReadBefore(io.RawIOBase):
+    """A connection's reading side that gives up at one deadline for the whole request. A socket
+    timeout alone bounds each read, so a client that trickles a byte at a time would hold its thread
+    for ever."""
+
+    def __init__(self, connection: socket.socket, deadline: float) -> None:
+        self._connection = connection
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self._connection.settimeout(left)
+        return self._connection.recv_into(buffer)
+
+
+def _guarded(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    """The WSGI app in front of Bolt's: it answers the requests that would make Bolt or wsgiref raise
+    (a 500 and a traceback each) — a body still unread at the deadline (408) and a timestamp that is
+    not a number (401: Bolt's signature check calls `int()` on it before anything else)."""
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        except TimeoutError:
+            log.info("cut off a client still sending its request body")
+            start_response("408 Request Timeout", [("Content-Length", "0")])
+            return [b""]
+        try:
+            int(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or 0)
+        except ValueError:
+            start_response("401 Unauthorized", [("Content-Type", "application/json")])
+            return [b'{"error": "invalid request"}']
+        environ["wsgi.input"] = io.BytesIO(body)
+        return app(environ, start_response)
+
+    return guarded
+
+
+def serve(app: Any, port: int, host: str = "0.0.0.0", read_timeout: float = READ_TIMEOUT) -> Any:
+    """An HTTP server for the app's events at /slack/events (threaded: a slow brief never blocks an
+    ack). Each request must arrive whole within `read_timeout` seconds, so stalled clients cannot
+    pile up threads."""
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -224,11 +273,24 @@ def serve(app: Any, port: int, host: str = "0.0.0.0") -> Any:
     class Server(ThreadingMixIn, WSGIServer):
         daemon_threads = True
 
-    class QuietHandler(WSGIRequestHandler):
+    class Handler(WSGIRequestHandler):
+        def setup(self) -> None:
+            super().setup()
+            self.rfile.close()  # else the socket stays open until this file is collected
+            self.rfile = io.BufferedReader(_ReadBefore(self.connection, time.monotonic() + read_timeout))
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except TimeoutError:  # still sending its request line or headers
+                log.info("cut off a client still sending its request headers")
+
         def log_message(self, *args: object) -> None:
             log.debug("%s", args)
 
-    return make_server(host, port, SlackRequestHandler(app), server_class=Server, handler_class=QuietHandler)
+    return make_server(
+        host, port, _guarded(SlackRequestHandler(app)), server_class=Server, handler_class=Handler
+    )
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 on 127.0.0.1 records what the bot posts, and a scripted model server answers the brief."""
 
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -81,16 +82,17 @@ def slack_env(fake_slack, monkeypatch) -> None:
 
 @pytest.fixture
 def bot(slack_env, model_server, monkeypatch):
-    """Start the bot against the fake Slack and a model server scripted by the test."""
+    """Start the bot against the fake Slack and a model server scripted by the test; keyword
+    arguments go to `serve`."""
     started = []
 
-    def start(*script: Reply) -> str:
+    def start(*script: Reply, **serve_options: float) -> str:
         model = model_server(*script)
         models.append(model)
         monkeypatch.setenv("OPENAI_BASE_URL", model.url)
         monkeypatch.setenv("SUMMARISER_MODEL", "m")
         monkeypatch.setenv("SUMMARISER_MODE", "json_schema")
-        server = serve(build_app(), port=0, host="127.0.0.1")
+        server = serve(build_app(), port=0, host="127.0.0.1", **serve_options)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         started.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/slack/events"
@@ -366,3 +368,40 @@ def test_one_user_past_their_own_limit_is_told_so_while_others_still_get_briefs(
     fake_slack.wait_for("chat.postMessage", 3)
     assert refusal["user"] == "U1" and refusal["text"] == "You already have 2 briefs in progress."
     assert len(fake_slack.of("chat.postEphemeral")) == 1
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nX-Trickle: ",  # still sending its headers
+        b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Length: 100000\r\n\r\n",  # its body
+    ],
+    ids=["headers", "body"],
+)
+def test_a_client_that_trickles_its_request_is_cut_off_at_a_total_bound(bot, capsys, opening):
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))), read_timeout=0.5)
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", urllib.parse.urlsplit(url).port)) as client:
+        client.sendall(opening)
+        client.settimeout(0.1)  # one byte every 0.1 s: never idle long enough for a per-read timeout
+        cut_off = False
+        while not cut_off and time.monotonic() - started < 2.5:
+            try:
+                client.sendall(b"x")
+                cut_off = client.recv(4096) == b""
+            except TimeoutError:
+                continue
+            except OSError:  # reset: the server closed with our bytes unread
+                cut_off = True
+    assert cut_off and time.monotonic() - started < 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_timestamp_that_is_not_a_number_gets_401_without_a_traceback(bot, caplog, capsys):
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))))
+    body = slash("text")
+    headers = {**signed(body), "X-Slack-Request-Timestamp": "abc"}
+
+    assert httpx.post(url, content=body, headers=headers).status_code == 401
+    assert [record for record in caplog.records if record.exc_info] == []
+    assert "Traceback" not in capsys.readouterr().err

@@ -26,7 +26,7 @@ from typing import Any
 
 from summariser.brief import Brief
 from summariser.config import Settings
-from summariser.errors import InputError, SummariserError
+from summariser.errors import InputError, ProviderError, SummariserError
 from summariser.redact import redact
 from summariser.render.slack import blocks
 
@@ -201,21 +201,42 @@ def register(
 
 def build_app(settings: Settings | None = None, **options: Any) -> Any:
     """A Bolt app from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and, for GovSlack or a
-    test server, SLACK_API_URL."""
+    test server, SLACK_API_URL. Slack is asked once here whether it knows the token, so a wrong token
+    or URL stops the bot at start-up (ProviderError) instead of showing only as briefs that never come.
+    """
     from slack_bolt import App
-    from slack_sdk import WebClient
 
     token = os.environ.get("SLACK_BOT_TOKEN")
     secret = os.environ.get("SLACK_SIGNING_SECRET")
     if not token or not secret:
         raise InputError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from your Slack app's settings)")
     concurrency = _concurrency_from_env()  # a bad setting is exit 2 before Slack is asked anything
-    client_options = {"token": token}
+    # Bolt takes SLACK_BOT_TOKEN from the environment even when handed a client, and then warns that
+    # the token is unused; so it builds its own client from the token, and the API URL is set on that
+    # client before any call. Bolt's own token check would run before that, against slack.com.
+    app = App(signing_secret=secret, token=token, token_verification_enabled=False, **options)
     if os.environ.get("SLACK_API_URL"):
-        client_options["base_url"] = os.environ["SLACK_API_URL"].rstrip("/") + "/"
-    app = App(signing_secret=secret, client=WebClient(**client_options), **options)
+        app.client.base_url = os.environ["SLACK_API_URL"].rstrip("/") + "/"
+    _check_token(token, app.client.base_url)
     register(app, settings, concurrency=concurrency)
     return app
+
+
+def _check_token(token: str, base_url: str) -> None:
+    """auth.test, reported in one line. Its client logs nowhere: slack_sdk logs every failed attempt
+    as an error, and the ProviderError already says what went wrong."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    unlogged = logging.Logger("summariser.slack.token-check")
+    unlogged.disabled = True
+    try:
+        WebClient(token=token, base_url=base_url, logger=unlogged).auth_test()
+    except SlackApiError as error:
+        raise ProviderError(f"Slack refused SLACK_BOT_TOKEN: {error.response.get('error')}") from error
+    except OSError as error:  # urllib's URLError, refused connections, timeouts
+        reason = getattr(error, "reason", error)
+        raise ProviderError(f"Slack is unreachable at {base_url}: {reason}") from error
 
 
 class _ReadBefore(io.RawIOBase):

@@ -2,7 +2,11 @@
 on 127.0.0.1 records what the bot posts, and a scripted model server answers the brief."""
 
 import json
+import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -10,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,7 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from summariser.brief import Brief
 from summariser.config import Settings
-from summariser.errors import InputError
+from summariser.errors import InputError, ProviderError
 from summariser.render.slack import MAX_BLOCKS, MAX_SECTION_CHARS, blocks
 from summariser.slack import build_app, serve, source_from_slack
 from tests.conftest import SEED, Reply, completion, grounded_brief, handwritten
@@ -25,6 +30,7 @@ from tests.scripted import send_json
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
+SUMMARISE_SLACK = str(Path(sys.executable).parent / "summarise-slack")
 
 
 @dataclass
@@ -32,6 +38,7 @@ class FakeSlack:
     """Records Web API calls; `posted` is set whenever a message or ephemeral arrives."""
 
     url: str = ""
+    token_valid: bool = True
     calls: list[tuple[str, dict]] = field(default_factory=list)
     posted: threading.Condition = field(default_factory=threading.Condition)
 
@@ -57,6 +64,8 @@ def fake_slack() -> Iterator[FakeSlack]:
                 body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
             method = self.path.rsplit("/", 1)[-1]
             reply = {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "ts": "1.0"}
+            if method == "auth.test" and not state.token_valid:
+                reply = {"ok": False, "error": "invalid_auth"}
             with state.posted:
                 state.calls.append((method, body))
                 state.posted.notify_all()
@@ -405,3 +414,51 @@ def test_a_timestamp_that_is_not_a_number_gets_401_without_a_traceback(bot, capl
     assert httpx.post(url, content=body, headers=headers).status_code == 401
     assert [record for record in caplog.records if record.exc_info] == []
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_app_is_given_its_token_once_so_bolt_warns_of_nothing(slack_env, caplog):
+    with caplog.at_level(logging.WARNING):
+        build_app(Settings())
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("slack")] == []
+
+
+def test_a_bot_token_slack_refuses_is_a_provider_error_that_does_not_show_it(slack_env, fake_slack):
+    fake_slack.token_valid = False
+    with pytest.raises(ProviderError, match="invalid_auth") as error:
+        build_app(Settings())
+    assert TOKEN not in str(error.value)
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_slack_bot(**env: str) -> subprocess.CompletedProcess:
+    """`summarise-slack` as an operator starts it, with only the Slack settings given here."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "SUMMARISER_"))}
+    return subprocess.run(
+        [SUMMARISE_SLACK, "--port", str(closed_port())],
+        capture_output=True,
+        text=True,
+        env={**clean, "OPENAI_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1", **env},
+        timeout=30,
+    )
+
+
+def test_summarise_slack_without_tokens_exits_2_with_one_line():
+    result = run_slack_bot()
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "SLACK_BOT_TOKEN" in result.stderr, result.stderr
+
+
+def test_summarise_slack_exits_3_with_one_line_when_slack_is_unreachable():
+    result = run_slack_bot(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=f"http://127.0.0.1:{closed_port()}/api/",
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.count("\n") == 1 and "unreachable" in result.stderr, result.stderr
+    assert TOKEN not in result.stderr and SECRET not in result.stderr

@@ -30,7 +30,7 @@ from summariser.errors import InputError
 
 MAX_CHARS = 2_000_000
 MAX_BYTES = 8_000_000  # a file or stdin: MAX_CHARS characters of up to four bytes each
-MAX_PAGE_BYTES = 5_000_000
+MAX_PAGE_BYTES = 5_000_000  # a fetched page, markup and all
 MAX_REDIRECTS = 5
 FETCH_SECONDS = 20.0  # the whole fetch: lookups, connections, redirects, headers and body
 _BINARY_SHARE = 0.01  # more control characters than this and it is not an article

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from summariser import deadline
 from summariser.brief import Usage
 from summariser.config import Settings
 from summariser.errors import InternalError, ProviderError, SummariserError
@@ -219,6 +220,10 @@ def endpoint_of(settings: Settings) -> str:
     return settings.base_url or "https://api.openai.com/v1"
 
 
+def _no_wait(seconds: float) -> None:
+    pass
+
+
 def connect(
     settings: Settings,
     sleep: Callable[[float], None] | None = None,
@@ -228,15 +233,16 @@ def connect(
     import openai
 
     bottom: httpx.BaseTransport
+    retry_options: dict[str, Any] = {"policy": policy, "attempt_seconds": settings.request_timeout}
     if settings.replay is not None:
         bottom = ReplayTransport(Tape(settings.replay))
+        retry_options["sleep"] = _no_wait  # a recorded 429 is answered at once: nothing to wait for
     else:
-        bottom = httpx.HTTPTransport()
+        bottom = deadline.transport()
         if settings.record is not None:
             bottom = RecordTransport(
                 Tape(settings.record), bottom, mode=str(settings.mode), served_by=settings.served_by
             )
-    retry_options: dict[str, Any] = {"policy": policy}
     if sleep is not None:
         retry_options["sleep"] = sleep
     http = httpx.Client(

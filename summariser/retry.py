@@ -21,6 +21,8 @@ from tenacity import (
     stop_after_delay,
 )
 
+from summariser import deadline
+
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
@@ -58,11 +60,13 @@ class RetryTransport(httpx.BaseTransport):
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        attempt_seconds: float | None = None,
     ) -> None:
         self.inner = inner
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
         self.jitter = jitter
+        self.attempt_seconds = attempt_seconds or self.policy.total_seconds
 
     def _wait(self, state: RetryCallState) -> float:
         policy = self.policy
@@ -70,13 +74,29 @@ class RetryTransport(httpx.BaseTransport):
         if outcome is not None and not outcome.failed:
             asked = _asked_wait(outcome.result())
             if asked is not None:
-                return min(asked, policy.max_wait)
+                return _within_time_left(min(asked, policy.max_wait))
         backoff = policy.initial_wait * 2 ** (state.attempt_number - 1)
-        return min(policy.max_wait, backoff * (0.5 + self.jitter()))
+        return _within_time_left(min(policy.max_wait, backoff * (0.5 + self.jitter())))
+
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One try, headers and body both inside its own time limit (and the request's)."""
+        with deadline.within(self.attempt_seconds):
+            response = self.inner.handle_request(request)
+            try:
+                response.read()
+            except BaseException:
+                response.close()
+                raise
+        return response
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """The request with its retries, all within the policy's total: no wait outlasts it."""
         request.read()  # so the body can be sent again
-        retrying = Retrying(
+        with deadline.within(self.policy.total_seconds):
+            return self._retrying()(self._attempt, request)
+
+    def _retrying(self) -> Retrying:
+        return Retrying(
             stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.policy.total_seconds),
             wait=self._wait,
             retry=retry_if_exception_type(httpx.TransportError) | retry_if_result(_should_retry),
@@ -85,10 +105,14 @@ class RetryTransport(httpx.BaseTransport):
             retry_error_callback=lambda state: state.outcome.result(),  # the last answer speaks
             reraise=True,
         )
-        return retrying(self.inner.handle_request, request)
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _within_time_left(wait: float) -> float:
+    remaining = deadline.left()
+    return wait if remaining is None else min(wait, remaining)
 
 
 def _close_failed_response(state: RetryCallState) -> None:

@@ -146,10 +146,12 @@ class RecordTransport(httpx.BaseTransport):
             return held
         response = self.inner.handle_request(request)
         content = response.read()
+        if response.status_code != 200:
+            return response  # a fault is retried or reported, never kept: a replay would repeat it
         try:
             body = json.loads(content)
         except ValueError:
-            return response  # not an exchange worth keeping (an HTML error page, say)
+            return response  # not an exchange worth keeping (an HTML page, say)
         self.tape.directory.mkdir(parents=True, exist_ok=True)
         sent = canonical(request)
         entry = {

@@ -63,6 +63,7 @@ class Reply:
     together: threading.Barrier | None = None  # answer only once this many requests are in flight
     gate: threading.Event | None = None  # answer only once the test opens the gate
     delay: float = 0.0  # benchmarks only: a model that takes this long to answer
+    trickle: float = 0.0  # send the answer a byte at a time, this many seconds apart, headers included
 
 
 @dataclass
@@ -135,6 +136,9 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             finally:
                 with server.arrived:  # no longer in flight once it answers: the client may ask again
                     server.in_flight -= 1
+            if reply.trickle:
+                _trickle(self, reply, server.stopping)
+                return
             send_json(self, reply.body, reply.status, reply.headers)
 
         def do_GET(self) -> None:
@@ -144,6 +148,22 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _trickle(handler: BaseHTTPRequestHandler, reply: Reply, stopping: threading.Event) -> None:
+    """A peer that keeps a connection busy without ever being idle long enough for a read timeout."""
+    body = json.dumps(reply.body).encode()
+    head = (
+        f"HTTP/1.1 {reply.status} OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    )
+    for byte in head.encode() + body:
+        if stopping.wait(reply.trickle):
+            return
+        try:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+        except OSError:  # the client gave up: that is what the test wants to see
+            return
 
 
 def start(*script: Reply, keep_requests: bool = True) -> tuple[ScriptedServer, ThreadingHTTPServer]:

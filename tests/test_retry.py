@@ -1,6 +1,7 @@
 """The transport retry policy, against a fault-injecting server on 127.0.0.1; waits are recorded,
 never slept."""
 
+import json
 import socket
 import time
 
@@ -81,3 +82,69 @@ def test_connection_refused_is_retried_then_named():
         brief_from(url, waits)
 
     assert len(waits) == RetryPolicy().attempts - 1
+
+
+@pytest.mark.parametrize("timeout", [0.4, 1.0])
+def test_a_model_that_trickles_bytes_fails_within_the_timeout_per_attempt(model_server, timeout):
+    # a byte every 0.05 s: no single read ever waits long, so a per-read timeout never fires
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful")), trickle=0.05))
+    waits: list[float] = []
+    policy = RetryPolicy(attempts=2)
+
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match="did not answer in time"):
+        brief_from(server.url, waits, policy=policy, timeout=timeout)
+
+    assert time.monotonic() - started < timeout * policy.attempts + 1.0
+    assert len(server.requests) == policy.attempts
+
+
+def test_a_request_with_its_retries_keeps_to_the_policys_total(model_server):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful")), trickle=0.05))
+    waits: list[float] = []
+    policy = RetryPolicy(attempts=10, total_seconds=1.0)
+
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match="did not answer in time"):
+        brief_from(server.url, waits, policy=policy, timeout=0.6)
+
+    assert time.monotonic() - started < policy.total_seconds + 1.0
+    assert len(server.requests) <= 3
+
+
+def test_a_replayed_429_is_answered_at_once_without_waiting(tmp_path, model_server):
+    from summariser import summarise
+
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    summarise(str(SEED), base_url=server.url, model="m", mode="json_schema", record=tmp_path)
+    (entry_path,) = tmp_path.glob("*.json")
+    entry = json.loads(entry_path.read_text())
+    # the tape made to say what a rate-limited provider says (an edit of a test's own recording)
+    entry["response"] = {
+        "status": 429,
+        "headers": {"retry-after": "30"},
+        "body": {"error": {"message": "slow"}},
+    }
+    entry_path.write_text(json.dumps(entry))
+
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match="429"):
+        summarise(str(SEED), replay=tmp_path)
+
+    assert time.monotonic() - started < 5  # four attempts with 30 s asked between each: 90 s before
+
+
+def test_recording_keeps_the_answer_not_the_fault_retried_before_it(model_server, tmp_path):
+    from summariser import summarise
+
+    server = model_server(
+        Reply(status=503, body={"error": {"message": "busy"}}),
+        Reply(body=completion(handwritten("kreminna-faithful"))),
+    )
+    waits: list[float] = []
+    settings = Settings.from_env(base_url=server.url, model="m", mode="json_schema", record=tmp_path)
+    summarise_text("seed", SEED.read_text(), settings, connector=lambda s: connect(s, sleep=waits.append))
+
+    (entry_path,) = tmp_path.glob("*.json")
+    assert json.loads(entry_path.read_text())["response"]["status"] == 200
+    assert summarise(str(SEED), replay=tmp_path).verification.status == "verified"

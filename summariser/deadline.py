@@ -1,0 +1,114 @@
+"""Total time limits on model requests: a deadline that no trickling peer can stretch.
+
+httpx's timeouts bound each socket operation and start again with every byte, so a server that
+sends one byte a second holds a request open for as long as it likes. Here every socket operation
+is given at most the time left before the deadline the calling thread has set (`within`), so
+connecting, sending, headers and body together finish in time or fail with httpx's own timeout
+errors, which the retry policy and openai already understand. Deadlines nest: the tighter one wins.
+"""
+
+import contextlib
+import contextvars
+import ssl
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import httpcore
+import httpx
+
+_end: contextvars.ContextVar[float | None] = contextvars.ContextVar("summariser_deadline", default=None)
+
+
+@contextlib.contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Every request this thread sends inside the block finishes within `seconds` of now."""
+    end = time.monotonic() + seconds
+    current = _end.get()
+    token = _end.set(end if current is None else min(current, end))
+    try:
+        yield
+    finally:
+        _end.reset(token)
+
+
+def left() -> float | None:
+    """Seconds before the current deadline (None without one); never negative."""
+    end = _end.get()
+    return None if end is None else max(0.0, end - time.monotonic())
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    remaining = left()
+    if remaining is None:
+        return timeout
+    if remaining <= 0:
+        raise error("the request ran past its deadline")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _Stream(
+            self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self.inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _bounded(timeout, httpcore.ConnectTimeout)
+        return _Stream(self.inner.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        timeout = _bounded(timeout, httpcore.ConnectTimeout)
+        return _Stream(self.inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def transport() -> httpx.HTTPTransport:
+    """httpx's own transport, its connection pool built on sockets that keep to the deadline.
+
+    HTTPTransport takes no network backend, so its pool is made again with one, with httpx's
+    default limits and TLS settings; everything else (exception mapping, streaming) stays httpx's.
+    """
+    made = httpx.HTTPTransport()
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+    made._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_Backend(),
+    )
+    return made

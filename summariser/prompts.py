@@ -48,10 +48,33 @@ class PromptSet:
         history, so a re-ask does not grow with each failed attempt."""
         notes = []
         if problems:
-            notes.append(self.templates["reask"].substitute(problems="\n".join(problems)))
+            notes.append(self.templates["reask"].substitute(problems="\n".join(_capped(problems))))
         if missing:
-            notes.append(self.templates["omission"].substitute(missing="\n".join(missing)))
+            notes.append(self.templates["omission"].substitute(missing="\n".join(_capped(missing))))
         return [*self.messages(article), {"role": "user", "content": "\n\n".join(notes)}]
+
+
+# A re-ask names what to fix, not everything a runaway answer got wrong: a model that invents ten
+# thousand actors must not make the next request ten times the first (the goal is <= 1.5x).
+NOTE_ITEMS = 15
+NOTE_CHARS = 1800
+LINE_CHARS = 300
+
+
+def _capped(lines: list[str]) -> list[str]:
+    """The first lines of a note list, each clipped, within the item and size budget, then how many
+    more were left unsaid."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        line = line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
+        if len(kept) == NOTE_ITEMS or used + len(line) > NOTE_CHARS:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    if len(kept) < len(lines):
+        kept.append(f"- and {len(lines) - len(kept)} more like these")
+    return kept
 
 
 def fence(article: str) -> str:

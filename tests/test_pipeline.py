@@ -1,5 +1,7 @@
 """The whole path, article to grounded brief, over real HTTP to a scripted server on 127.0.0.1."""
 
+import re
+
 import pytest
 
 from summariser import ProviderError, ValidationFailed, summarise
@@ -265,3 +267,19 @@ def test_a_provider_failure_keeps_the_original_error_as_its_cause(model_server):
         summarise(str(SEED), **options(server))
 
     assert isinstance(caught.value.__cause__, openai.NotFoundError)
+
+
+def test_a_reask_stays_short_whatever_the_model_sent(model_server):
+    draft = handwritten("kreminna-faithful")
+    invented = [{"name": f"Invented Person {n}", "kind": "person", "role": "none"} for n in range(10_000)]
+    draft["actors"] += invented
+    draft["quotes"][0]["speaker"] = "S" * 50_000  # one absurd item must not carry its size into the note
+    server = model_server(Reply(body=completion(draft)))
+
+    summarise(str(SEED), **options(server, max_requests=2))
+
+    first, second = server.requests
+    note = second["body"]["messages"][-1]["content"]
+    assert prompt_chars(second) <= 1.5 * prompt_chars(first)
+    assert int(re.search(r"- and (\d+) more like these", note).group(1)) > 9_000
+    assert "Invented Person 0" in note

@@ -185,7 +185,7 @@ def _raise_provider_error(cause: BaseException | None, endpoint: str) -> None:
     import openai
 
     for link in _chain(cause):
-        if isinstance(link, ProviderError):
+        if isinstance(link, SummariserError):  # ours, raised under openai by a transport (a tape)
             raise link
     if isinstance(cause, openai.APIStatusError):
         status = cause.status_code

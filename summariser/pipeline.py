@@ -10,6 +10,7 @@ the budget runs out, the best attempt is kept and what failed moves to `verifica
 import functools
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from summariser.errors import InputError, InternalError, SummariserError, Valida
 from summariser.grounding import Grounding, SourceText, ground
 from summariser.prompts import PromptSet, load
 from summariser.tape import Tape
+
+log = logging.getLogger("summariser")
 
 # A brief is ~1,000-1,500 tokens; the cap stops a model that loops from running for minutes.
 MAX_OUTPUT_TOKENS = 3000
@@ -97,10 +100,10 @@ class Session:
         # a tape already answers without cost, and a recording wants real exchanges
         store = Cache() if settings.cache and settings.replay is None and settings.record is None else None
         entry_key = _cache_key(settings, prompts, text)
-        hit = store.get(entry_key) if store else None
+        hit = _cached_draft(store, entry_key) if store else None
         meter = Meter()
         if hit is not None:
-            best = ground(Draft.model_validate(hit["draft"]), source)
+            best = ground(hit, source)
         else:
             best = self._from_model(text, source, meter)
             if store:
@@ -208,6 +211,23 @@ def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
         max_article_tokens=str(settings.max_article_tokens),
         article=text,
     )
+
+
+def _cached_draft(store: Cache, entry_key: str) -> Draft | None:
+    """The cached draft, or None: a row that holds no draft (another version's, or written by
+    something else) is skipped with a warning, and the model asked again."""
+    value = store.get(entry_key)
+    if value is None:
+        return None
+    try:
+        return Draft.model_validate(value["draft"])
+    except (KeyError, TypeError, ValueError) as error:
+        log.warning("cache %s: an entry that is no draft, skipped (%s)", store.path, _first_line(error))
+        return None
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def _best(groundings: list[Grounding]) -> Grounding:

@@ -9,14 +9,18 @@ instead, and lives apart from recordings.
 
 import hashlib
 import json
+import logging
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from summariser.errors import ProviderError
+from summariser.errors import InputError, ProviderError
 
+log = logging.getLogger("summariser")
+MAX_EXCHANGE_BYTES = 8_000_000  # a recorded exchange is tens of kilobytes
 _KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "server")
 _ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
@@ -55,9 +59,26 @@ class Tape:
         return self.directory / f"{key[:20]}.json"
 
     def entries(self) -> list[dict[str, Any]]:
+        """Every usable exchange; each file that is not one is skipped with a warning, and a tape
+        with files but no usable exchange at all is refused."""
         if not self.directory.is_dir():
             return []
-        return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.directory.glob("*.json"))]
+        paths = sorted(self.directory.glob("*.json"))
+        entries, skipped = [], []
+        for path in paths:
+            try:
+                entries.append(_load(path))
+            except _NotAnExchange as why:
+                skipped.append((path, why))
+        if skipped and not entries:
+            path, why = skipped[0]
+            raise InputError(
+                f"{self.directory}: no usable recording among its {len(paths)} .json file(s) "
+                f"({path.name}: {why})"
+            )
+        for path, why in skipped:
+            log.warning("%s: skipped, not a recorded exchange (%s)", path, why)
+        return entries
 
     def recorded_with(self) -> tuple[str | None, str | None]:
         """The one model and the one mode every exchange on this tape was made with (None where
@@ -77,15 +98,56 @@ class Tape:
     def answer(self, request: httpx.Request, key: str) -> httpx.Response | None:
         """The recorded response to a request, if the tape holds one."""
         path = self.path_for(key)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             return None
-        recorded = json.loads(path.read_text(encoding="utf-8"))["response"]
+        try:
+            recorded = _load(path)["response"]
+        except _NotAnExchange as why:
+            raise InputError(f"{path}: the recording of this request is unusable ({why})") from None
         return httpx.Response(
             status_code=recorded["status"],
             headers=recorded.get("headers", {}),
             content=json.dumps(recorded["body"]).encode(),
             request=request,
         )
+
+
+class _NotAnExchange(Exception):
+    pass
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """One exchange file, read only if it is a plain file of a sane size and checked for the shape
+    replay relies on: a tape is a directory anyone may have put anything in."""
+    try:
+        info = path.lstat()
+    except OSError as error:
+        raise _NotAnExchange(error.strerror) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise _NotAnExchange("a symbolic link; a tape holds files")
+    if not stat.S_ISREG(info.st_mode):
+        raise _NotAnExchange("not a regular file")
+    if info.st_size > MAX_EXCHANGE_BYTES:
+        raise _NotAnExchange(f"over {MAX_EXCHANGE_BYTES:,} bytes")
+    try:
+        with path.open("rb") as handle:
+            entry = json.loads(handle.read(MAX_EXCHANGE_BYTES + 1).decode("utf-8"))
+    except OSError as error:
+        raise _NotAnExchange(error.strerror) from None
+    except UnicodeDecodeError:
+        raise _NotAnExchange("not UTF-8") from None
+    except ValueError as error:
+        raise _NotAnExchange(f"not JSON: {error}") from None
+    response = entry.get("response") if isinstance(entry, dict) else None
+    if not (
+        isinstance(response, dict)
+        and isinstance(response.get("status"), int)
+        and "body" in response
+        and isinstance(response.get("headers", {}), dict)
+        and isinstance(entry.get("recorded", {}), dict)
+    ):
+        raise _NotAnExchange("no recorded response in it")
+    return entry
 
 
 class ReplayTransport(httpx.BaseTransport):

@@ -4,6 +4,8 @@ import logging
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from summariser import summarise
 from summariser.cache import Cache
 from tests.conftest import SEED, Reply, completion, handwritten
@@ -74,3 +76,22 @@ def test_several_processes_can_write_at_once(tmp_path):
     assert [p.exitcode for p in workers] == [0, 0, 0, 0]
     cache = Cache(path)
     assert all(cache.get(f"{w}-{i}") == {"draft": {"n": i}} for w in range(4) for i in range(50))
+
+
+@pytest.mark.parametrize("row", ['{"x": 1}', "[]", '{"draft": {}}', '{"draft": "text"}'])
+def test_a_cache_row_that_holds_no_draft_is_skipped_with_a_warning_and_asked_again(
+    model_server, private_cache, caplog, row
+):
+    import sqlite3
+
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    live(server)
+    with sqlite3.connect(private_cache) as db:
+        db.execute("UPDATE answers SET value = ?", (row,))
+
+    with caplog.at_level(logging.WARNING, logger="summariser"):
+        brief = live(server)
+
+    assert brief.verification.status == "verified" and not brief.meta.cached
+    assert len(server.requests) == 2
+    assert "an entry that is no draft, skipped" in caplog.text

@@ -1,6 +1,8 @@
 """Record and replay: the same brief from a tape as from the server, with no key on disk."""
 
 import json
+import logging
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +60,36 @@ def test_recording_into_a_tape_reuses_what_it_already_holds(model_server, tmp_pa
     record_seed(server, tmp_path, cache=False)
     record_seed(server, tmp_path, cache=False)
     assert len(server.requests) == 1
+
+
+def _odd_files(tape: Path) -> None:
+    """What anyone may leave in a directory of recordings."""
+    (tape / "bad.json").write_text("{bad")
+    (tape / "list.json").write_text("[]")
+    (tape / "x.json").mkdir()
+    (tape / "latin1.json").write_bytes('{"caf\xe9": 1}'.encode("latin-1"))
+    (tape / "zero.json").symlink_to("/dev/zero")
+    (tape / "dangling.json").symlink_to(tape / "missing-target")
+
+
+def test_odd_files_in_a_replay_directory_are_skipped_with_a_warning(model_server, tmp_path, caplog):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    summarise(str(SEED), base_url=server.url, model="m", mode="json_schema", record=tmp_path)
+    _odd_files(tmp_path)
+
+    with caplog.at_level(logging.WARNING, logger="summariser"):
+        brief = summarise(str(SEED), replay=tmp_path)
+
+    assert brief.verification.status == "verified"
+    skipped = [r.getMessage() for r in caplog.records if "skipped, not a recorded exchange" in r.getMessage()]
+    assert len(skipped) == 6
+
+
+def test_a_replay_directory_with_nothing_usable_exits_2_naming_it(tmp_path):
+    from tests.test_cli import assert_one_line_error, run
+
+    _odd_files(tmp_path)
+
+    result = run(str(SEED), "--replay", str(tmp_path))
+
+    assert_one_line_error(result, 2, f"{tmp_path}: no usable recording among its 6 .json file(s)")

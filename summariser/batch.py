@@ -6,6 +6,7 @@ when its brief finishes, so an interrupted run loses nothing, and a rerun with t
 the inputs that already have a brief (failed ones are tried again; readers take the last line per id).
 """
 
+import hashlib
 import json
 import re
 import threading
@@ -184,6 +185,17 @@ def record(result: Result) -> dict:
     return entry
 
 
+def page_name(item_id: str) -> str:
+    """A review page's file name, from the id alone so that it never depends on which brief finished
+    first: the id itself where it is a safe name, else a slug of it and a short hash of the whole id,
+    so `a/b`, `a:b` and `a?b` never share a page, and none is hidden (`...`) or the index."""
+    slug = re.sub(r"[^\w.-]+", "_", item_id).strip("_.")[:80]
+    if slug != item_id or slug.lower() == "index":
+        digest = hashlib.sha256(item_id.encode()).hexdigest()[:10]
+        slug = f"{slug}-{digest}" if slug else digest
+    return f"{slug}.html"
+
+
 class HtmlPages:
     """One review page per article and an index linking them, in a directory."""
 
@@ -194,7 +206,7 @@ class HtmlPages:
         self._failed: dict[str, str] = {}
 
     def page_for(self, item_id: str) -> Path:
-        return self.directory / (re.sub(r"[^\w.-]+", "_", item_id).strip("_.") + ".html")
+        return self.directory / page_name(item_id)
 
     def done(self) -> set[str]:
         return set()  # pages are cheap to write again; the cache makes their briefs cheap too

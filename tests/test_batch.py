@@ -251,3 +251,23 @@ def test_concurrency_caps_model_requests_in_flight_across_articles_and_chunks(mo
     assert most == 2
     assert len(server.requests) == 4  # two articles, two chunks each, one request per chunk
     assert all(isinstance(r, Brief) for r in done)
+
+
+def test_review_pages_get_one_safe_name_per_id_whatever_finishes_first(model_server, tmp_path):
+    server = model_server(FAITHFUL)
+    text = SEED.read_text(encoding="utf-8")
+    ids = ["a/b", "a:b", "a?b", "...", "index", "story.txt"]
+    wires = tmp_path / "wires.jsonl"
+    wires.write_text("\n".join(json.dumps({"id": i, "text": f"{text}\n{n}."}) for n, i in enumerate(ids)))
+    pages = tmp_path / "pages"
+
+    result = run(
+        str(wires), "--format", "html", "--output", str(pages), "--concurrency", "3", *model_args(server)
+    )
+
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in pages.iterdir())
+    assert len(names) == len(ids) + 1 and "index.html" in names and "story.txt.html" in names
+    assert not [n for n in names if n.startswith(".")]
+    index = (pages / "index.html").read_text()
+    assert all(f'href="{n}"' in index for n in names if n != "index.html")

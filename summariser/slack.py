@@ -35,6 +35,7 @@ log = logging.getLogger("summariser.slack")
 PER_USER_LIMIT = 2
 DEFAULT_CONCURRENCY = 8  # briefs in flight in all; env SUMMARISER_SLACK_CONCURRENCY
 READ_TIMEOUT = 5.0  # seconds for a whole request to arrive; Slack itself gives up after 3
+MAX_BODY_BYTES = 1_000_000  # a slash command or shortcut payload is a few kilobytes
 BUSY = "Summariser is busy, try again in a minute."
 SHORTCUT_ID = "summarise"
 _SLACK_LINK = re.compile(r"<(https?://[^>|]+)(?:\|[^>]*)?>")
@@ -261,12 +262,20 @@ class _ReadBefore(io.RawIOBase):
 
 def _guarded(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
     """The WSGI app in front of Bolt's: it answers the requests that would make Bolt or wsgiref raise
-    (a 500 and a traceback each) — a body still unread at the deadline (408) and a timestamp that is
-    not a number (401: Bolt's signature check calls `int()` on it before anything else)."""
+    (a 500 and a traceback each) or hold memory — a body over Slack's sizes or with no sane length
+    (413), a body still unread at the deadline (408) and a timestamp that is not a number (401:
+    Bolt's signature check calls `int()` on it before anything else)."""
 
     def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         try:
-            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY_BYTES:  # refused before a byte of it is read
+            start_response("413 Content Too Large", [("Content-Length", "0")])
+            return [b""]
+        try:
+            body = environ["wsgi.input"].read(length)
         except TimeoutError:
             log.info("cut off a client still sending its request body")
             start_response("408 Request Timeout", [("Content-Length", "0")])

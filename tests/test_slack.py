@@ -416,6 +416,21 @@ def test_a_timestamp_that_is_not_a_number_gets_401_without_a_traceback(bot, capl
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("length", ["2000000", "-5", "lots"])
+def test_a_request_claiming_a_huge_or_senseless_length_is_refused_before_its_body_is_read(
+    bot, length, capsys
+):
+    url = bot(Reply(body=completion(handwritten("kreminna-faithful"))))
+    host, port = httpx.URL(url).host, httpx.URL(url).port
+
+    with socket.create_connection((host, port), timeout=5) as client:
+        client.sendall(f"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode())
+        status = client.recv(64).split(b"\r\n", 1)[0]
+
+    assert status == b"HTTP/1.0 413 Content Too Large"
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_the_app_is_given_its_token_once_so_bolt_warns_of_nothing(slack_env, caplog):
     with caplog.at_level(logging.WARNING):
         build_app(Settings())

@@ -172,7 +172,7 @@ def run(
     with _reported(verbose):
         from summariser.config import Settings
         from summariser.local import serving
-        from summariser.pipeline import summarise_text
+        from summariser.pipeline import Session
         from summariser.sources import read
 
         with serving(Settings.from_env(**options)) as settings:
@@ -180,7 +180,8 @@ def run(
                 brief = _merged(list(sources), settings, concurrency)
             else:
                 name, text = read(sources[0])
-                brief = summarise_text(name, text, settings)
+                with Session(settings, concurrency) as session:
+                    brief = session.brief(name, text)
     rendered = _rendered(brief, output_format, text if output_format == "html" else "")
     if output is None:
         click.echo(rendered, nl=False)

@@ -28,7 +28,7 @@ from summariser.brief import Brief
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError, SummariserError
 from summariser.redact import redact
-from summariser.render.slack import blocks
+from summariser.render.slack import blocks, escape
 
 log = logging.getLogger("summariser.slack")
 
@@ -145,11 +145,12 @@ def register(
         try:
             brief = brief_maker(source, settings)
             client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, blocks=blocks(brief), text=brief.headline[:150]
+                channel=channel, thread_ts=thread_ts, blocks=blocks(brief), text=escape(brief.headline[:150])
             )
         except SummariserError as error:
+            # an error may quote the model's answer or the asker's link: as text, never as a ping
             client.chat_postEphemeral(
-                channel=channel, user=user, text=f"Could not summarise: {redact(str(error))}"
+                channel=channel, user=user, text=f"Could not summarise: {escape(redact(str(error)))}"
             )
         except Exception:  # the bot must outlive any one bad request
             log.exception("brief failed")

@@ -477,3 +477,25 @@ def test_summarise_slack_exits_3_with_one_line_when_slack_is_unreachable():
     assert result.returncode == 3, result.stderr
     assert result.stderr.count("\n") == 1 and "unreachable" in result.stderr, result.stderr
     assert TOKEN not in result.stderr and SECRET not in result.stderr
+
+
+def test_every_section_keeps_within_slacks_3000_characters_labels_counted():
+    long_text = "Our defenders had to withdraw. " * 200  # far past one section
+    brief = brief_with()
+    brief.quotes = [brief.quotes[0].model_copy(update={"text": long_text}) for _ in range(3)]
+
+    texts = [b["text"]["text"] for b in blocks(brief) if b["type"] == "section"]
+
+    assert any("(cont.)" in t for t in texts)
+    assert max(len(t) for t in texts) <= 3000
+
+
+def test_a_failure_that_quotes_the_model_is_escaped_in_the_ephemeral_line(bot, fake_slack):
+    url = bot(Reply(body=completion("<!channel> <https://evil.example|click here>")))
+    body = slash(SEED.read_text(encoding="utf-8"))
+
+    assert httpx.post(url, content=body, headers=signed(body)).status_code == 200
+
+    (ephemeral,) = fake_slack.wait_for("chat.postEphemeral", 1)
+    assert ephemeral["text"].startswith("Could not summarise: the model's output was still invalid")
+    assert "<!channel>" not in ephemeral["text"] and "&lt;!channel&gt;" in ephemeral["text"]

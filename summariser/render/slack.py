@@ -47,12 +47,13 @@ def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
 
 def _sections(title: str, lines: list[str]) -> list[dict]:
     """One or more section blocks, split between lines so each text stays under Slack's limit."""
-    blocks, current = [], f"*{title}*"
+    first, later = f"*{title}*", f"*{title} (cont.)*"
+    blocks, current = [], first
     for line in lines:
-        line = _clip(line, MAX_SECTION_CHARS - len(title) - 10)
+        line = _clip(line, MAX_SECTION_CHARS - len(later) - 1)  # fits under either label
         if len(current) + 1 + len(line) > MAX_SECTION_CHARS:
             blocks.append(current)
-            current = f"*{title} (cont.)*"
+            current = later
         current += "\n" + line
     blocks.append(current)
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text}} for text in blocks]

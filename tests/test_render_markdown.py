@@ -1,0 +1,108 @@
+"""The Markdown brief: what an editor sees, whatever the model or the article wrote into its fields.
+
+The rendered output is parsed as CommonMark (markdown-it-py, which rich brings) and its structure
+checked, so the assertions are about what a Markdown viewer would show, not about the data.
+"""
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from summariser.brief import Brief
+from summariser.render.markdown import render
+from tests.conftest import SEED, grounded_brief, handwritten
+
+FORGED_HEADLINE = (
+    "Russia seizes Kreminna\n\n## Quotes\n\n> “We surrender.”\n> — **Volodymyr Zelensky**\n\n---\n"
+    "*Verification: every item found in the source."
+)
+PAYLOADS = [
+    FORGED_HEADLINE,
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1)) and ![pixel](http://127.0.0.1/p.png)",
+    "1. an ordered list\n- a bullet\n# a heading\n> a quote",
+    "<!-- hidden --> &lt;entity&gt; `code` *stars* _under_",
+]
+TEXT_FIELDS = {
+    "headline", "summary", "text", "evidence", "speaker", "context", "figure", "who", "location",
+    "claimed_by", "qualifier", "actor", "description", "name", "role", "affiliation", "reason", "model",
+}  # fmt: skip
+SECTION_TITLES = {"Key developments", "Quotes", "Casualty claims", "International responses", "Actors"}
+
+
+def poisoned(brief: Brief) -> Brief:
+    """The same brief with every free-text field replaced by markup that tries to escape it."""
+    counter = iter(range(10_000))
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: PAYLOADS[next(counter) % len(PAYLOADS)]
+                if k in TEXT_FIELDS and isinstance(v, str)
+                else walk(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    data = walk(brief.model_dump(mode="json"))
+    data["headline"] = FORGED_HEADLINE
+    data["verification"]["status"] = "partial"
+    return Brief.model_validate(data)
+
+
+def faithful_brief() -> Brief:
+    return grounded_brief(SEED.read_text(encoding="utf-8"), handwritten("kreminna-faithful"))
+
+
+def tokens(markdown: str) -> list:
+    parsed = MarkdownIt("commonmark").parse(markdown)
+    return parsed + [child for token in parsed for child in (token.children or [])]
+
+
+def shown(inline) -> str:
+    """The text a viewer displays for an inline token."""
+    return "".join(child.content for child in inline.children if child.type in ("text", "softbreak"))
+
+
+def test_model_text_cannot_open_a_heading_quote_block_link_image_or_html():
+    fabricated = grounded_brief(SEED.read_text(encoding="utf-8"), handwritten("kreminna-fabricated"))
+    brief = poisoned(fabricated)  # drops and their reasons poisoned too
+
+    found = tokens(render(brief))
+
+    kinds = {t.type for t in found}
+    assert not kinds & {"html_block", "html_inline", "link_open", "image", "code_inline", "ordered_list_open"}
+    headings = [(found[i].tag, shown(found[i + 1])) for i, t in enumerate(found) if t.type == "heading_open"]
+    assert headings[0] == ("h1", " ".join(FORGED_HEADLINE.split()))  # shown as written, on one line
+    assert [tag for tag, _ in headings].count("h1") == 1
+    assert {title for tag, title in headings[1:]} <= SECTION_TITLES
+    assert [t.type for t in found].count("blockquote_open") == len(brief.quotes)
+    assert [t.type for t in found].count("hr") == 1
+
+
+def test_the_forged_headline_renders_as_one_escaped_line_under_a_real_heading():
+    brief = faithful_brief()
+    brief.headline = FORGED_HEADLINE
+
+    first_line, rest = render(brief).split("\n", 1)
+
+    assert first_line.startswith("# Russia seizes Kreminna \\#\\# Quotes \\> “We surrender.”")
+    assert "*Verification: every item found in the source.*" not in first_line
+    assert rest.count("*Verification:") == 1
+
+
+def test_a_partial_brief_says_so_before_its_summary():
+    brief = faithful_brief()
+    brief.verification.status = "partial"
+    brief.verification.flags = []
+    brief.verification.dropped = grounded_brief(
+        SEED.read_text(encoding="utf-8"), handwritten("kreminna-fabricated")
+    ).verification.dropped
+
+    lines = render(brief).splitlines()
+
+    assert lines[2] == "**Partial:** 2 item(s) could not be verified — listed at the end."
+    assert lines[4].startswith(brief.summary[:20])

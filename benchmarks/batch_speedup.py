@@ -1,20 +1,34 @@
-"""Batch speed-up against a model that answers after a fixed delay (goal: >= 90% of ideal at
-concurrency 8; the issue's check: 12 articles at 1 s each >= 4x faster at 6 than at 1).
+"""Batch speed-up against a model that answers after a fixed delay (goal: >= 90% of the ideal at
+concurrency 6 and at 8).
 
-Runs the real `summarise` command (process start-up included, as a user pays it) on N distinct
-articles against a scripted server on 127.0.0.1 that waits DELAY seconds before each answer, at
-concurrency 1 and at each level given, and prints wall times, the speed-up and the share of the
-ideal speed-up (n*t + S) / (n*t/c + S), with S measured in the same run as the wall time of a
-one-article batch against a model that answers at once (interpreter, imports, one brief).
+Runs the real `summarise` command (process start-up and exit included, as a user pays them) on N
+distinct articles against a scripted server on 127.0.0.1 that waits DELAY seconds before each answer,
+at concurrency 1 and at each level given, and prints wall times, the speed-up over concurrency 1, the
+ideal speed-up and the share of it reached.
 
-    python benchmarks/batch_speedup.py [N=12] [DELAY=1.0] [LEVELS=6,8]
+At concurrency c the model's time cannot drop below ceil(n/c) waves of t seconds, and the one-brief
+start-up S (interpreter, imports, one brief against a model that answers at once, exit) is paid once
+whatever c is, so the ideal is (n*t + S) / (ceil(n/c)*t + S). S is the median wall time of one-article
+batches against an instant model, measured in the same run as the rest, so every ratio comes from
+one run on one machine.
+
+With --baseline DIR (another checkout, e.g. `git worktree add /tmp/bench-old ed31d55`), S is measured
+for that tree too, turn about with this one's so a change in the machine's load falls on both, under
+the same interpreter and packages, and printed beside it.
+
+    python benchmarks/batch_speedup.py [--articles 12] [--delay 1.0] [--levels 6,8] [--baseline DIR]
 """
 
+import argparse
 import json
+import math
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,44 +38,97 @@ from tests import scripted  # noqa: E402
 from tests.conftest import handwritten  # noqa: E402
 
 SUMMARISE = str(Path(sys.executable).parent / "summarise")
+STARTUP_RUNS = 5
 
 
-def timed(args: list[str]) -> float:
+def timed(args: list[str], tree: Path | None = None) -> float:
+    """Wall seconds of one `summarise` run; with `tree`, that checkout's code is the one imported (the
+    console script puts its own folder first on sys.path, PYTHONPATH next, the editable install last)."""
+    env = dict(os.environ, PYTHONPATH=str(tree)) if tree else None
     started = time.perf_counter()
-    subprocess.run([SUMMARISE, *args], check=False, capture_output=True)
+    subprocess.run([SUMMARISE, *args], check=False, capture_output=True, env=env)
     return time.perf_counter() - started
 
 
-def main(n: int, delay: float, levels: list[int]) -> None:
+def imports_from(tree: Path) -> None:
+    """Refuses a baseline whose code would not be the one run: a figure for the wrong tree is worse
+    than none."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import summariser.cli; print(summariser.cli.__file__)"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(tree)),
+        cwd=tempfile.gettempdir(),
+        check=False,
+    )
+    if not probe.stdout.strip().startswith(str(tree)):
+        raise SystemExit(f"--baseline {tree}: summariser imports from {probe.stdout.strip() or probe.stderr}")
+
+
+def served(reply: scripted.Reply) -> tuple[scripted.ScriptedServer, ThreadingHTTPServer]:
+    state, httpd = scripted.start(reply)
+    # Headers and body go out in two writes; without TCP_NODELAY the body waits for the client's
+    # delayed ACK (40 ms a request on Linux), a cost no provider charges, which would pad concurrency 1.
+    httpd.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
+    return state, httpd
+
+
+def checked(out: Path, n: int, what: str) -> None:
+    lines = out.read_text(encoding="utf-8").splitlines() if out.is_file() else []
+    if len(lines) != n or not all('"brief"' in line for line in lines):
+        raise SystemExit(f"{what}: expected {n} briefs in {out}, got {len(lines)} line(s); timings void")
+
+
+def startups(
+    one: Path, scratch: Path, model: list[str], trees: dict[str, Path | None]
+) -> dict[str, list[float]]:
+    """One-brief start-up of each tree, run turn about."""
+    seconds: dict[str, list[float]] = {label: [] for label in trees}
+    for i in range(STARTUP_RUNS):
+        for label, tree in trees.items():
+            out = scratch / f"startup-{label}-{i}.jsonl"
+            seconds[label].append(timed([str(one), "--output", str(out), *model], tree))
+            checked(out, 1, f"start-up ({label})")
+    return seconds
+
+
+def main(n: int, delay: float, levels: list[int], baseline: Path | None) -> None:
+    if baseline is not None:
+        baseline = baseline.resolve()
+        imports_from(baseline)
     answer = scripted.completion(handwritten("kreminna-faithful"))
-    state, httpd = scripted.start(scripted.Reply(body=answer, delay=delay))
-    instant, instant_httpd = scripted.start(scripted.Reply(body=answer))
+    slow, slow_httpd = served(scripted.Reply(body=answer, delay=delay))
+    instant, instant_httpd = served(scripted.Reply(body=answer))
     seed = (ROOT / "seeds" / "kreminna.txt").read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory() as scratch:
-        wires = Path(scratch) / "wires.jsonl"
+    flags = ["--model", "m", "--mode", "json_schema", "--no-cache"]
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        wires = scratch / "wires.jsonl"
         wires.write_text(
             "\n".join(json.dumps({"id": f"w{i}", "text": f"{seed}\nWire {i}."}) for i in range(n))
         )
-        model = ["--base-url", state.url, "--model", "m", "--mode", "json_schema", "--no-cache"]
-        one = Path(scratch) / "one.jsonl"
+        one = scratch / "one.jsonl"
         one.write_text(json.dumps({"id": "one", "text": seed}))
-        instant_model = ["--base-url", instant.url, *model[2:]]
-        startup = min(
-            timed([str(one), "--output", str(Path(scratch) / f"s{i}.jsonl"), *instant_model])
-            for i in range(3)
-        )
+        trees: dict[str, Path | None] = {"this tree": None}
+        if baseline is not None:
+            trees[f"baseline {baseline}"] = baseline
+        startup = startups(one, scratch, ["--base-url", instant.url, *flags], trees)
         results = {}
         for level in [1, *levels]:
-            out = Path(scratch) / f"out{level}.jsonl"
-            results[level] = timed([str(wires), "--output", str(out), "--concurrency", str(level), *model])
-            lines = out.read_text().splitlines()
-            assert len(lines) == n and all('"brief"' in line for line in lines), f"concurrency {level}"
-    scripted.stop(state, httpd)
+            out = scratch / f"out{level}.jsonl"
+            at = ["--concurrency", str(level), "--base-url", slow.url]
+            results[level] = timed([str(wires), "--output", str(out), *at, *flags])
+            checked(out, n, f"concurrency {level}")
+    scripted.stop(slow, slow_httpd)
     scripted.stop(instant, instant_httpd)
-    print(f"{n} articles, model delay {delay:.1f} s, start-up S = {startup:.2f} s")
+    s = statistics.median(startup["this tree"])
+    print(f"one-brief start-up S (one-article batch, instant model), median of {STARTUP_RUNS}:")
+    for label, runs in startup.items():
+        print(f"  {label}: S = {statistics.median(runs):.2f} s  (runs {' '.join(f'{r:.2f}' for r in runs)})")
+    print(f"{n} articles, model delay t = {delay:.1f} s, ideal (n*t + S) / (ceil(n/c)*t + S), S = {s:.2f} s")
     for level, seconds in results.items():
         speedup = results[1] / seconds
-        ideal = (n * delay + startup) / (n * delay / level + startup)
+        ideal = (n * delay + s) / (math.ceil(n / level) * delay + s)
         print(
             f"  concurrency {level:2}: {seconds:6.2f} s  speed-up {speedup:4.2f}x  ideal {ideal:4.2f}x  "
             f"= {speedup / ideal:.0%} of ideal"
@@ -69,9 +136,10 @@ def main(n: int, delay: float, levels: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    main(
-        int(args[0]) if args else 12,
-        float(args[1]) if len(args) > 1 else 1.0,
-        [int(x) for x in args[2].split(",")] if len(args) > 2 else [6, 8],
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=12)
+    parser.add_argument("--delay", type=float, default=1.0, help="seconds the model takes per answer")
+    parser.add_argument("--levels", default="6,8", help="concurrency levels compared with 1")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose start-up to print beside")
+    options = parser.parse_args()
+    main(options.articles, options.delay, [int(x) for x in options.levels.split(",")], options.baseline)

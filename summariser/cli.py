@@ -5,7 +5,9 @@ usage answer at once. Every expected failure is one line on stderr and the contr
 traceback only with -v.
 """
 
+import atexit
 import contextlib
+import gc
 import json
 import logging
 import sys
@@ -16,6 +18,11 @@ from typing import Any
 import click
 
 from summariser.errors import SummariserError
+
+# Exit runs full collections over every object the imports made (openai's, pydantic's: ~200,000),
+# ~0.3 s of a one-brief run. Frozen, they are left to the OS; teardown and stream flushing still run,
+# only garbage cycles go unfinalised, and what this command opens it closes itself.
+atexit.register(gc.freeze)
 
 
 class _DefaultToRun(click.Group):

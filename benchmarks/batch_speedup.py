@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,14 +64,6 @@ def imports_from(tree: Path) -> None:
         raise SystemExit(f"--baseline {tree}: summariser imports from {probe.stdout.strip() or probe.stderr}")
 
 
-def served(reply: scripted.Reply) -> tuple[scripted.ScriptedServer, ThreadingHTTPServer]:
-    state, httpd = scripted.start(reply)
-    # Headers and body go out in two writes; without TCP_NODELAY the body waits for the client's
-    # delayed ACK (40 ms a request on Linux), a cost no provider charges, which would pad concurrency 1.
-    httpd.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
-    return state, httpd
-
-
 def checked(out: Path, n: int, what: str) -> None:
     lines = out.read_text(encoding="utf-8").splitlines() if out.is_file() else []
     if len(lines) != n or not all('"brief"' in line for line in lines):
@@ -97,8 +88,8 @@ def main(n: int, delay: float, levels: list[int], baseline: Path | None) -> None
         baseline = baseline.resolve()
         imports_from(baseline)
     answer = scripted.completion(handwritten("kreminna-faithful"))
-    slow, slow_httpd = served(scripted.Reply(body=answer, delay=delay))
-    instant, instant_httpd = served(scripted.Reply(body=answer))
+    slow, slow_httpd = scripted.start(scripted.Reply(body=answer, delay=delay))
+    instant, instant_httpd = scripted.start(scripted.Reply(body=answer))
     seed = (ROOT / "seeds" / "kreminna.txt").read_text(encoding="utf-8")
     flags = ["--model", "m", "--mode", "json_schema", "--no-cache"]
     with tempfile.TemporaryDirectory() as folder:

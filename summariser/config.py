@@ -7,6 +7,7 @@ so a brief's behaviour is decided in one visible place.
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from summariser.errors import InputError
 
@@ -45,11 +46,16 @@ class Settings:
             "local_model": env.get("SUMMARISER_LOCAL_MODEL"),
         }
         if env.get("SUMMARISER_MAX_ARTICLE_TOKENS"):
-            values["max_article_tokens"] = _positive_int(
-                "SUMMARISER_MAX_ARTICLE_TOKENS", env["SUMMARISER_MAX_ARTICLE_TOKENS"], "a number of tokens"
+            values["max_article_tokens"] = _positive(
+                "SUMMARISER_MAX_ARTICLE_TOKENS",
+                env["SUMMARISER_MAX_ARTICLE_TOKENS"],
+                int,
+                "a number of tokens",
             )
         if env.get("SUMMARISER_TIMEOUT"):
-            values["timeout"] = _positive_float("SUMMARISER_TIMEOUT", env["SUMMARISER_TIMEOUT"])
+            values["timeout"] = _positive(
+                "SUMMARISER_TIMEOUT", env["SUMMARISER_TIMEOUT"], float, "a number of seconds"
+            )
         values.update({k: v for k, v in given.items() if v is not None})
         for name in ("replay", "record", "local_model"):
             if values.get(name) is not None:
@@ -74,21 +80,14 @@ class Settings:
         return replace(self, model=self.model or model or DEFAULT_MODEL, mode=self.mode or mode or "tools")
 
 
-def _positive_int(name: str, raw: str, what: str) -> int:
+Number = TypeVar("Number", int, float)
+
+
+def _positive(name: str, raw: str, kind: type[Number], what: str) -> Number:
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
         raise InputError(f"{name} must be {what}, not {raw!r}") from None
-    if value <= 0:
-        raise InputError(f"{name} must be positive")
-    return value
-
-
-def _positive_float(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InputError(f"{name} must be a number of seconds, not {raw!r}") from None
     if value <= 0:
         raise InputError(f"{name} must be positive")
     return value

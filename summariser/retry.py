@@ -67,6 +67,8 @@ class RetryTransport(httpx.BaseTransport):
         self.sleep = sleep
         self.jitter = jitter
         self.attempt_seconds = attempt_seconds or self.policy.total_seconds
+        # one attempt may take its whole timeout: a local model given 900 s is not cut off at 120
+        self.total_seconds = max(self.policy.total_seconds, self.attempt_seconds)
 
     def _wait(self, state: RetryCallState) -> float:
         policy = self.policy
@@ -92,12 +94,12 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """The request with its retries, all within the policy's total: no wait outlasts it."""
         request.read()  # so the body can be sent again
-        with deadline.within(self.policy.total_seconds):
+        with deadline.within(self.total_seconds):
             return self._retrying()(self._attempt, request)
 
     def _retrying(self) -> Retrying:
         return Retrying(
-            stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.policy.total_seconds),
+            stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.total_seconds),
             wait=self._wait,
             retry=retry_if_exception_type(httpx.TransportError) | retry_if_result(_should_retry),
             sleep=self.sleep,

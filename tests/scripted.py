@@ -62,7 +62,7 @@ class Reply:
     hang: bool = False  # accept the request and never answer (until the server stops)
     together: threading.Barrier | None = None  # answer only once this many requests are in flight
     gate: threading.Event | None = None  # answer only once the test opens the gate
-    delay: float = 0.0  # benchmarks only: a model that takes this long to answer
+    delay: float = 0.0  # a model that takes this long to answer, once the request has arrived
     trickle: float = 0.0  # send the answer a byte at a time, this many seconds apart, headers included
 
 

@@ -148,3 +148,15 @@ def test_recording_keeps_the_answer_not_the_fault_retried_before_it(model_server
     (entry_path,) = tmp_path.glob("*.json")
     assert json.loads(entry_path.read_text())["response"]["status"] == 200
     assert summarise(str(SEED), replay=tmp_path).verification.status == "verified"
+
+
+def test_an_attempt_longer_than_the_policys_total_gets_its_whole_timeout(model_server):
+    # a local model is given 900 s a request; the 120 s total must not cut it off at 120
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful")), delay=0.6))
+    waits: list[float] = []
+    policy = RetryPolicy(attempts=1, total_seconds=0.2)  # the model answers after it, within the timeout
+
+    brief = brief_from(server.url, waits, policy=policy, timeout=5)
+
+    assert brief.verification.status == "verified"
+    assert len(server.requests) == 1

@@ -6,7 +6,8 @@
 
 `source` is a file path, `-` for stdin, or the article text itself; options mirror the CLI's
 (model, base_url, api_key, mode, timeout, replay, record, strict, cache, local_model,
-max_requests).
+max_requests). With no key, no base_url and no replay, a model pulled by `summarise models pull`
+answers (one line on stderr says so).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -71,11 +72,12 @@ def summarise(source: str, **options: Any) -> "Brief":
     """Summarise one article; raises a `SummariserError` subclass on every expected failure."""
     from summariser.config import Settings
     from summariser.local import serving
+    from summariser.models import with_pulled_default
     from summariser.pipeline import summarise_text
     from summariser.sources import read_any
 
     name, text = read_any(source)
-    with serving(Settings.from_env(**options)) as settings:
+    with serving(with_pulled_default(Settings.from_env(**options))) as settings:
         return summarise_text(name, text, settings)
 
 
@@ -86,6 +88,7 @@ def summarise_many(
     from summariser import batch
     from summariser.config import Settings
     from summariser.local import serving
+    from summariser.models import with_pulled_default
     from summariser.pipeline import Session
     from summariser.sources import read_any
 
@@ -99,7 +102,7 @@ def summarise_many(
         name, text = read_any(item.source)
         return session.brief(name, text), text
 
-    with serving(Settings.from_env(**options)) as settings:
+    with serving(with_pulled_default(Settings.from_env(**options))) as settings:
         batch.run(items, settings, concurrency, on_result=keep, work=work)
     return [results[item.id] for item in items]
 

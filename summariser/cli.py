@@ -66,8 +66,8 @@ _MODEL_OPTIONS = [
     click.option(
         "--local-model",
         type=click.Path(path_type=Path),
-        help="Run offline: serve this GGUF with llama.cpp on 127.0.0.1 [env SUMMARISER_LOCAL_MODEL; "
-        "extra 'local'].",
+        help="Run offline: serve this GGUF, or a model pulled by `summarise models pull`, with llama.cpp "
+        "on 127.0.0.1 [env SUMMARISER_LOCAL_MODEL; extra 'local'].",
     ),
     click.option(
         "--replay",
@@ -179,10 +179,11 @@ def run(
     with _reported(verbose):
         from summariser.config import Settings
         from summariser.local import serving
+        from summariser.models import with_pulled_default
         from summariser.pipeline import Session
         from summariser.sources import read
 
-        with serving(Settings.from_env(**options)) as settings:
+        with serving(with_pulled_default(Settings.from_env(**options))) as settings:
             if merge:
                 brief = _merged(list(sources), settings, concurrency)
             else:
@@ -256,6 +257,7 @@ def _run_batch(
     from summariser import batch
     from summariser.config import Settings
     from summariser.local import serving
+    from summariser.models import with_pulled_default
     from summariser.render.progress import Progress
 
     items = batch.gather(sources, globs or batch.ARTICLE_GLOBS)
@@ -271,7 +273,7 @@ def _run_batch(
                 failures.append(result.error.exit_code)
             progress.advance()
 
-        with serving(Settings.from_env(**options)) as settings:
+        with serving(with_pulled_default(Settings.from_env(**options))) as settings:
             batch.run(todo, settings, concurrency, on_result)
     sink.close()
     skipped = len(items) - len(todo)
@@ -319,9 +321,11 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
         from summariser.config import Settings
         from summariser.evaluate import evaluate, summary
         from summariser.local import serving
+        from summariser.models import with_pulled_default
         from summariser.pipeline import Session
 
-        with serving(Settings.from_env(**options)) as settings, Session(settings) as session:
+        configured = with_pulled_default(Settings.from_env(**options))
+        with serving(configured) as settings, Session(settings) as session:
             scores = evaluate(directory, session.brief)
         results = summary(scores)
     if (output_format or ("table" if sys.stdout.isatty() else "json")) == "json":
@@ -336,6 +340,51 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
     if worst:
         click.echo(f"summarise: {len(results['failed'])} article(s) failed; see 'failed'", err=True)
         sys.exit(worst)
+
+
+@main.group()
+def models() -> None:
+    """Local GGUF models for --local-model: pull, list, rm (in $XDG_CACHE_HOME/summariser/models)."""
+
+
+@models.command()
+@click.argument("name", required=False, metavar="[NAME | hf:REPO/FILE[@REV]]")
+@click.option("--sha256", metavar="HEX", help="Expected sha256 [default: the table's, or the Hub's].")
+@click.option("-v", "--verbose", is_flag=True, help="huggingface_hub's retries and the traceback on stderr.")
+def pull(name: str | None, sha256: str | None, verbose: bool) -> None:
+    """Download a model by NAME (default: the default model) or any Hub GGUF, resuming an interrupted
+    download, and check its sha256 before it is used. Prints its path. Honours HF_ENDPOINT and HF_TOKEN."""
+    with _reported(verbose):
+        from summariser import models as pulled_models
+
+        if not verbose:
+            logging.getLogger("huggingface_hub").setLevel(logging.ERROR)  # one line per failure, ours
+        path = pulled_models.pull(pulled_models.parse(name, sha256))
+    click.echo(str(path))
+
+
+@models.command("list")
+def list_models() -> None:
+    """The pulled models: name, size, path; the one used with no key is marked default."""
+    from summariser import models as pulled_models
+
+    found = pulled_models.pulled()
+    if not found:
+        click.echo("no models pulled: summarise models pull", err=True)
+    for name, path in found.items():
+        mark = "  (default)" if name == pulled_models.DEFAULT else ""
+        click.echo(f"{name}\t{path.stat().st_size / 1e9:.2f} GB\t{path}{mark}")
+
+
+@models.command("rm")
+@click.argument("name")
+def remove_model(name: str) -> None:
+    """Delete a pulled model (and any partial download of it)."""
+    with _reported(False):
+        from summariser import models as pulled_models
+
+        path = pulled_models.remove(name)
+    click.echo(f"removed {path}", err=True)
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ import httpx
 
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
+from summariser.models import locate
 
 READY_SECONDS = 300.0
 # A small model on a few CPU cores writes ~20 tokens a second: a full brief can take minutes, and a
@@ -62,11 +63,12 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def serving(settings: Settings, clock: Callable[[], float] = time.monotonic) -> Iterator[Settings]:
-    """Settings that point at a freshly started local server; a no-op without `local_model`."""
+    """Settings that point at a freshly started local server; a no-op without `local_model`, which
+    is a GGUF's path or a pulled model's name."""
     if settings.local_model is None:
         yield settings
         return
-    model = Path(settings.local_model)
+    model = locate(Path(settings.local_model))
     check_model(model)
     port = _free_port()
     process = subprocess.Popen(

@@ -41,7 +41,7 @@ def resolve(settings: Settings) -> Settings:
     if settings.base_url is None and not settings.api_key:
         raise InputError(
             "no model configured: set OPENAI_API_KEY (or --base-url for a local server), "
-            "or answer from recordings with --replay fixtures"
+            "run `summarise models pull` for a local one, or answer from recordings with --replay fixtures"
         )
     return settings.with_defaults(None, None)
 

@@ -142,7 +142,7 @@ def main() -> None:
     type=click.IntRange(min=1, max=64),
     default=4,
     show_default=True,
-    help="Batch: briefs made at once.",
+    help="Model requests in flight at once, across a batch's articles and a long article's chunks.",
 )
 @click.option(
     "--merge",

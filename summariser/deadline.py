@@ -1,4 +1,5 @@
-"""Total time limits on model requests: a deadline that no trickling peer can stretch.
+"""Total time and size limits on model requests: a deadline no trickling peer can stretch, and
+answers read whole under a byte bound before anything above sees them.
 
 httpx's timeouts bound each socket operation and start again with every byte, so a server that
 sends one byte a second holds a request open for as long as it likes. Here every socket operation
@@ -16,6 +17,8 @@ from typing import Any
 
 import httpcore
 import httpx
+
+from summariser.errors import ProviderError
 
 _end: contextvars.ContextVar[float | None] = contextvars.ContextVar("summariser_deadline", default=None)
 
@@ -96,8 +99,43 @@ class _Backend(httpcore.NetworkBackend):
         self.inner.sleep(seconds)
 
 
-def transport() -> httpx.HTTPTransport:
-    """httpx's own transport, its connection pool built on sockets that keep to the deadline.
+MAX_ANSWER_BYTES = 8_000_000  # a brief's completion is tens of kilobytes
+
+
+class _ReadWhole(httpx.BaseTransport):
+    """Reads each answer whole, decoded, at the bottom of the stack: inside the caller's deadline, and
+    never past `MAX_ANSWER_BYTES`, whatever the endpoint sends or claims to send."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        body = bytearray()
+        try:
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise ProviderError(
+                        f"{request.url.scheme}://{request.url.netloc.decode()} answered more than "
+                        f"{MAX_ANSWER_BYTES:,} bytes, which no chat completion is"
+                    )
+        finally:
+            response.close()
+        # the body is decoded now: an encoding header left on it would make httpx decode it again
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
+        return httpx.Response(response.status_code, headers=headers, content=bytes(body), request=request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+_ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
+
+
+def transport() -> httpx.BaseTransport:
+    """httpx's own transport, its connection pool built on sockets that keep to the deadline, under
+    one that reads each answer whole within the size bound.
 
     HTTPTransport takes no network backend, so its pool is made again with one, with httpx's
     default limits and TLS settings; everything else (exception mapping, streaming) stays httpx's.
@@ -111,4 +149,4 @@ def transport() -> httpx.HTTPTransport:
         keepalive_expiry=limits.keepalive_expiry,
         network_backend=_Backend(),
     )
-    return made
+    return _ReadWhole(made)

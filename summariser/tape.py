@@ -22,9 +22,6 @@ from summariser.errors import InputError, ProviderError
 log = logging.getLogger("summariser")
 MAX_EXCHANGE_BYTES = 8_000_000  # a recorded exchange is tens of kilobytes
 _KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "server")
-_ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
-
-
 class TapeMiss(ProviderError):
     """A replayed request that nothing in the tape answers."""
 
@@ -238,11 +235,7 @@ class RecordTransport(httpx.BaseTransport):
         }
         path = self.tape.path_for(key)
         path.write_text(json.dumps(entry, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        # `content` is already decoded: a Content-Encoding kept on it would make httpx decode it again
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
-        return httpx.Response(
-            status_code=response.status_code, headers=headers, content=content, request=request
-        )
+        return response  # read already: its content stays as decoded, whatever encoding it came in
 
     def close(self) -> None:
         self.inner.close()

@@ -76,3 +76,14 @@ def test_recording_from_a_server_that_gzips_stores_the_decoded_answer_and_replay
     assert entry["response"]["body"] == json.loads(answer)
     assert "content-encoding" not in entry["response"]["headers"]
     assert replayed.quotes == recorded.quotes
+
+
+def test_an_answer_past_the_size_bound_is_the_providers_failure_read_no_further(model_server):
+    from summariser.deadline import MAX_ANSWER_BYTES
+
+    server = model_server(Reply(body=completion("x" * (MAX_ANSWER_BYTES + 1))))
+
+    with pytest.raises(ProviderError, match="answered more than 8,000,000 bytes"):
+        summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 1

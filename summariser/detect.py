@@ -9,6 +9,7 @@ finding carries its span in the source as read.
 import re
 from dataclasses import dataclass, field
 
+from summariser import normalise
 from summariser.brief import Span
 
 QUOTE_MIN_WORDS = 6
@@ -37,45 +38,426 @@ _FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,4}}?\W+$", re.IGNOR
 _FIGURE_AFTER = re.compile(rf"\W+(?:{_LINKS}\W+){{0,4}}?(?P<f>{_FIGURE})", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:your|the|these|my|previous|prior|"
-    r"above|earlier|preceding)\b[^.\n]{0,40}?\b(?:instructions?|prompts?|rules|guidelines|directions)\b"
-    r"|\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:any\s+|the\s+)?(?:AI|assistants?|chatbots?|"
-    r"language\s+models?|LLMs?|summari[sz]ers?)\b"
-    r"|\b(?:AI|assistant|chatbot|language model|LLM|summari[sz]er)s?\s*[,:]\s*(?:please\s+)?"
-    r"(?:ignore|set|write|report|say|do not|don't|output|respond)\b"
-    r"|(?:^|\n)\s*(?:system|assistant)\s*:"
-    r"|\bsystem prompt\b"
-    r"|\byou are now\b"
-    r"|\bset the headline to\b"
-    r"|\breport no casualt",
+# An instruction to an AI, in seven languages, is judged sentence by sentence on text folded by
+# `summariser.normalise`. Orders reported in the news use the same verbs ("residents were told to
+# ignore the previous instructions"), so a verb counts only where it gives the order itself: at the
+# head of a clause, after "please", or in a form that can only be an imperative.
+_OVERRIDE = re.compile(
+    r"\b(?P<verb>ignore|disregard|forget|override|bypass|ignoriere|ignorier|ignorieren|vergiss|vergesst|"
+    r"missachte|ignorez|oublie|oubliez|négligez|ignora|ignoren|olvida|olvide|olviden|игнорируй(?:те)?|"
+    r"забудь(?:те)?|не\s+обращай(?:те)?\s+внимания\s+на|ігноруй(?:те)?)\s+(?:\S+\s+){0,3}?"
+    r"(?:instructions?|prompts?|rules|guidelines|directions|directives|guidance|programming|anweisung\w*|"
+    r"instruktion\w*|regeln|vorgaben|befehle|consignes?|règles|directives|instrucciones|indicaciones|reglas|"
+    r"órdenes|directrices|инструкци\w*|указани\w*|правил\w*|команд\w*|інструкці\w*|вказівк\w*)\b"
+    r"|(?P<verb_zh>忽略|无视|忘记|忘掉|不要理会)[^。！？]{0,12}?(?:指令|指示|说明|规则|提示)"
+    r"|\b(?:anweisung|instruktion|regel|vorgabe)\w*\s+(?:\S+\s+){0,3}?(?P<zu>zu\s+)?(?P<infinitive>ignorieren|vergessen)\b",
     re.IGNORECASE,
 )
-_TRIGGER_WORDS = (
-    "ignore",
-    "disregard",
-    "forget",
-    "override",
-    "note",
-    "message",
-    "instruction",
-    "assistant",
-    "chatbot",
-    "language model",
-    "llm",
-    "summari",
-    "system",
-    "you are now",
-    "headline",
-    "casualt",
+_IMPERATIVE_ONLY = re.compile(
+    r"ignoriere|vergiss|vergesst|ignorez|oubliez|игнорируй|забудь|не\s+обращай|ігноруй", re.I
 )
-_AI_ADDRESSED = re.compile(r"\bAI\s*[,:]|\b(?:to|for)\s+(?:any\s+|the\s+)?AI\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"'”’]?|$)")
+_OPENER = re.compile(
+    r"(?:^|[:;,(\[—–\"“«„‘'\-：；，]|\b(?:please|kindly|now|simply|just|also|and|then|first|instead|bitte|"
+    r"por\s+favor|пожалуйста|будь\s+ласка|you\s+(?:must|should|will|need\s+to|have\s+to|are\s+to|shall)|"
+    r"(?:want|ask|need)\s+you\s+to)|请|你)\s*$",
+    re.IGNORECASE,
+)
+_AI = (
+    r"(?:AI|A\.I\.|artificial\s+intelligence|automated|assistants?|chatbots?|bots?|language\s+models?|LLMs?|"
+    r"summari[sz](?:ers?|ation|ing)|models?)"
+)
+_ADDRESS = re.compile(
+    rf"\b(?:note|message|instructions?|attention|memo|reminder|notice|request)\s+(?:to|for)\s+"
+    rf"(?:any\s+|all\s+|the\s+)?{_AI}\b"
+    rf"|\bif\s+you\s+are\s+(?:an?\s+)?{_AI}\b"
+    rf"|\b(?:AI|automated)\s+(?:assistants?|models?|tools?|systems?|summari[sz]ers?|readers?|agents?)\s+"
+    r"(?:reading|summari[sz]ing|processing|parsing)\s+(?:this|the)\b"
+    r"|\b(?:hinweis|nachricht|anweisung|achtung)\s+(?:an|für)\s+(?:alle\s+|die\s+)?(?:KI|künstlich|"
+    r"assistent|sprachmodell|chatbot|automatisch)"
+    r"|\bwenn\s+du\s+(?:eine?\s+)?(?:KI|sprachmodell|assistent)"
+    r"|\b(?:note|message|consigne|avis|attention)\s+(?:aux?|à|pour)\s+(?:l'attention\s+des?\s+)?(?:les\s+|l')?"
+    r"(?:IA|intelligences?\s+artificielles?|assistants?|modèles?\s+de\s+langage|outils?|chatbots?)"
+    r"|\bsi\s+(?:tu\s+es|vous\s+êtes)\s+une?\s+(?:IA|assistant|modèle)"
+    r"|\b(?:nota|mensaje|aviso|atención)\s+(?:para|a)\s+(?:los\s+|las\s+|la\s+|el\s+)?(?:IA|inteligencias?\s+"
+    r"artificial|asistentes?|modelos?\s+de\s+lenguaje|herramientas?|chatbots?)"
+    r"|\bsi\s+(?:eres|usted\s+es)\s+una?\s+(?:IA|asistente|modelo)"
+    r"|(?:примечание|сообщение|внимание|указание|обращение)\s+(?:для|к)\s+(?:всех\s+)?(?:ИИ|искусственн|"
+    r"ассистент|нейросет|языков|чат-?бот)"
+    r"|если\s+ты\s+(?:ИИ|нейросеть|ассистент|языковая)"
+    r"|(?:примітка|повідомлення|увага|звернення)\s+(?:для|до)\s+(?:всіх\s+)?(?:ШІ|штучн|асистент|нейромереж|"
+    r"мовн|чат-?бот)"
+    r"|якщо\s+ти\s+(?:ШІ|асистент|нейромереж)"
+    r"|(?:致|给|对)(?:所有)?(?:AI|人工智能|智能助手|语言模型|聊天机器人|自动摘要工具)"
+    r"|如果你是(?:AI|人工智能|语言模型|助手)",
+    re.IGNORECASE,
+)
+# an assistant called by name at the head of a clause, then told what to do
+_VOCATIVE = re.compile(
+    r"(?:^|[\[(:;])\s*(?:(?:dear|hey|hi|hello|attention)\s+)?(?:ChatGPT|GPT-?\d*|Claude|Gemini|Copilot|Bard|"
+    r"Perplexity|Llama|Grok|Qwen|Mistral|DeepSeek|assistants?|AI|chatbots?|summari[sz]ers?|bots?|models?)"
+    r"\s*[,:]\s*(?:please\s+)?(?:you|ignore|disregard|forget|write|say|set|report|state|describe|omit|leave|"
+    r"do\s+not|don't|never|always|only|summari[sz]e|tell|output|respond|make|change|replace|remove|include|"
+    r"exclude|treat|stop|call|refer|mention|when)\b"
+    r"|(?:^|[\[(])\s*(?:AI|人工智能)(?:助手|模型)?\s*[：:，,]",
+    re.IGNORECASE,
+)
+# what the brief should say or leave out; an order only when imperative or addressed to "you"
+_CONTROL = re.compile(
+    r"\b(?:set|change|make|replace)\s+the\s+(?:headline|title)\b"
+    r"|\b(?:report|say|state|write|claim)\s+(?:that\s+)?(?:there\s+(?:were|was|are)\s+)?no\s+"
+    r"(?:casualt|deaths?|dead|victims?|one\s+(?:was|died))"
+    r"|\b(?:do\s+not|don't|never)\s+(?:mention|report|include|say)\b"
+    r"|\bwhen\s+you\s+(?:write|summari[sz]e|produce|generate|draft|create)\b"
+    r"|\b(?:in|for)\s+(?:your|the)\s+(?:summary|brief|answer|output|response|headline)\b"
+    r"|\byour\s+(?:summary|brief|headline|answer|output|response)\b"
+    r"|\bthe\s+(?:summary|brief|headline)\s+(?:should|must)\s+(?:say|read|state)\b"
+    r"|\b(?:leave|keep)\s+out\b|\bomit\b|\brespond\s+only\b"
+    r"|\bdescribe\s+(?:the\s+)?(?:situation|town|city|events?|army|attack)\s+as\b"
+    r"|\b(?:setze|ändere|schreibe|schreiben\s+sie)\b[^.!?]{0,40}\b(?:überschrift|schlagzeile|zusammenfassung)"
+    r"|\b(?:erwähne|nenne|erwähnen\s+sie)\s+(?:keine|nicht)\b|\bin\s+(?:deiner|der)\s+zusammenfassung\b"
+    r"|\b(?:écris|écrivez|mets|mettez|indique|indiquez|change|changez)\b[^.!?]{0,40}\b(?:titre|résumé)"
+    r"|\bne\s+(?:mentionne|mentionnez|signale|signalez|cite|citez)\s+(?:pas|aucun)|\bdans\s+(?:ton|votre)\s+résumé\b"
+    r"|\b(?:escribe|escriba|pon|ponga|cambia|cambie|indica|indique)\b[^.!?]{0,40}\b(?:titular|título|resumen)"
+    r"|\bno\s+(?:menciones|mencione|informes|incluyas|incluya)\b|\ben\s+(?:tu|su)\s+resumen\b"
+    r"|\bcuando\s+(?:escribas|redactes|resumas)\b"
+    r"|(?:напиши|напишите|укажи|укажите|поставь|поставьте|измени|измените)[^.!?]{0,40}"
+    r"(?:заголов|резюме|сводк|кратк|жертв|погибш)"
+    r"|\bне\s+(?:упоминай|упоминайте|сообщай|сообщайте|указывай|указывайте)"
+    r"|\bв\s+(?:своём|своем|твоём|твоем|вашем)\s+(?:резюме|ответе|пересказе|сводке)"
+    r"|(?:напиши|напишіть|вкажи|вкажіть|постав|зміни|змініть)[^.!?]{0,40}(?:заголов|резюме|зведен|підсум|жертв|загибл)"
+    r"|\bне\s+(?:згадуй|згадуйте|повідомляй|повідомляйте|вказуй|вказуйте)"
+    r"|\bу\s+(?:своєму|твоєму|вашому)\s+(?:резюме|підсумку|відповіді)"
+    r"|(?:标题|题目)(?:改为|写成|设为|设置为|应为)|(?:不要|别|请勿)(?:提及|提到|报道|报告|写)"
+    r"|在(?:你的)?(?:摘要|总结|简报)中|只写",
+    re.IGNORECASE,
+)
+# a role handed to the model; no news sentence does this
+_ROLE = re.compile(
+    r"(?:^|\n)\s*(?:system|assistant)\s*:|\byou\s+are\s+now\b|\bfrom\s+now\s+on\s+you\b|\bnew\s+instructions?\s*:"
+    r"|\bdu\s+bist\s+(?:jetzt|nun)\b|\btu\s+es\s+maintenant\b|\bahora\s+eres\b|\bты\s+теперь\b|\bти\s+тепер\b"
+    r"|你现在是",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(
+    r"\b(?:you|your|yours|dein\w*|tu|vous|ton|ta|tes|votre|vos|tú|tus|usted|eres|ты|тебя|твой|твоё|твои|вы|ваш\w*|"
+    r"ти|твій|твоє|твої)\b|你",
+    re.IGNORECASE,
+)
+# a sentence that reports what someone said or ordered is news, whatever it quotes
+_REPORTED = re.compile(
+    r"\b(?<!you\s)(?:said|says|told|tells|according\s+to|wrote|posted|added|warned|urged|announced|read|"
+    r"sagte|sagten|erklärte|laut|a\s+déclaré|a\s+dit|selon|dijo|según|afirmó|заявил\w*|сказал\w*|сообщил\w*|"
+    r"по\s+данным|заявив|сказав|повідомил\w*)\b|表示|说(?!明)|据",
+    re.IGNORECASE,
+)
+# words without one of which no pattern above can match, in Latin script: looked up in the set of
+# the article's words, so an article with none of them costs one split. Cyrillic and Chinese ones
+# are stems or run together, found with `find`, and only where the text has such letters.
+_ANCHORS = frozenset(
+    [
+        "ignore",
+        "disregard",
+        "forget",
+        "override",
+        "bypass",
+        "ignoriere",
+        "ignorier",
+        "ignorieren",
+        "vergiss",
+        "vergesst",
+        "vergessen",
+        "missachte",
+        "ignorez",
+        "oublie",
+        "oubliez",
+        "négligez",
+        "ignora",
+        "ignoren",
+        "olvida",
+        "olvide",
+        "olviden",
+        "note",
+        "notes",
+        "message",
+        "messages",
+        "instruction",
+        "instructions",
+        "attention",
+        "memo",
+        "reminder",
+        "notice",
+        "request",
+        "ai",
+        "ki",
+        "ia",
+        "automated",
+        "assistant",
+        "assistants",
+        "chatbot",
+        "chatbots",
+        "bot",
+        "bots",
+        "model",
+        "models",
+        "llm",
+        "llms",
+        "language",
+        "intelligence",
+        "summariser",
+        "summarisers",
+        "summarizer",
+        "summarizers",
+        "summarisation",
+        "summarization",
+        "summarising",
+        "summarizing",
+        "hinweis",
+        "nachricht",
+        "anweisung",
+        "anweisungen",
+        "achtung",
+        "sprachmodell",
+        "assistent",
+        "assistenten",
+        "consigne",
+        "consignes",
+        "avis",
+        "modèle",
+        "modèles",
+        "outils",
+        "nota",
+        "mensaje",
+        "aviso",
+        "atención",
+        "asistente",
+        "asistentes",
+        "modelo",
+        "modelos",
+        "herramientas",
+        "chatgpt",
+        "gpt",
+        "claude",
+        "gemini",
+        "copilot",
+        "bard",
+        "perplexity",
+        "llama",
+        "grok",
+        "qwen",
+        "mistral",
+        "deepseek",
+        "headline",
+        "headlines",
+        "title",
+        "mention",
+        "report",
+        "write",
+        "summarise",
+        "summarize",
+        "summary",
+        "summaries",
+        "brief",
+        "answer",
+        "output",
+        "response",
+        "leave",
+        "omit",
+        "respond",
+        "describe",
+        "überschrift",
+        "schlagzeile",
+        "zusammenfassung",
+        "erwähne",
+        "nenne",
+        "erwähnen",
+        "titre",
+        "résumé",
+        "mentionne",
+        "mentionnez",
+        "signale",
+        "signalez",
+        "cite",
+        "citez",
+        "titular",
+        "título",
+        "resumen",
+        "menciones",
+        "mencione",
+        "informes",
+        "incluyas",
+        "incluya",
+        "escribas",
+        "redactes",
+        "resumas",
+        "system",
+        "now",
+        "bist",
+        "maintenant",
+        "eres",
+    ]
+)
+_PUNCTUATION = ".,;:!?\"'“”‘’«»„()[]{}<>—–…*_/\\"
+_TRIGGERS_CYRILLIC = (
+    "игнор",
+    "забудь",
+    "не обращай",
+    "ігнор",
+    "примечание",
+    "сообщение",
+    "внимание",
+    "указание",
+    "обращение",
+    "если ты",
+    "примітка",
+    "повідомлення",
+    "увага",
+    "звернення",
+    "якщо ти",
+    "заголов",
+    "резюме",
+    "сводк",
+    "кратк",
+    "жертв",
+    "погибш",
+    "не упомина",
+    "не сообща",
+    "не указыва",
+    "в своём",
+    "в своем",
+    "в твоём",
+    "в твоем",
+    "в вашем",
+    "зведен",
+    "підсум",
+    "загибл",
+    "не згаду",
+    "не повідомля",
+    "не вказу",
+    "у своєму",
+    "у твоєму",
+    "у вашому",
+    "ты теперь",
+    "ти тепер",
+    "ии",
+    "ші",
+)
+_TRIGGERS_CJK = (
+    "忽略",
+    "无视",
+    "忘记",
+    "忘掉",
+    "不要理会",
+    "致",
+    "给",
+    "对所有",
+    "对ai",
+    "对人工智能",
+    "如果你是",
+    "人工智能",
+    "标题",
+    "题目",
+    "不要",
+    "别提",
+    "别写",
+    "别报",
+    "请勿",
+    "摘要",
+    "总结",
+    "简报",
+    "只写",
+    "你现在是",
+)
+_GATES: dict[re.Pattern[str], tuple[str, ...]] = {
+    _OVERRIDE: (
+        *(
+            "ignor",
+            "disregard",
+            "forget",
+            "overrid",
+            "bypass",
+            "vergiss",
+            "vergesst",
+            "vergessen",
+            "missacht",
+        ),
+        *(
+            "oubli",
+            "néglig",
+            "olvid",
+            "игнор",
+            "забудь",
+            "не обращай",
+            "ігнор",
+            "忽略",
+            "无视",
+            "忘记",
+            "忘掉",
+        ),
+        "不要理会",
+    ),
+    _ADDRESS: (
+        *(
+            "note",
+            "message",
+            "instruction",
+            "attention",
+            "memo",
+            "reminder",
+            "notice",
+            "request",
+            "if you are",
+        ),
+        *("ai ", "automated", "hinweis", "nachricht", "anweisung", "achtung", "wenn du", "consigne", "avis"),
+        *("nota", "mensaje", "aviso", "atención", "si tu es", "si vous", "si eres", "si usted", "примечание"),
+        *("сообщение", "внимание", "указание", "обращение", "если ты", "примітка", "повідомлення", "увага"),
+        *("звернення", "якщо ти", "致", "给", "对", "如果你是"),
+    ),
+    _CONTROL: (
+        *("headline", "title", "no casualt", "no death", "no dead", "no victim", "mention", "not report"),
+        *("n't report", "never report", "not include", "n't include", "not say", "n't say", "never say"),
+        *("when you", "summar", "brief", "answer", "output", "response", "leave", "keep out", "omit"),
+        *("respond", "describe", "überschrift", "schlagzeile", "zusammenfassung", "erwähn", "nenne", "titre"),
+        *(
+            "résumé",
+            "ne menti",
+            "ne signal",
+            "ne cit",
+            "titular",
+            "título",
+            "resumen",
+            "no menci",
+            "no inform",
+        ),
+        *("no incluy", "cuando", "заголов", "резюме", "сводк", "кратк", "жертв", "погибш", "не упомина"),
+        *("не сообща", "не указыва", "в сво", "в тво", "в ваш", "зведен", "підсум", "загибл", "не згаду"),
+        *(
+            "не повідомля",
+            "не вказу",
+            "у сво",
+            "у тво",
+            "у ваш",
+            "标题",
+            "题目",
+            "不要",
+            "别",
+            "请勿",
+            "摘要",
+        ),
+        *("总结", "简报", "只写"),
+    ),
+    _ROLE: (
+        *("system", "assistant", "you are now", "from now on", "new instruction", "du bist"),
+        *("tu es maintenant", "ahora eres", "ты теперь", "ти тепер", "你现在是"),
+    ),
+}
+_CYRILLIC_OR_CJK = re.compile("[\u0400-\u052f\u3000-\u9fff]")
+_TERMINATORS = ".!?。！？"
+_SENTENCE_IN = re.compile(r"[^.!?。！？]*(?:[.!?。！？]+[\"'”’»]?|$)")
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "quote", "casualty" or "injection"
+    kind: str  # "quote", "casualty", "injection" (withheld) or "possible_injection" (kept, shown)
     text: str
     span: Span
 
@@ -84,7 +466,7 @@ class Finding:
 class Findings:
     quotes: list[Finding] = field(default_factory=list)
     casualties: list[Finding] = field(default_factory=list)
-    injections: list[Finding] = field(default_factory=list)
+    injections: list[Finding] = field(default_factory=list)  # both kinds
 
 
 def quoted_regions(text: str) -> list[Span]:
@@ -130,53 +512,164 @@ def casualties(text: str) -> list[Finding]:
     return [Finding("casualty", figure, span) for span, figure in sorted(found.items())]
 
 
-def injections(text: str) -> list[Finding]:
-    """Whole sentences (or HTML comments) that carry an instruction addressed to an AI."""
+def injections(
+    text: str, regions: list[Span] | None = None, casualty_mentions: list[Finding] | None = None
+) -> list[Finding]:
+    """Sentences (or HTML comments) that read as an instruction to an AI, judged on the text with its
+    disguises undone. Only a confident instruction that stands as a sentence of its own is an
+    `injection`, to be withheld: a sentence that also reports something (a quotation, a casualty
+    figure, someone's words) is a `possible_injection`, kept for the model and shown to the editor,
+    since a wrong guess must never hide a fact."""
+    folded = normalise.folded(text)
+    plain = folded.text
+    judged: dict[Span, tuple[bool, bool]] = {}
+    for at in _trigger_hits(plain):
+        passage = _comment_around(plain, at) or _sentence_around(plain, at)
+        if passage not in judged:
+            judged[passage] = _judge(plain[passage[0] : passage[1]])
     found: list[Finding] = []
-    searched = -1
-    for line_start in _trigger_lines(text):
-        if line_start <= searched:
+    for passage, (reads, confident) in sorted(judged.items()):
+        if not reads:
             continue
-        line_end = text.find("\n", line_start)
-        searched = line_end = len(text) if line_end == -1 else line_end
-        for m in _INSTRUCTION.finditer(text, line_start, line_end):
-            start, end = _enclosing_passage(text, m.start(), m.end())
-            if found and start < found[-1].span[1]:
-                continue  # the same passage, matched twice
-            found.append(Finding("injection", text[start:end], (start, end)))
+        start, end = folded.original(passage)
+        if found and start < found[-1].span[1]:
+            continue  # a comment holding a sentence already judged
+        if confident and text.startswith("<!--", start):
+            kind = "injection"  # no reader sees a comment: it reports nothing
+        elif confident and not _reported(plain[passage[0] : passage[1]]):
+            if regions is None:
+                regions = quoted_regions(text)
+            if casualty_mentions is None:
+                casualty_mentions = casualties(text)
+            held = _holds_a_report(text, (start, end), regions, casualty_mentions)
+            kind = "possible_injection" if held else "injection"
+        else:
+            kind = "possible_injection"
+        found.append(Finding(kind, text[start:end], (start, end)))
     return found
 
 
-def _trigger_lines(text: str) -> list[int]:
-    """Starts of the lines holding a word without which no instruction pattern can match; plain
-    `find`s over the lowered text, so an article with none costs almost nothing."""
-    lowered = text.lower()
-    hits = [m.start() for m in _AI_ADDRESSED.finditer(text)]
-    for word in _TRIGGER_WORDS:
+def _trigger_hits(plain: str) -> list[int]:
+    """Where an anchor word stands; its sentence is then judged."""
+    words = {word.strip(_PUNCTUATION).lower() for word in set(plain.split())}
+    words |= {part for word in words if "-" in word for part in word.split("-")}
+    anchors = sorted(words & _ANCHORS)
+    stems: tuple[str, ...] = ()
+    if not plain.isascii() and _CYRILLIC_OR_CJK.search(plain):
+        stems = _TRIGGERS_CYRILLIC + _TRIGGERS_CJK
+    if not anchors and not stems:
+        return []
+    lowered = plain.lower()
+    hits = []
+    for word in anchors:
         at = lowered.find(word)
         while at != -1:
+            end = at + len(word)
+            if not (at and lowered[at - 1].isalpha()) and not (end < len(lowered) and lowered[end].isalpha()):
+                hits.append(at)
+            at = lowered.find(word, end)
+    for stem in stems:
+        at = lowered.find(stem)
+        while at != -1:
             hits.append(at)
-            at = lowered.find(word, at + 1)
-    return sorted({text.rfind("\n", 0, at) + 1 for at in hits})
+            at = lowered.find(stem, at + 1)
+    return hits
 
 
-def _enclosing_passage(text: str, start: int, end: int) -> Span:
-    comment_open = text.rfind("<!--", 0, start)
-    if comment_open != -1 and text.find("-->", comment_open) >= end:
-        return comment_open, text.find("-->", comment_open) + 3
-    line_start = text.rfind("\n", 0, start) + 1
-    for m in _SENTENCE.finditer(text, line_start):
-        if m.end() >= end and m.group().strip():
+def _judge(sentence: str) -> tuple[bool, bool]:
+    """(reads as an instruction to an AI, confidently so)."""
+    lowered = sentence.lower()
+    override = [m for m in _searched(_OVERRIDE, sentence, lowered) if not m.group("zu")]
+    ordered = any(
+        _IMPERATIVE_ONLY.match(m.group())
+        or _imperative(sentence, m.start())
+        or (m.group("infinitive") and "bitte" in lowered[: m.start()])  # "Bitte … ignorieren"
+        for m in override
+    )
+    address = bool(_searched(_ADDRESS, sentence, lowered))
+    control = next(iter(_searched(_CONTROL, sentence, lowered)), None)
+    second = _SECOND_PERSON.search(sentence) is not None
+    commanding = (
+        ordered
+        or bool(_searched(_ROLE, sentence, lowered))
+        or _VOCATIVE.search(sentence) is not None
+        or (control is not None and (second or _imperative(sentence, control.start())))
+    )
+    confident = commanding or (address and (control is not None or second or bool(override)))
+    return confident or address or (bool(override) and second), confident
+
+
+def _searched(pattern: re.Pattern[str], sentence: str, lowered: str) -> list[re.Match[str]]:
+    """The pattern's matches, looked for only where one of its words stands: the long patterns cost
+    a tenth of a millisecond a sentence, and most sentences judged hold none of their words."""
+    if not any(word in lowered for word in _GATES[pattern]):
+        return []
+    return list(pattern.finditer(sentence))
+
+
+def _imperative(sentence: str, at: int) -> bool:
+    """Whether the words at `at` open a clause, so that a verb there gives an order."""
+    return _OPENER.search(sentence, 0, at) is not None
+
+
+def _reported(sentence: str) -> bool:
+    return _REPORTED.search(sentence) is not None
+
+
+def _holds_a_report(text: str, span: Span, regions: list[Span], casualty_mentions: list[Finding]) -> bool:
+    """Whether the passage stands in a quotation, holds a quotation of six words or more, or holds a
+    casualty figure: then withholding it would hide what the article reports."""
+    start, end = span
+    for q_start, q_end in regions:
+        if q_start <= start < q_end or q_start < end <= q_end:
+            return True
+        if (
+            start <= q_start
+            and q_end <= end
+            and len(re.findall(r"\w+", text[q_start:q_end])) >= QUOTE_MIN_WORDS
+        ):
+            return True
+    return any(start <= c.span[0] < end for c in casualty_mentions)
+
+
+def _comment_around(text: str, at: int) -> Span | None:
+    opened = text.rfind("<!--", 0, at + 1)
+    if opened == -1:
+        return None
+    closed = text.find("-->", opened)
+    return (opened, closed + 3) if closed != -1 and closed + 3 > at else None
+
+
+def _sentence_around(text: str, at: int) -> Span:
+    """The sentence holding `at`; a line that ends mid-sentence, followed by one that starts in lower
+    case, is the same sentence split across a line break."""
+    start = text.rfind("\n", 0, at) + 1
+    while start > 1 and _runs_on(text, start - 1):
+        start = text.rfind("\n", 0, start - 1) + 1
+    end = text.find("\n", at)
+    while end != -1 and _runs_on(text, end):
+        end = text.find("\n", end + 1)
+    end = len(text) if end == -1 else end
+    for m in _SENTENCE_IN.finditer(text, start, end):
+        if m.end() > at or m.end() == end:
             lead = len(m.group()) - len(m.group().lstrip())
-            return m.start() + lead, m.end()
-        if m.start() > start:
-            break
-    line_end = text.find("\n", end)
-    return line_start, len(text) if line_end == -1 else line_end
+            return m.start() + lead, m.start() + len(m.group().rstrip())
+    return start, end
+
+
+def _runs_on(text: str, newline: int) -> bool:
+    """Whether the line break at `newline` falls inside a sentence: no full stop before it, and a
+    word in lower case after it."""
+    before, after = text[newline - 1 : newline], text[newline + 1 : newline + 2]
+    return bool(before) and before not in _TERMINATORS and after.islower()
 
 
 def scan(text: str, regions: list[Span] | None = None) -> Findings:
-    return Findings(quotes=quotes(text, regions), casualties=casualties(text), injections=injections(text))
+    regions = quoted_regions(text) if regions is None else regions
+    found = casualties(text)
+    return Findings(
+        quotes=quotes(text, regions), casualties=found, injections=injections(text, regions, found)
+    )
 
 
 PLACEHOLDER = "[passage withheld: it addressed instructions to an AI]"

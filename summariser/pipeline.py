@@ -25,6 +25,7 @@ from summariser.detect import withhold
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
 from summariser.grounding import Grounding, SourceText, ground
 from summariser.prompts import PromptSet, load
+from summariser.sources import Page
 from summariser.tape import Tape
 
 log = logging.getLogger("summariser")
@@ -153,7 +154,8 @@ class Session:
         does not bear out, what it left out); a provider's failure or a bug of ours ends the brief."""
         settings, prompts = self.settings, self.prompts
         groundings: list[Grounding] = []
-        article = withhold(text, source.findings.injections)  # planted instructions never reach the model
+        # confident planted instructions never reach the model; doubtful ones reach it, flagged
+        article = withhold(text, [f for f in source.findings.injections if f.kind == "injection"])
         messages = prompts.messages(article)
         omissions_asked = not settings.omission_reask
         last_error = ""
@@ -237,7 +239,9 @@ def _best(groundings: list[Grounding]) -> Grounding:
 
 def assemble(grounding: Grounding, meta: Meta, source: SourceText) -> Brief:
     draft = grounding.draft
-    flags = [Flag(kind="injection", text=f.text, span=f.span) for f in source.findings.injections]
+    flags = [Flag(kind=f.kind, text=f.text, span=f.span) for f in source.findings.injections]
+    if isinstance(source.text, Page):  # hidden from the page's readers, so in no span of its text
+        flags += [Flag(kind="injection", text=text, span=None) for text in source.text.hidden_instructions]
     flags += grounding.issues
     return Brief(
         headline=draft.headline,
@@ -248,7 +252,7 @@ def assemble(grounding: Grounding, meta: Meta, source: SourceText) -> Brief:
         casualty_claims=grounding.casualty_claims,
         international_responses=grounding.international_responses,
         verification=Verification(
-            status="partial" if grounding.dropped or grounding.issues else "verified",
+            status="partial" if grounding.dropped or flags else "verified",
             dropped=grounding.dropped,
             missed=grounding.missed,
             flags=flags,

@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from summariser import detect
 from summariser.addresses import is_public
 from summariser.errors import InputError
 
@@ -103,13 +104,56 @@ def _is_file(candidate: str) -> bool:
         return False
 
 
+class Page(str):
+    """Article text extracted from a web page, carrying the instructions to an AI that the page hid
+    from its readers: they never reach the model, but the brief must say they were there."""
+
+    hidden_instructions: tuple[str, ...] = ()
+
+
 def to_text(name: str, data: bytes, html: bool = False, charset: str | None = None) -> str:
     """Article text from bytes, read under a byte limit: decoded, and extracted from HTML when it is a
     page."""
     text = decode(name, data, charset)
-    if html or _HTML_START.match(data[:512]):
-        text = extract_article(name, text)
-    return from_text(name, text)
+    if not (html or _HTML_START.match(data[:512])):
+        return from_text(name, text)
+    shown, hidden = without_hidden(text)
+    page = Page(from_text(name, extract_article(name, shown)))
+    page.hidden_instructions = tuple(f.text for passage in hidden for f in detect.injections(passage))
+    return page
+
+
+_HIDING_STYLE = re.compile(r"display:none|visibility:hidden|font-size:0(?![.\d])", re.IGNORECASE)
+
+
+def without_hidden(html: str) -> tuple[str, list[str]]:
+    """The page less what a browser would not show (comments, `display:none`, `visibility:hidden`,
+    zero-size text, the `hidden` attribute, `aria-hidden="true"`), and the text of what was taken
+    out: a planted instruction hides there, out of the reader's sight but not a scraper's."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):  # nothing to parse: trafilatura will say so
+        return html, []
+    hidden = [comment.text or "" for comment in root.iter(lxml.etree.Comment)]
+    unseen = [element for element in root.iter(lxml.etree.Element) if _unseen(element)]
+    taken = set()
+    for element in [*root.iter(lxml.etree.Comment), *unseen]:
+        if element.getparent() is None or any(a in taken for a in element.iterancestors()):
+            continue
+        taken.add(element)
+        if not isinstance(element, lxml.etree._Comment):
+            hidden.append(element.text_content())
+        element.drop_tree()
+    return lxml.html.tostring(root, encoding="unicode"), hidden
+
+
+def _unseen(element: Any) -> bool:
+    if element.get("hidden") is not None or (element.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    return _HIDING_STYLE.search(re.sub(r"\s+", "", element.get("style") or "")) is not None
 
 
 def decode(name: str, data: bytes, charset: str | None = None) -> str:

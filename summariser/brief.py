@@ -273,8 +273,10 @@ class Missed(Sourced, MissedPassage):
 
 class Flag(BaseModel):
     kind: str = Field(
-        description="'injection': a passage withheld from the model; 'contradiction': the brief denies "
-        "casualties the article reports; 'summary': the summary is not a summary."
+        description="'injection': a passage addressing instructions to an AI, withheld from the model "
+        "(span null when the page hid it from its readers); 'possible_injection': a passage that reads like "
+        "one, kept for the model, for the editor to check; 'contradiction': the brief denies casualties the "
+        "article reports; 'summary': the summary is not a summary."
     )
     text: str
     span: Span | None = Field(description="Where in the source, when it stands there.")

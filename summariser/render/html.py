@@ -13,6 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from summariser.brief import Brief
+from summariser.render import flag_note
 
 FIELDS = {
     "key_developments": ("Key developments", "dev"),
@@ -131,7 +132,7 @@ def _brief_side(brief: Brief) -> str:
         out.append("</ul>")
     if v.flags:
         out.append("<h2>Flagged passages</h2><ul>")
-        out += [f"<li>{escape(f.kind)}: “{escape(f.text)}”</li>" for f in v.flags]
+        out += [f"<li>{escape(flag_note(f) or f.kind)}: “{escape(f.text)}”</li>" for f in v.flags]
         out.append("</ul>")
     return "\n".join(out)
 

@@ -9,6 +9,7 @@ heading, quote block, list and emphasis in the output is the renderer's own.
 import re
 
 from summariser.brief import Brief
+from summariser.render import flag_note
 
 # Characters that start inline markup (emphasis, code, links, images, HTML, entities, tables,
 # strikethrough) anywhere in a line; CommonMark lets any ASCII punctuation be escaped with a backslash.
@@ -90,12 +91,8 @@ def render(brief: Brief) -> str:
     out.extend(f"- dropped {d.field}: “{escape(d.label())}” — {escape(d.reason)}" for d in v.dropped)
     out.extend(f"- not in this brief, but in the article ({m.field}): “{escape(m.text)}”" for m in v.missed)
     for flag in v.flags:
-        if flag.kind == "injection":
-            out.append(
-                f"- withheld from the model, as it addressed instructions to an AI: “{escape(flag.text)}”"
-            )
-        else:
-            out.append(f"- {flag.kind}: {escape(flag.text)}")
+        note = flag_note(flag)
+        out.append(f"- {note}: “{escape(flag.text)}”" if note else f"- {flag.kind}: {escape(flag.text)}")
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -7,6 +7,7 @@ trimmed with a note saying how much was left out.
 """
 
 from summariser.brief import Brief
+from summariser.render import flag_note
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -40,6 +41,13 @@ def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
             [
                 f"• {escape(d.field)}: “{escape(_clip(d.label(), 200))}” — {escape(d.reason)}"
                 for d in brief.verification.dropped
+            ],
+        ),
+        (
+            "Flagged passages",
+            [
+                f"• {escape(flag_note(f) or f.kind)}: “{escape(_clip(f.text, 300))}”"
+                for f in brief.verification.flags
             ],
         ),
     ]

@@ -7,6 +7,7 @@ finding carries its span in the source as read.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from summariser import normalise
@@ -42,7 +43,7 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # `summariser.normalise`. Orders reported in the news use the same verbs ("residents were told to
 # ignore the previous instructions"), so a verb counts only where it gives the order itself: at the
 # head of a clause, after "please", or in a form that can only be an imperative.
-_OVERRIDE = re.compile(
+_OVERRIDE_PATTERN = re.compile(
     r"\b(?P<verb>ignore|disregard|forget|override|bypass|ignoriere|ignorier|ignorieren|vergiss|vergesst|"
     r"missachte|ignorez|oublie|oubliez|négligez|ignora|ignoren|olvida|olvide|olviden|игнорируй(?:те)?|"
     r"забудь(?:те)?|не\s+обращай(?:те)?\s+внимания\s+на|ігноруй(?:те)?)\s+(?:\S+\s+){0,3}?"
@@ -62,35 +63,64 @@ _OPENER = re.compile(
     r"(?:want|ask|need)\s+you\s+to)|请|你)\s*$",
     re.IGNORECASE,
 )
+Rule = tuple[tuple[str, ...], re.Pattern[str]]
+
+
+def _rule(gate: tuple[str, ...], pattern: str) -> Rule:
+    """A pattern run only on a sentence that holds one of the `gate` words (lowered): one long
+    pattern of many branches costs a tenth of a millisecond a sentence, and articles about AI or
+    orders bring hundreds of sentences to judge."""
+    return gate, re.compile(pattern, re.IGNORECASE)
+
+
 _AI = (
     r"(?:AI|A\.I\.|artificial\s+intelligence|automated|assistants?|chatbots?|bots?|language\s+models?|LLMs?|"
     r"summari[sz](?:ers?|ation|ing)|models?)"
 )
-_ADDRESS = re.compile(
-    rf"\b(?:note|message|instructions?|attention|memo|reminder|notice|request)\s+(?:to|for)\s+"
-    rf"(?:any\s+|all\s+|the\s+)?{_AI}\b"
-    rf"|\bif\s+you\s+are\s+(?:an?\s+)?{_AI}\b"
-    rf"|\b(?:AI|automated)\s+(?:assistants?|models?|tools?|systems?|summari[sz]ers?|readers?|agents?)\s+"
-    r"(?:reading|summari[sz]ing|processing|parsing)\s+(?:this|the)\b"
-    r"|\b(?:hinweis|nachricht|anweisung|achtung)\s+(?:an|für)\s+(?:alle\s+|die\s+)?(?:KI|künstlich|"
-    r"assistent|sprachmodell|chatbot|automatisch)"
-    r"|\bwenn\s+du\s+(?:eine?\s+)?(?:KI|sprachmodell|assistent)"
-    r"|\b(?:note|message|consigne|avis|attention)\s+(?:aux?|à|pour)\s+(?:l'attention\s+des?\s+)?(?:les\s+|l')?"
-    r"(?:IA|intelligences?\s+artificielles?|assistants?|modèles?\s+de\s+langage|outils?|chatbots?)"
-    r"|\bsi\s+(?:tu\s+es|vous\s+êtes)\s+une?\s+(?:IA|assistant|modèle)"
-    r"|\b(?:nota|mensaje|aviso|atención)\s+(?:para|a)\s+(?:los\s+|las\s+|la\s+|el\s+)?(?:IA|inteligencias?\s+"
-    r"artificial|asistentes?|modelos?\s+de\s+lenguaje|herramientas?|chatbots?)"
-    r"|\bsi\s+(?:eres|usted\s+es)\s+una?\s+(?:IA|asistente|modelo)"
-    r"|(?:примечание|сообщение|внимание|указание|обращение)\s+(?:для|к)\s+(?:всех\s+)?(?:ИИ|искусственн|"
-    r"ассистент|нейросет|языков|чат-?бот)"
-    r"|если\s+ты\s+(?:ИИ|нейросеть|ассистент|языковая)"
-    r"|(?:примітка|повідомлення|увага|звернення)\s+(?:для|до)\s+(?:всіх\s+)?(?:ШІ|штучн|асистент|нейромереж|"
-    r"мовн|чат-?бот)"
-    r"|якщо\s+ти\s+(?:ШІ|асистент|нейромереж)"
-    r"|(?:致|给|对)(?:所有)?(?:AI|人工智能|智能助手|语言模型|聊天机器人|自动摘要工具)"
-    r"|如果你是(?:AI|人工智能|语言模型|助手)",
-    re.IGNORECASE,
-)
+_ADDRESS = [
+    _rule(
+        ("note", "message", "instruction", "attention", "memo", "reminder", "notice", "request"),
+        rf"\b(?:note|message|instructions?|attention|memo|reminder|notice|request)\s+(?:to|for)\s+"
+        rf"(?:any\s+|all\s+|the\s+)?{_AI}\b",
+    ),
+    _rule(("if you are",), rf"\bif\s+you\s+are\s+(?:an?\s+)?{_AI}\b"),
+    _rule(
+        ("reading th", "summarising th", "summarizing th", "processing th", "parsing th"),
+        r"\b(?:AI|automated)\s+(?:assistants?|models?|tools?|systems?|summari[sz]ers?|readers?|agents?)\s+"
+        r"(?:reading|summari[sz]ing|processing|parsing)\s+(?:this|the)\b",
+    ),
+    _rule(
+        ("hinweis", "nachricht", "anweisung", "achtung", "wenn du"),
+        r"\b(?:hinweis|nachricht|anweisung|achtung)\s+(?:an|für)\s+(?:alle\s+|die\s+)?(?:KI|künstlich|"
+        r"assistent|sprachmodell|chatbot|automatisch)|\bwenn\s+du\s+(?:eine?\s+)?(?:KI|sprachmodell|assistent)",
+    ),
+    _rule(
+        ("note", "message", "consigne", "avis", "attention", "si tu es", "si vous"),
+        r"\b(?:note|message|consigne|avis|attention)\s+(?:aux?|à|pour)\s+(?:l'attention\s+des?\s+)?(?:les\s+|l')?"
+        r"(?:IA|intelligences?\s+artificielles?|assistants?|modèles?\s+de\s+langage|outils?|chatbots?)"
+        r"|\bsi\s+(?:tu\s+es|vous\s+êtes)\s+une?\s+(?:IA|assistant|modèle)",
+    ),
+    _rule(
+        ("nota", "mensaje", "aviso", "atención", "si eres", "si usted"),
+        r"\b(?:nota|mensaje|aviso|atención)\s+(?:para|a)\s+(?:los\s+|las\s+|la\s+|el\s+)?(?:IA|inteligencias?\s+"
+        r"artificial|asistentes?|modelos?\s+de\s+lenguaje|herramientas?|chatbots?)"
+        r"|\bsi\s+(?:eres|usted\s+es)\s+una?\s+(?:IA|asistente|modelo)",
+    ),
+    _rule(
+        ("примечание", "сообщение", "внимание", "указание", "обращение", "если ты"),
+        r"(?:примечание|сообщение|внимание|указание|обращение)\s+(?:для|к)\s+(?:всех\s+)?(?:ИИ|искусственн|"
+        r"ассистент|нейросет|языков|чат-?бот)|если\s+ты\s+(?:ИИ|нейросеть|ассистент|языковая)",
+    ),
+    _rule(
+        ("примітка", "повідомлення", "увага", "звернення", "якщо ти"),
+        r"(?:примітка|повідомлення|увага|звернення)\s+(?:для|до)\s+(?:всіх\s+)?(?:ШІ|штучн|асистент|нейромереж|"
+        r"мовн|чат-?бот)|якщо\s+ти\s+(?:ШІ|асистент|нейромереж)",
+    ),
+    _rule(
+        ("致", "给", "对", "如果你是"),
+        r"(?:致|给|对)(?:所有)?(?:AI|人工智能|智能助手|语言模型|聊天机器人|自动摘要工具)|如果你是(?:AI|人工智能|语言模型|助手)",
+    ),
+]
 # an assistant called by name at the head of a clause, then told what to do
 _VOCATIVE = re.compile(
     r"(?:^|[\[(:;])\s*(?:(?:dear|hey|hi|hello|attention)\s+)?(?:ChatGPT|GPT-?\d*|Claude|Gemini|Copilot|Bard|"
@@ -102,37 +132,97 @@ _VOCATIVE = re.compile(
     re.IGNORECASE,
 )
 # what the brief should say or leave out; an order only when imperative or addressed to "you"
-_CONTROL = re.compile(
-    r"\b(?:set|change|make|replace)\s+the\s+(?:headline|title)\b"
-    r"|\b(?:report|say|state|write|claim)\s+(?:that\s+)?(?:there\s+(?:were|was|are)\s+)?no\s+"
-    r"(?:casualt|deaths?|dead|victims?|one\s+(?:was|died))"
-    r"|\b(?:do\s+not|don't|never)\s+(?:mention|report|include|say)\b"
-    r"|\bwhen\s+you\s+(?:write|summari[sz]e|produce|generate|draft|create)\b"
-    r"|\b(?:in|for)\s+(?:your|the)\s+(?:summary|brief|answer|output|response|headline)\b"
-    r"|\byour\s+(?:summary|brief|headline|answer|output|response)\b"
-    r"|\bthe\s+(?:summary|brief|headline)\s+(?:should|must)\s+(?:say|read|state)\b"
-    r"|\b(?:leave|keep)\s+out\b|\bomit\b|\brespond\s+only\b"
-    r"|\bdescribe\s+(?:the\s+)?(?:situation|town|city|events?|army|attack)\s+as\b"
-    r"|\b(?:setze|ändere|schreibe|schreiben\s+sie)\b[^.!?]{0,40}\b(?:überschrift|schlagzeile|zusammenfassung)"
-    r"|\b(?:erwähne|nenne|erwähnen\s+sie)\s+(?:keine|nicht)\b|\bin\s+(?:deiner|der)\s+zusammenfassung\b"
-    r"|\b(?:écris|écrivez|mets|mettez|indique|indiquez|change|changez)\b[^.!?]{0,40}\b(?:titre|résumé)"
-    r"|\bne\s+(?:mentionne|mentionnez|signale|signalez|cite|citez)\s+(?:pas|aucun)|\bdans\s+(?:ton|votre)\s+résumé\b"
-    r"|\b(?:escribe|escriba|pon|ponga|cambia|cambie|indica|indique)\b[^.!?]{0,40}\b(?:titular|título|resumen)"
-    r"|\bno\s+(?:menciones|mencione|informes|incluyas|incluya)\b|\ben\s+(?:tu|su)\s+resumen\b"
-    r"|\bcuando\s+(?:escribas|redactes|resumas)\b"
-    r"|(?:напиши|напишите|укажи|укажите|поставь|поставьте|измени|измените)[^.!?]{0,40}"
-    r"(?:заголов|резюме|сводк|кратк|жертв|погибш)"
-    r"|\bне\s+(?:упоминай|упоминайте|сообщай|сообщайте|указывай|указывайте)"
-    r"|\bв\s+(?:своём|своем|твоём|твоем|вашем)\s+(?:резюме|ответе|пересказе|сводке)"
-    r"|(?:напиши|напишіть|вкажи|вкажіть|постав|зміни|змініть)[^.!?]{0,40}(?:заголов|резюме|зведен|підсум|жертв|загибл)"
-    r"|\bне\s+(?:згадуй|згадуйте|повідомляй|повідомляйте|вказуй|вказуйте)"
-    r"|\bу\s+(?:своєму|твоєму|вашому)\s+(?:резюме|підсумку|відповіді)"
-    r"|(?:标题|题目)(?:改为|写成|设为|设置为|应为)|(?:不要|别|请勿)(?:提及|提到|报道|报告|写)"
-    r"|在(?:你的)?(?:摘要|总结|简报)中|只写",
-    re.IGNORECASE,
-)
+_YOUR = ("summary", "brief", "headline", "answer", "output", "response")
+_CONTROL = [
+    _rule(("headline", "title"), r"\b(?:set|change|make|replace)\s+the\s+(?:headline|title)\b"),
+    _rule(
+        ("no casualt", "no death", "no dead", "no victim", "no one"),
+        r"\b(?:report|say|state|write|claim)\s+(?:that\s+)?(?:there\s+(?:were|was|are)\s+)?no\s+"
+        r"(?:casualt|deaths?|dead|victims?|one\s+(?:was|died))",
+    ),
+    _rule(
+        (
+            "not mention",
+            "n't mention",
+            "never mention",
+            "not report",
+            "n't report",
+            "never report",
+            "not say",
+        ),
+        r"\b(?:do\s+not|don't|never)\s+(?:mention|report|include|say)\b",
+    ),
+    _rule(("when you",), r"\bwhen\s+you\s+(?:write|summari[sz]e|produce|generate|draft|create)\b"),
+    _rule(
+        tuple(f"{whose} {what}" for whose in ("your", "the") for what in _YOUR),
+        r"\b(?:in|for)\s+(?:your|the)\s+(?:summary|brief|answer|output|response|headline)\b"
+        r"|\byour\s+(?:summary|brief|headline|answer|output|response)\b"
+        r"|\bthe\s+(?:summary|brief|headline)\s+(?:should|must)\s+(?:say|read|state)\b",
+    ),
+    _rule(
+        ("leave out", "keep out", "omit", "respond only"),
+        r"\b(?:leave|keep)\s+out\b|\bomit\b|\brespond\s+only\b",
+    ),
+    _rule(("describe",), r"\bdescribe\s+(?:the\s+)?(?:situation|town|city|events?|army|attack)\s+as\b"),
+    _rule(
+        ("überschrift", "schlagzeile", "zusammenfassung", "erwähn", "nenne"),
+        r"\b(?:setze|ändere|schreibe|schreiben\s+sie)\b[^.!?]{0,40}\b(?:überschrift|schlagzeile|zusammenfassung)"
+        r"|\b(?:erwähne|nenne|erwähnen\s+sie)\s+(?:keine|nicht)\b|\bin\s+(?:deiner|der)\s+zusammenfassung\b",
+    ),
+    _rule(
+        ("titre", "résumé", "ne menti", "ne signal", "ne cit"),
+        r"\b(?:écris|écrivez|mets|mettez|indique|indiquez|change|changez)\b[^.!?]{0,40}\b(?:titre|résumé)"
+        r"|\bne\s+(?:mentionne|mentionnez|signale|signalez|cite|citez)\s+(?:pas|aucun)|\bdans\s+(?:ton|votre)\s+résumé\b",
+    ),
+    _rule(
+        ("titular", "título", "resumen", "no menci", "no inform", "no incluy", "cuando"),
+        r"\b(?:escribe|escriba|pon|ponga|cambia|cambie|indica|indique)\b[^.!?]{0,40}\b(?:titular|título|resumen)"
+        r"|\bno\s+(?:menciones|mencione|informes|incluyas|incluya)\b|\ben\s+(?:tu|su)\s+resumen\b"
+        r"|\bcuando\s+(?:escribas|redactes|resumas)\b",
+    ),
+    _rule(
+        (
+            "заголов",
+            "резюме",
+            "сводк",
+            "кратк",
+            "жертв",
+            "погибш",
+            "не упомина",
+            "не сообща",
+            "не указыва",
+            "в ",
+        ),
+        r"(?:напиши|напишите|укажи|укажите|поставь|поставьте|измени|измените)[^.!?]{0,40}"
+        r"(?:заголов|резюме|сводк|кратк|жертв|погибш)"
+        r"|\bне\s+(?:упоминай|упоминайте|сообщай|сообщайте|указывай|указывайте)"
+        r"|\bв\s+(?:своём|своем|твоём|твоем|вашем)\s+(?:резюме|ответе|пересказе|сводке)",
+    ),
+    _rule(
+        (
+            "заголов",
+            "резюме",
+            "зведен",
+            "підсум",
+            "жертв",
+            "загибл",
+            "не згаду",
+            "не повідомля",
+            "не вказу",
+            "у ",
+        ),
+        r"(?:напиши|напишіть|вкажи|вкажіть|постав|зміни|змініть)[^.!?]{0,40}(?:заголов|резюме|зведен|підсум|жертв|загибл)"
+        r"|\bне\s+(?:згадуй|згадуйте|повідомляй|повідомляйте|вказуй|вказуйте)"
+        r"|\bу\s+(?:своєму|твоєму|вашому)\s+(?:резюме|підсумку|відповіді)",
+    ),
+    _rule(
+        ("标题", "题目", "不要", "别", "请勿", "摘要", "总结", "简报", "只写"),
+        r"(?:标题|题目)(?:改为|写成|设为|设置为|应为)|(?:不要|别|请勿)(?:提及|提到|报道|报告|写)"
+        r"|在(?:你的)?(?:摘要|总结|简报)中|只写",
+    ),
+]
 # a role handed to the model; no news sentence does this
-_ROLE = re.compile(
+_ROLE_PATTERN = re.compile(
     r"(?:^|\n)\s*(?:system|assistant)\s*:|\byou\s+are\s+now\b|\bfrom\s+now\s+on\s+you\b|\bnew\s+instructions?\s*:"
     r"|\bdu\s+bist\s+(?:jetzt|nun)\b|\btu\s+es\s+maintenant\b|\bahora\s+eres\b|\bты\s+теперь\b|\bти\s+тепер\b"
     r"|你现在是",
@@ -367,92 +457,38 @@ _TRIGGERS_CJK = (
     "只写",
     "你现在是",
 )
-_GATES: dict[re.Pattern[str], tuple[str, ...]] = {
-    _OVERRIDE: (
-        *(
-            "ignor",
-            "disregard",
-            "forget",
-            "overrid",
-            "bypass",
-            "vergiss",
-            "vergesst",
-            "vergessen",
-            "missacht",
+_OVERRIDE: list[Rule] = [
+    (
+        (
+            *("ignor", "disregard", "forget", "overrid", "bypass", "vergiss", "vergesst", "vergessen"),
+            *("missacht", "oubli", "néglig", "olvid", "игнор", "забудь", "не обращай", "ігнор", "忽略"),
+            *("无视", "忘记", "忘掉", "不要理会"),
         ),
-        *(
-            "oubli",
-            "néglig",
-            "olvid",
-            "игнор",
-            "забудь",
-            "не обращай",
-            "ігнор",
-            "忽略",
-            "无视",
-            "忘记",
-            "忘掉",
+        _OVERRIDE_PATTERN,
+    )
+]
+_ROLE: list[Rule] = [
+    (
+        (
+            *("system:", "system :", "assistant:", "assistant :", "you are now", "from now on you"),
+            *(
+                "new instruction",
+                "du bist",
+                "tu es maintenant",
+                "ahora eres",
+                "ты теперь",
+                "ти тепер",
+                "你现在是",
+            ),
         ),
-        "不要理会",
-    ),
-    _ADDRESS: (
-        *(
-            "note",
-            "message",
-            "instruction",
-            "attention",
-            "memo",
-            "reminder",
-            "notice",
-            "request",
-            "if you are",
-        ),
-        *("ai ", "automated", "hinweis", "nachricht", "anweisung", "achtung", "wenn du", "consigne", "avis"),
-        *("nota", "mensaje", "aviso", "atención", "si tu es", "si vous", "si eres", "si usted", "примечание"),
-        *("сообщение", "внимание", "указание", "обращение", "если ты", "примітка", "повідомлення", "увага"),
-        *("звернення", "якщо ти", "致", "给", "对", "如果你是"),
-    ),
-    _CONTROL: (
-        *("headline", "title", "no casualt", "no death", "no dead", "no victim", "mention", "not report"),
-        *("n't report", "never report", "not include", "n't include", "not say", "n't say", "never say"),
-        *("when you", "summar", "brief", "answer", "output", "response", "leave", "keep out", "omit"),
-        *("respond", "describe", "überschrift", "schlagzeile", "zusammenfassung", "erwähn", "nenne", "titre"),
-        *(
-            "résumé",
-            "ne menti",
-            "ne signal",
-            "ne cit",
-            "titular",
-            "título",
-            "resumen",
-            "no menci",
-            "no inform",
-        ),
-        *("no incluy", "cuando", "заголов", "резюме", "сводк", "кратк", "жертв", "погибш", "не упомина"),
-        *("не сообща", "не указыва", "в сво", "в тво", "в ваш", "зведен", "підсум", "загибл", "не згаду"),
-        *(
-            "не повідомля",
-            "не вказу",
-            "у сво",
-            "у тво",
-            "у ваш",
-            "标题",
-            "题目",
-            "不要",
-            "别",
-            "请勿",
-            "摘要",
-        ),
-        *("总结", "简报", "只写"),
-    ),
-    _ROLE: (
-        *("system", "assistant", "you are now", "from now on", "new instruction", "du bist"),
-        *("tu es maintenant", "ahora eres", "ты теперь", "ти тепер", "你现在是"),
-    ),
-}
+        _ROLE_PATTERN,
+    )
+]
 _CYRILLIC_OR_CJK = re.compile("[\u0400-\u052f\u3000-\u9fff]")
 _TERMINATORS = ".!?。！？"
-_SENTENCE_IN = re.compile(r"[^.!?。！？]*(?:[.!?。！？]+[\"'”’»]?|$)")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’»]?")
+_CLOSING_MARKS = "\"'”’»"
 
 
 @dataclass(frozen=True)
@@ -522,9 +558,13 @@ def injections(
     since a wrong guess must never hide a fact."""
     folded = normalise.folded(text)
     plain = folded.text
+    comments = [m.span() for m in _COMMENT.finditer(plain)] if "<!--" in plain else []
     judged: dict[Span, tuple[bool, bool]] = {}
-    for at in _trigger_hits(plain):
-        passage = _comment_around(plain, at) or _sentence_around(plain, at)
+    passage = (-1, -1)
+    for at in sorted(_trigger_hits(plain)):
+        if passage[0] <= at < passage[1]:
+            continue  # another anchor of the passage just judged
+        passage = _enclosing(comments, at) or _sentence_around(plain, at)
         if passage not in judged:
             judged[passage] = _judge(plain[passage[0] : passage[1]])
     found: list[Finding] = []
@@ -579,32 +619,31 @@ def _trigger_hits(plain: str) -> list[int]:
 def _judge(sentence: str) -> tuple[bool, bool]:
     """(reads as an instruction to an AI, confidently so)."""
     lowered = sentence.lower()
-    override = [m for m in _searched(_OVERRIDE, sentence, lowered) if not m.group("zu")]
+    override = [m for m in _matches(_OVERRIDE, sentence, lowered) if not m.group("zu")]
     ordered = any(
         _IMPERATIVE_ONLY.match(m.group())
         or _imperative(sentence, m.start())
         or (m.group("infinitive") and "bitte" in lowered[: m.start()])  # "Bitte … ignorieren"
         for m in override
     )
-    address = bool(_searched(_ADDRESS, sentence, lowered))
-    control = next(iter(_searched(_CONTROL, sentence, lowered)), None)
-    second = _SECOND_PERSON.search(sentence) is not None
+    address = bool(_matches(_ADDRESS, sentence, lowered))
+    control = _matches(_CONTROL, sentence, lowered)
+    second = bool(control or address or override) and _SECOND_PERSON.search(sentence) is not None
     commanding = (
         ordered
-        or bool(_searched(_ROLE, sentence, lowered))
+        or bool(_matches(_ROLE, sentence, lowered))
         or _VOCATIVE.search(sentence) is not None
-        or (control is not None and (second or _imperative(sentence, control.start())))
+        or any(second or _imperative(sentence, m.start()) for m in control)
     )
-    confident = commanding or (address and (control is not None or second or bool(override)))
+    confident = commanding or (address and (bool(control) or second or bool(override)))
     return confident or address or (bool(override) and second), confident
 
 
-def _searched(pattern: re.Pattern[str], sentence: str, lowered: str) -> list[re.Match[str]]:
-    """The pattern's matches, looked for only where one of its words stands: the long patterns cost
-    a tenth of a millisecond a sentence, and most sentences judged hold none of their words."""
-    if not any(word in lowered for word in _GATES[pattern]):
-        return []
-    return list(pattern.finditer(sentence))
+def _matches(rules: list[Rule], sentence: str, lowered: str) -> list[re.Match[str]]:
+    """The matches of each rule whose gate word the sentence holds."""
+    return [
+        m for gate, pattern in rules if any(w in lowered for w in gate) for m in pattern.finditer(sentence)
+    ]
 
 
 def _imperative(sentence: str, at: int) -> bool:
@@ -632,28 +671,30 @@ def _holds_a_report(text: str, span: Span, regions: list[Span], casualty_mention
     return any(start <= c.span[0] < end for c in casualty_mentions)
 
 
-def _comment_around(text: str, at: int) -> Span | None:
-    opened = text.rfind("<!--", 0, at + 1)
-    if opened == -1:
-        return None
-    closed = text.find("-->", opened)
-    return (opened, closed + 3) if closed != -1 and closed + 3 > at else None
+def _enclosing(spans: list[Span], at: int) -> Span | None:
+    i = bisect_right([start for start, _ in spans], at) - 1
+    return spans[i] if i >= 0 and at < spans[i][1] else None
 
 
 def _sentence_around(text: str, at: int) -> Span:
-    """The sentence holding `at`; a line that ends mid-sentence, followed by one that starts in lower
-    case, is the same sentence split across a line break."""
-    start = text.rfind("\n", 0, at) + 1
-    while start > 1 and _runs_on(text, start - 1):
-        start = text.rfind("\n", 0, start - 1) + 1
-    end = text.find("\n", at)
-    while end != -1 and _runs_on(text, end):
-        end = text.find("\n", end + 1)
-    end = len(text) if end == -1 else end
-    for m in _SENTENCE_IN.finditer(text, start, end):
-        if m.end() > at or m.end() == end:
-            lead = len(m.group()) - len(m.group().lstrip())
-            return m.start() + lead, m.start() + len(m.group().rstrip())
+    """The sentence holding `at`, cut where a run of full stops (and a closing quotation mark after
+    it) ends; a line that ends mid-sentence, followed by one that starts in lower case, is the same
+    sentence split across a line break."""
+    line_start = text.rfind("\n", 0, at) + 1
+    while line_start > 1 and _runs_on(text, line_start - 1):
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+    line_end = text.find("\n", at)
+    while line_end != -1 and _runs_on(text, line_end):
+        line_end = text.find("\n", line_end + 1)
+    line_end = len(text) if line_end == -1 else line_end
+    stop = max(text.rfind(t, line_start, at) for t in _TERMINATORS)
+    start = line_start if stop == -1 else stop + 1 + (text[stop + 1 : stop + 2] in _CLOSING_MARKS)
+    ended = _SENTENCE_END.search(text, at, line_end)
+    end = line_end if ended is None else ended.end()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
     return start, end
 
 

@@ -133,9 +133,9 @@ def without_hidden(html: str) -> tuple[str, list[str]]:
     import lxml.etree
     import lxml.html
 
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):  # nothing to parse: trafilatura will say so
+    try:  # as bytes, so a prolog declaring an encoding is no error
+        root = lxml.html.document_fromstring(html.encode(), lxml.html.HTMLParser(encoding="utf-8"))
+    except lxml.etree.ParserError:  # nothing to parse: trafilatura will say so
         return html, []
     hidden = [comment.text or "" for comment in root.iter(lxml.etree.Comment)]
     unseen = [element for element in root.iter(lxml.etree.Element) if _unseen(element)]

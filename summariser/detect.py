@@ -44,7 +44,8 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # ignore the previous instructions"), so a verb counts only where it gives the order itself: at the
 # head of a clause, after "please", or in a form that can only be an imperative.
 _OVERRIDE_PATTERN = re.compile(
-    r"\b(?P<verb>ignore|disregard|forget|override|bypass|ignoriere|ignorier|ignorieren|vergiss|vergesst|"
+    r"\b(?P<verb>ignore|disregard|forget|override|bypass|(?:ignorieren|vergessen|missachten)\s+sie|ignoriere|"
+    r"ignorier|ignorieren|vergiss|vergesst|"
     r"missachte|ignorez|oublie|oubliez|négligez|ignora|ignoren|olvida|olvide|olviden|игнорируй(?:те)?|"
     r"забудь(?:те)?|не\s+обращай(?:те)?\s+внимания\s+на|ігноруй(?:те)?)\s+(?:\S+\s+){0,3}?"
     r"(?:instructions?|prompts?|rules|guidelines|directions|directives|guidance|programming|anweisung\w*|"
@@ -55,7 +56,8 @@ _OVERRIDE_PATTERN = re.compile(
     re.IGNORECASE,
 )
 _IMPERATIVE_ONLY = re.compile(
-    r"ignoriere|vergiss|vergesst|ignorez|oubliez|игнорируй|забудь|не\s+обращай|ігноруй", re.I
+    r"ignoriere|vergiss|vergesst|(?:ignorieren|vergessen|missachten)\s+sie|ignorez|oubliez|игнорируй|забудь|не\s+обращай|ігноруй",
+    re.I,
 )
 _OPENER = re.compile(
     r"(?:^|[:;,(\[—–\"“«„‘'\-：；，]|\b(?:please|kindly|now|simply|just|also|and|then|first|instead|bitte|"
@@ -86,8 +88,17 @@ _ADDRESS = [
     _rule(("if you are",), rf"\bif\s+you\s+are\s+(?:an?\s+)?{_AI}\b"),
     _rule(
         ("reading th", "summarising th", "summarizing th", "processing th", "parsing th"),
-        r"\b(?:AI|automated)\s+(?:assistants?|models?|tools?|systems?|summari[sz]ers?|readers?|agents?)\s+"
-        r"(?:reading|summari[sz]ing|processing|parsing)\s+(?:this|the)\b",
+        rf"\b{_AI}\s+(?:tools?|systems?|readers?|agents?)?\s*(?:reading|summari[sz]ing|processing|parsing)\s+"
+        r"(?:this|the)\b",
+    ),
+    _rule(
+        (" must", " should", " are to", " need to", " shall"),
+        rf"\b(?:all|any|every)\s+{_AI}\s+(?:must|should|are\s+to|need\s+to|shall)\b",
+    ),
+    _rule(
+        ("dear", "hey", "hi ", "hello", "attention"),
+        r"(?:^|[\[(:;])\s*(?:dear|hey|hi|hello|attention)\s+(?:ChatGPT|GPT-?\d*|Claude|Gemini|Copilot|Bard|"
+        r"Perplexity|Llama|Grok|Qwen|Mistral|DeepSeek|assistants?|AI|chatbots?|summari[sz]ers?)\b",
     ),
     _rule(
         ("hinweis", "nachricht", "anweisung", "achtung", "wenn du"),
@@ -152,7 +163,11 @@ _CONTROL = [
         ),
         r"\b(?:do\s+not|don't|never)\s+(?:mention|report|include|say)\b",
     ),
-    _rule(("when you",), r"\bwhen\s+you\s+(?:write|summari[sz]e|produce|generate|draft|create)\b"),
+    _rule(
+        ("when you",),
+        r"\bwhen\s+you\s+(?:write|summari[sz]e|produce|generate|draft|create)\s+(?:the|this|your|a)\s+"
+        r"(?:brief|summary|article|headline|report|story|page)\b",
+    ),
     _rule(
         tuple(f"{whose} {what}" for whose in ("your", "the") for what in _YOUR),
         r"\b(?:in|for)\s+(?:your|the)\s+(?:summary|brief|answer|output|response|headline)\b"
@@ -163,7 +178,7 @@ _CONTROL = [
         ("leave out", "keep out", "omit", "respond only"),
         r"\b(?:leave|keep)\s+out\b|\bomit\b|\brespond\s+only\b",
     ),
-    _rule(("describe",), r"\bdescribe\s+(?:the\s+)?(?:situation|town|city|events?|army|attack)\s+as\b"),
+    _rule(("describe",), r"\bdescribe\s+(?:the\s+|this\s+|these\s+)?\w+(?:\s+\w+)?\s+as\b"),
     _rule(
         ("überschrift", "schlagzeile", "zusammenfassung", "erwähn", "nenne"),
         r"\b(?:setze|ändere|schreibe|schreiben\s+sie)\b[^.!?]{0,40}\b(?:überschrift|schlagzeile|zusammenfassung)"
@@ -236,6 +251,7 @@ _SECOND_PERSON = re.compile(
 # a sentence that reports what someone said or ordered is news, whatever it quotes
 _REPORTED = re.compile(
     r"\b(?<!you\s)(?:said|says|told|tells|according\s+to|wrote|posted|added|warned|urged|announced|read|"
+    r"argued?|argues|noted|claimed|insisted|explained|stated|"
     r"sagte|sagten|erklärte|laut|a\s+déclaré|a\s+dit|selon|dijo|según|afirmó|заявил\w*|сказал\w*|сообщил\w*|"
     r"по\s+данным|заявив|сказав|повідомил\w*)\b|表示|说(?!明)|据",
     re.IGNORECASE,

@@ -137,15 +137,14 @@ def without_hidden(html: str) -> tuple[str, list[str]]:
         root = lxml.html.document_fromstring(html.encode(), lxml.html.HTMLParser(encoding="utf-8"))
     except lxml.etree.ParserError:  # nothing to parse: trafilatura will say so
         return html, []
-    hidden = [comment.text or "" for comment in root.iter(lxml.etree.Comment)]
-    unseen = [element for element in root.iter(lxml.etree.Element) if _unseen(element)]
-    taken = set()
-    for element in [*root.iter(lxml.etree.Comment), *unseen]:
-        if element.getparent() is None or any(a in taken for a in element.iterancestors()):
-            continue
-        taken.add(element)
-        if not isinstance(element, lxml.etree._Comment):
-            hidden.append(element.text_content())
+    hidden: list[str] = []
+    for comment in list(root.iter(lxml.etree.Comment)):
+        hidden.append(comment.text or "")
+        comment.drop_tree()
+    for element in [element for element in root.iter(lxml.etree.Element) if _unseen(element)]:
+        if element.getparent() is None or any(_unseen(above) for above in element.iterancestors()):
+            continue  # the page itself, or inside what was taken out already
+        hidden.append(element.text_content())
         element.drop_tree()
     return lxml.html.tostring(root, encoding="unicode"), hidden
 

@@ -22,6 +22,8 @@ from summariser.errors import InputError, ProviderError
 log = logging.getLogger("summariser")
 MAX_EXCHANGE_BYTES = 8_000_000  # a recorded exchange is tens of kilobytes
 _KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "server")
+
+
 class TapeMiss(ProviderError):
     """A replayed request that nothing in the tape answers."""
 

@@ -12,16 +12,16 @@ from pathlib import Path
 
 from summariser.config import Settings
 from summariser.local import serving
-from summariser.pipeline import summarise_text
+from summariser.pipeline import summarise_article
 from summariser.sources import read
 
 
 def main(model: Path, directory: Path) -> None:
     with serving(Settings.from_env(local_model=model, cache=False)) as settings:
         for path in sorted(directory.glob("*.txt")) if directory.is_dir() else [directory]:
-            name, text = read(str(path))
+            article = read(str(path))
             started = time.monotonic()
-            brief = summarise_text(name, text, settings)
+            brief = summarise_article(article, settings)
             seconds = time.monotonic() - started
             usage = brief.meta.usage
             print(

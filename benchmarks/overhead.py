@@ -12,22 +12,22 @@ import time
 from pathlib import Path
 
 from summariser.config import Settings
-from summariser.pipeline import summarise_text
+from summariser.pipeline import summarise_article
 from summariser.sources import read
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(runs: int) -> None:
-    name, text = read(str(ROOT / "seeds" / "kreminna.txt"))
+    article = read(str(ROOT / "seeds" / "kreminna.txt"))
     settings = Settings.from_env(replay=ROOT / "fixtures", cache=False)
     started = time.perf_counter()
-    brief = summarise_text(name, text, settings)
+    brief = summarise_article(article, settings)
     first = time.perf_counter() - started
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        summarise_text(name, text, settings)
+        summarise_article(article, settings)
         timings.append((time.perf_counter() - started) / brief.meta.attempts)
     print(
         f"first brief (imports included): {first * 1000:.0f} ms for {brief.meta.attempts} replayed request(s)"

@@ -73,12 +73,12 @@ def summarise(source: str, **options: Any) -> "Brief":
     from summariser.config import Settings
     from summariser.local import serving
     from summariser.models import with_pulled_default
-    from summariser.pipeline import summarise_text
+    from summariser.pipeline import summarise_article
     from summariser.sources import read_any
 
-    name, text = read_any(source)
+    article = read_any(source)
     with serving(with_pulled_default(Settings.from_env(**options))) as settings:
-        return summarise_text(name, text, settings)
+        return summarise_article(article, settings)
 
 
 def summarise_many(
@@ -99,8 +99,8 @@ def summarise_many(
         results[result.item.id] = result.brief or result.error  # type: ignore[assignment]
 
     def work(item: batch.Item, session: Session) -> "tuple[Brief, str]":
-        name, text = read_any(item.source)
-        return session.brief(name, text), text
+        article = read_any(item.source)
+        return session.brief(article), article.text
 
     with serving(with_pulled_default(Settings.from_env(**options))) as settings:
         batch.run(items, settings, concurrency, on_result=keep, work=work)

@@ -20,7 +20,7 @@ from summariser.brief import Brief
 from summariser.config import Settings
 from summariser.errors import InputError, InternalError, SummariserError
 from summariser.pipeline import Session
-from summariser.sources import from_text, read
+from summariser.sources import Article, from_text, read
 
 ARTICLE_GLOBS = ("*.txt", "*.html", "*.htm")  # what a directory's articles are; not its README.md
 
@@ -84,10 +84,10 @@ class Result:
 
 def summarise_item(item: Item, session: Session) -> tuple[Brief, str]:
     if item.text is not None:  # a JSON Lines record's text is the article, never a path to read
-        name, text = item.source, from_text(item.source, item.text)
+        article = Article(item.source, from_text(item.source, item.text))
     else:
-        name, text = read(item.source)
-    return session.brief(name, text), text
+        article = read(item.source)
+    return session.brief(article), article.text
 
 
 Work = Callable[[Item, Session], tuple[Brief, str]]

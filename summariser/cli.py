@@ -187,10 +187,10 @@ def run(
             if merge:
                 brief = _merged(list(sources), settings, concurrency)
             else:
-                name, text = read(sources[0])
+                article = read(sources[0])
                 with Session(settings, concurrency) as session:
-                    brief = session.brief(name, text)
-    rendered = _rendered(brief, output_format, text if output_format == "html" else "")
+                    brief = session.brief(article)
+    rendered = _rendered(brief, output_format, article.text if output_format == "html" else "")
     if output is None:
         click.echo(rendered, nl=False)
     else:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from summariser.brief import Brief, Span
 from summariser.errors import InputError, SummariserError
 from summariser.grounding import SourceText, same_person
-from summariser.sources import read
+from summariser.sources import Article, read
 
 FIELDS = ("actors", "quotes", "casualty_claims", "international_responses")
 
@@ -201,7 +201,7 @@ def gold_articles(directory: Path) -> Iterator[tuple[Path, Path]]:
             yield article, gold_path
 
 
-def evaluate(directory: Path, summarise_text: Callable[[str, str], Brief]) -> list[ArticleScore]:
+def evaluate(directory: Path, summarise: Callable[[Article], Brief]) -> list[ArticleScore]:
     """Score every article in `directory` that has a gold file; one failure never stops the rest.
     Each article is read once, and the spans are scored against that same text."""
     scores = []
@@ -214,16 +214,16 @@ def evaluate(directory: Path, summarise_text: Callable[[str, str], Brief]) -> li
             golds[gold_path] = Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
         except ValueError as error:
             raise InputError(f"{gold_path}: not a gold file ({str(error).splitlines()[0]})") from None
-    for article, gold_path in pairs:
+    for path, gold_path in pairs:
         gold = golds[gold_path]
         started = time.monotonic()
         try:
-            name, text = read(str(article))
-            brief = summarise_text(name, text)
+            article = read(str(path))
+            brief = summarise(article)
         except SummariserError as error:
-            scores.append(ArticleScore(name=article.name, error=str(error), exit_code=error.exit_code))
+            scores.append(ArticleScore(name=path.name, error=str(error), exit_code=error.exit_code))
             continue
-        result = score(brief, gold, SourceText(text), article.name)
+        result = score(brief, gold, SourceText(article.text), path.name)
         result.seconds = time.monotonic() - started
         scores.append(result)
     return scores

@@ -25,7 +25,7 @@ from summariser.detect import withhold
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
 from summariser.grounding import Grounding, SourceText, ground
 from summariser.prompts import PromptSet, load
-from summariser.sources import Page
+from summariser.sources import Article
 from summariser.tape import Tape
 
 log = logging.getLogger("summariser")
@@ -85,17 +85,18 @@ class Session:
         with self._slots:
             return client.ask(CheckedDraft, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
 
-    def brief(self, name: str, text: str) -> Brief:
+    def brief(self, article: Article) -> Brief:
         """A grounded brief of one article; a bug of ours surfaces as `InternalError` at once."""
         try:
-            return self._brief(name, text)
+            return self._brief(article)
         except SummariserError:
             raise
         except Exception as error:
             raise InternalError.wrapping(error) from error
 
-    def _brief(self, name: str, text: str) -> Brief:
+    def _brief(self, article: Article) -> Brief:
         settings, prompts = self.settings, self.prompts
+        name, text = article.name, article.text
         source = SourceText(text)
         started = time.monotonic()
         # a tape already answers without cost, and a recording wants real exchanges
@@ -125,7 +126,7 @@ class Session:
             latency_ms=round((time.monotonic() - started) * 1000),
             cached=hit is not None,
         )
-        return assemble(best, meta, source)
+        return assemble(best, meta, source, article.hidden_instructions)
 
     def _from_model(self, text: str, source: SourceText, meter: Meter) -> Grounding:
         """One request (plus re-asks) for an article that fits the budget; past it, one per chunk,
@@ -184,15 +185,12 @@ class Session:
         )
 
 
-def summarise_text(
-    name: str,
-    text: str,
-    settings: Settings,
-    connector: Callable[[Settings], ModelClient] = connect,
+def summarise_article(
+    article: Article, settings: Settings, connector: Callable[[Settings], ModelClient] = connect
 ) -> Brief:
     """One brief in a session of its own (for one-off callers; runs share a `Session`)."""
     with Session(settings, connector=connector) as session:
-        return session.brief(name, text)
+        return session.brief(article)
 
 
 @functools.cache
@@ -237,11 +235,13 @@ def _best(groundings: list[Grounding]) -> Grounding:
     return max(reversed(groundings), key=lambda g: (g.kept(), -len(g.dropped)))
 
 
-def assemble(grounding: Grounding, meta: Meta, source: SourceText) -> Brief:
+def assemble(
+    grounding: Grounding, meta: Meta, source: SourceText, hidden_instructions: tuple[str, ...] = ()
+) -> Brief:
     draft = grounding.draft
     flags = [Flag(kind=f.kind, text=f.text, span=f.span) for f in source.findings.injections]
-    if isinstance(source.text, Page):  # hidden from the page's readers, so in no span of its text
-        flags += [Flag(kind="injection", text=text, span=None) for text in source.text.hidden_instructions]
+    # hidden from the page's readers, so in no span of its text
+    flags += [Flag(kind="injection", text=text, span=None) for text in hidden_instructions]
     flags += grounding.issues
     return Brief(
         headline=draft.headline,

@@ -57,16 +57,14 @@ def source_from_slack(text: str) -> str:
 def make_brief(source: str, settings: Settings) -> Brief:
     """A link is fetched (under the same URL rules as the CLI); anything else is the article text.
     Never a path: a Slack user must not be able to read the server's files."""
-    from summariser.pipeline import summarise_text
-    from summariser.sources import from_text, read
+    from summariser.pipeline import summarise_article
+    from summariser.sources import Article, from_text, read
 
     if not source.strip():
         raise InputError("nothing to summarise: give article text or a link")
     if source.startswith(("http://", "https://")) and not any(c.isspace() for c in source):
-        name, text = read(source)
-    else:
-        name, text = "slack message", from_text("slack message", source)
-    return summarise_text(name, text, settings)
+        return summarise_article(read(source), settings)
+    return summarise_article(Article("slack message", from_text("slack message", source)), settings)
 
 
 class _Admission:

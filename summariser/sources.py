@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from contextlib import suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
@@ -41,14 +42,24 @@ _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<!--)
 USER_AGENT = "summariser/0.1 (+newsroom brief tool)"
 
 
-def read(spec: str) -> tuple[str, str]:
-    """`(name, text)` for a SOURCE argument: a path, `-`, or an http(s) URL."""
+@dataclass(frozen=True)
+class Article:
+    """An article as read: its name (a path, a URL, `<stdin>`), its text, and the instructions to an AI
+    that its page hid from readers, which never reach the model but which the brief must mention."""
+
+    name: str
+    text: str
+    hidden_instructions: tuple[str, ...] = ()
+
+
+def read(spec: str) -> Article:
+    """The article a SOURCE argument names: a path, `-`, or an http(s) URL."""
     if spec.lower().startswith(("http://", "https://")):
-        return spec, fetch(spec)
+        return replace(fetch(spec), name=spec)  # named as asked, wherever its redirects led
     if "://" in spec or spec.lower().startswith(("file:", "ftp:", "data:")):
         raise InputError(f"{spec}: unsupported source; give a file path, - for stdin, or an http(s) URL")
     if spec == "-":
-        return "<stdin>", to_text("<stdin>", _read_capped("<stdin>", sys.stdin.buffer))
+        return to_text("<stdin>", _read_capped("<stdin>", sys.stdin.buffer))
     try:
         mode = os.stat(spec).st_mode
         if stat.S_ISDIR(mode):
@@ -61,7 +72,7 @@ def read(spec: str) -> tuple[str, str]:
         raise InputError(f"{spec}: no such file") from None
     except OSError as error:
         raise InputError(f"{spec}: cannot read ({error.strerror})") from None
-    return spec, to_text(spec, data, html=Path(spec).suffix.lower() in (".html", ".htm"))
+    return to_text(spec, data, html=Path(spec).suffix.lower() in (".html", ".htm"))
 
 
 def _read_capped(name: str, stream: BinaryIO) -> bytes:
@@ -84,7 +95,7 @@ def _special_kind(mode: int) -> str:
     return next((kind for test, kind in kinds if test(mode)), "a special file")
 
 
-def read_any(source: str) -> tuple[str, str]:
+def read_any(source: str) -> Article:
     """For the Python API: a SOURCE as the CLI takes it, or the article text itself.
 
     A string with no whitespace is taken for a path or URL (so a typo fails as 'no such file' instead
@@ -94,7 +105,7 @@ def read_any(source: str) -> tuple[str, str]:
         return read(source)
     if "\n" not in source and _is_file(source):
         return read(source)
-    return "<text>", from_text("<text>", source)
+    return Article("<text>", from_text("<text>", source))
 
 
 def _is_file(candidate: str) -> bool:
@@ -104,23 +115,18 @@ def _is_file(candidate: str) -> bool:
         return False
 
 
-class Page(str):
-    """Article text extracted from a web page, carrying the instructions to an AI that the page hid
-    from its readers: they never reach the model, but the brief must say they were there."""
-
-    hidden_instructions: tuple[str, ...] = ()
-
-
-def to_text(name: str, data: bytes, html: bool = False, charset: str | None = None) -> str:
-    """Article text from bytes, read under a byte limit: decoded, and extracted from HTML when it is a
-    page."""
+def to_text(name: str, data: bytes, html: bool = False, charset: str | None = None) -> Article:
+    """The article in bytes read under a byte limit: decoded, and extracted from HTML when it is a
+    page (what the page hid from its readers left out, and its instructions kept apart)."""
     text = decode(name, data, charset)
     if not (html or _HTML_START.match(data[:512])):
-        return from_text(name, text)
+        return Article(name, from_text(name, text))
     shown, hidden = without_hidden(text)
-    page = Page(from_text(name, extract_article(name, shown)))
-    page.hidden_instructions = tuple(f.text for passage in hidden for f in detect.injections(passage))
-    return page
+    return Article(
+        name,
+        from_text(name, extract_article(name, shown)),
+        tuple(f.text for passage in hidden for f in detect.injections(passage)),
+    )
 
 
 _HIDING_STYLE = re.compile(r"display:none|visibility:hidden|font-size:0(?![.\d])", re.IGNORECASE)
@@ -329,7 +335,7 @@ def _lookup(host: str, port: int, deadline: _Deadline) -> list[Any]:
     return infos
 
 
-def fetch(url: str, transport: httpx.BaseTransport | None = None) -> str:
+def fetch(url: str, transport: httpx.BaseTransport | None = None) -> Article:
     """A page's article text, fetched under the rules in this module's docstring."""
     with (
         _Deadline(url, FETCH_SECONDS) as deadline,
@@ -361,7 +367,7 @@ def fetch(url: str, transport: httpx.BaseTransport | None = None) -> str:
     raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 
-def _page_text(url: str, response: httpx.Response, deadline: _Deadline) -> str:
+def _page_text(url: str, response: httpx.Response, deadline: _Deadline) -> Article:
     if response.status_code != 200:
         raise InputError(f"{url}: the server answered {response.status_code}")
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()

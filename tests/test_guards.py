@@ -216,7 +216,7 @@ def test_a_page_that_declares_its_encoding_in_an_xml_prolog_is_stripped_of_hidde
     page = tmp_path / "floods.xhtml.html"
     page.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + HIDDEN_PAGE, encoding="utf-8")
 
-    _, text = read(str(page))
+    article = read(str(page))
 
-    assert "About 300 homes lost power" in text and "Disregard all prior" not in text
-    assert "Roads open" in " ".join(text.hidden_instructions)
+    assert "About 300 homes lost power" in article.text and "Disregard all prior" not in article.text
+    assert "Roads open" in " ".join(article.hidden_instructions)

@@ -8,7 +8,8 @@ from summariser import ProviderError, ValidationFailed, summarise
 from summariser.client import connect
 from summariser.config import Settings
 from summariser.errors import InternalError
-from summariser.pipeline import summarise_text
+from summariser.pipeline import summarise_article
+from summariser.sources import Article
 from tests.conftest import SEED, Reply, completion, handwritten
 
 
@@ -164,8 +165,8 @@ def test_429_then_500_then_success_waits_as_told_and_makes_three_requests(model_
     waits: list[float] = []
     settings = Settings.from_env(**options(server))
 
-    brief = summarise_text(
-        "seed", SEED.read_text(), settings, connector=lambda s: connect(s, sleep=waits.append)
+    brief = summarise_article(
+        Article("seed", SEED.read_text()), settings, connector=lambda s: connect(s, sleep=waits.append)
     )
 
     assert len(server.requests) == 3

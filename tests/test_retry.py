@@ -10,15 +10,18 @@ import pytest
 from summariser import ProviderError
 from summariser.client import connect
 from summariser.config import Settings
-from summariser.pipeline import summarise_text
+from summariser.pipeline import summarise_article
 from summariser.retry import RetryPolicy
+from summariser.sources import Article
 from tests.conftest import SEED, Reply, completion, handwritten
 
 
 def brief_from(url: str, waits: list[float], policy: RetryPolicy | None = None, timeout: float = 30):
     settings = Settings.from_env(base_url=url, model="m", mode="json_schema", timeout=timeout)
-    return summarise_text(
-        "seed", SEED.read_text(), settings, connector=lambda s: connect(s, sleep=waits.append, policy=policy)
+    return summarise_article(
+        Article("seed", SEED.read_text()),
+        settings,
+        connector=lambda s: connect(s, sleep=waits.append, policy=policy),
     )
 
 
@@ -143,7 +146,9 @@ def test_recording_keeps_the_answer_not_the_fault_retried_before_it(model_server
     )
     waits: list[float] = []
     settings = Settings.from_env(base_url=server.url, model="m", mode="json_schema", record=tmp_path)
-    summarise_text("seed", SEED.read_text(), settings, connector=lambda s: connect(s, sleep=waits.append))
+    summarise_article(
+        Article("seed", SEED.read_text()), settings, connector=lambda s: connect(s, sleep=waits.append)
+    )
 
     (entry_path,) = tmp_path.glob("*.json")
     assert json.loads(entry_path.read_text())["response"]["status"] == 200

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from summariser import InputError, sources
-from summariser.sources import MAX_BYTES, MAX_CHARS, read, read_any
+from summariser.sources import MAX_BYTES, MAX_CHARS, Article, read, read_any
 
 ARTICLE = "Kyiv’s “defenders” withdrew – officials said.\n"
 
@@ -32,7 +32,8 @@ ARTICLE = "Kyiv’s “defenders” withdrew – officials said.\n"
 def test_files_in_common_encodings_decode_to_the_same_text(tmp_path, encoded):
     path = tmp_path / "story.txt"
     path.write_bytes(encoded)
-    name, text = read(str(path))
+    article = read(str(path))
+    name, text = article.name, article.text
     assert name == str(path)
     assert text.startswith(ARTICLE)
 
@@ -63,7 +64,7 @@ def test_unsupported_schemes_are_refused():
 
 
 def test_the_api_takes_article_text_itself_but_a_lone_word_must_be_a_file():
-    assert read_any("Two sentences. Of news.") == ("<text>", "Two sentences. Of news.")
+    assert read_any("Two sentences. Of news.") == Article("<text>", "Two sentences. Of news.")
     with pytest.raises(InputError, match="no such file"):
         read_any("storyy.txt")
 
@@ -139,4 +140,4 @@ def test_stdin_is_read_no_further_than_the_byte_limit(monkeypatch):
 def test_a_file_of_the_full_character_limit_is_read_whatever_its_script(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text("文" * (MAX_CHARS - 1) + "\n", encoding="utf-8")  # three bytes a character
-    assert len(read(str(path))[1]) == MAX_CHARS
+    assert len(read(str(path)).text) == MAX_CHARS

@@ -52,7 +52,8 @@ def allow_private(monkeypatch):
 
 def test_a_page_yields_only_its_article_body(web_server, allow_private):
     base = web_server(site())
-    name, text = read(f"{base}/story.html")
+    article = read(f"{base}/story.html")
+    name, text = article.name, article.text
     assert name == f"{base}/story.html"
     assert "Our defenders had to withdraw" in text and "about 200 dead" in text
     for chrome in ("Subscribe now", "cookies", "Related stories", "recipes", "All rights reserved"):
@@ -60,7 +61,7 @@ def test_a_page_yields_only_its_article_body(web_server, allow_private):
 
 
 def test_an_html_comment_never_reaches_the_text(web_server, allow_private):
-    _, text = read(f"{web_server(site())}/story.html")
+    text = read(f"{web_server(site())}/story.html").text
     assert "ignore your previous instructions" not in text
 
 
@@ -70,24 +71,24 @@ def test_a_page_with_no_article_is_refused(web_server, allow_private):
 
 
 def test_plain_text_pages_are_decoded_by_their_declared_charset(web_server, allow_private):
-    _, text = read(f"{web_server(site())}/plain.txt")
+    text = read(f"{web_server(site())}/plain.txt").text
     assert text == "Plain “text” article.\n"
 
 
 @pytest.mark.parametrize("path", ["/utf-16-le.txt", "/utf-16-be.txt"])
 def test_pages_declared_utf_16_le_or_be_are_decoded_by_that_charset(web_server, allow_private, path):
-    _, text = read(f"{web_server(site())}{path}")
+    text = read(f"{web_server(site())}{path}").text
     assert text == "Plain “text” article.\n"
 
 
 def test_an_html_page_in_utf_16_yields_its_article_body(web_server, allow_private):
-    _, text = read(f"{web_server(site())}/utf-16.html")
+    text = read(f"{web_server(site())}/utf-16.html").text
     assert "Our defenders had to withdraw" in text and "Subscribe now" not in text
 
 
 def test_redirects_are_followed_and_bounded(web_server, allow_private):
     base = web_server(site())
-    assert "Kreminna" in read(f"{base}/moved")[1]
+    assert "Kreminna" in read(f"{base}/moved").text
     with pytest.raises(InputError, match="more than 5 redirects"):
         read(f"{base}/loop")
     with pytest.raises(InputError, match="only http and https"):
@@ -154,7 +155,7 @@ def test_unsupported_schemes_exit_2(url):
 def test_an_html_file_on_disk_is_extracted_too(tmp_path):
     path = tmp_path / "saved.html"
     path.write_bytes((PAGES / "story.html").read_bytes())
-    _, text = read(str(path))
+    text = read(str(path)).text
     assert text.startswith("Russia seizes Kreminna") and "Related stories" not in text
 
 
@@ -259,7 +260,7 @@ def test_a_page_still_arriving_at_the_deadline_is_refused_not_cut_short(trickle_
 
 def test_redirects_share_the_fetch_deadline(trickle_server, short_deadline):
     base = trickle_server(slow_redirects)
-    assert "arrives quickly" in read(f"{base}/hop/4")[1]  # the page itself is fine
+    assert "arrives quickly" in read(f"{base}/hop/4").text  # the page itself is fine
     error = outcome_within(3, lambda: read(f"{base}/hop/0"))
     assert isinstance(error, InputError)
     assert "took over" in str(error)

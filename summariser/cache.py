@@ -51,16 +51,25 @@ class Cache:
         self._broken = True
         self._db = None
 
-    def get(self, entry_key: str) -> dict[str, Any] | None:
+    def get(self, entry_key: str) -> Any:
+        """The stored JSON for a key (None when there is none), as stored: what it holds is the
+        caller's to check."""
         db = self._connect()
         if db is None:
             return None
         try:
             row = db.execute("SELECT value FROM answers WHERE key = ?", (entry_key,)).fetchone()
-            return json.loads(row[0]) if row else None
-        except (sqlite3.Error, ValueError) as error:
+        except sqlite3.Error as error:
             self._give_up(error)
             return None
+        if row is None:
+            return None
+        try:
+            value = json.loads(row[0])
+        except (TypeError, ValueError, RecursionError) as error:  # one bad row, not a bad cache
+            log.warning("cache %s: an unreadable entry, skipped (%s)", self.path, type(error).__name__)
+            return None
+        return value
 
     def put(self, entry_key: str, value: dict[str, Any]) -> None:
         db = self._connect()

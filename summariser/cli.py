@@ -87,8 +87,9 @@ _MODEL_OPTIONS = [
     ),
     click.option(
         "--timeout",
-        type=click.FloatRange(min=0.1),
-        help="Seconds per model request [env SUMMARISER_TIMEOUT].",
+        type=click.FloatRange(min=0.1, max=86_400),
+        help="Seconds for one attempt at a model request, connection, headers and body together [env "
+        "SUMMARISER_TIMEOUT; default 120, 900 with a local model].",
     ),
     click.option("-v", "--verbose", is_flag=True, help="Usage, attempts and timings on stderr."),
 ]

@@ -87,8 +87,13 @@ def _not_a_completion(response: httpx.Response, content: bytes) -> tuple[str, di
         body = json.loads(content)
     except ValueError:
         return f"a body that is not JSON ({kind or 'no content type'}, {len(content)} bytes)", None
-    if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
-        return "JSON that is no chat completion (no choices)", None
+    choices = body.get("choices") if isinstance(body, dict) else None
+    if not (
+        isinstance(choices, list)
+        and choices
+        and all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices)
+    ):
+        return "JSON that is no chat completion (no choice with a message)", None
     return "", body
 
 

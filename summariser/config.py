@@ -63,6 +63,8 @@ class Settings:
         settings = cls(**values)  # type: ignore[arg-type]
         if settings.mode is not None and settings.mode not in MODES:
             raise InputError(f"unknown mode {settings.mode!r}: use one of {', '.join(MODES)}")
+        if settings.timeout is not None and not 0 < settings.timeout <= 86_400:  # NaN fails this too
+            raise InputError(f"the timeout must be between 0 and 86400 seconds, not {settings.timeout}")
         if settings.max_requests < 1:
             raise InputError("max_requests must be at least 1")
         if settings.replay is not None and settings.record is not None:

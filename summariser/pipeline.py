@@ -221,7 +221,7 @@ def _cached_draft(store: Cache, entry_key: str) -> Draft | None:
         return None
     try:
         return Draft.model_validate(value["draft"])
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, RecursionError) as error:
         log.warning("cache %s: an entry that is no draft, skipped (%s)", store.path, _first_line(error))
         return None
 

@@ -41,9 +41,11 @@ def _asked_wait(response: httpx.Response) -> float | None:
         if value is None:
             continue
         try:
-            return max(0.0, float(value) * scale)
+            asked = float(value) * scale
         except ValueError:
             continue  # an HTTP date: rare from model APIs; fall back to backoff
+        if asked >= 0:  # NaN and negatives ask nothing usable; a huge wait is capped by the policy
+            return asked
     return None
 
 

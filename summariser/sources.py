@@ -167,7 +167,10 @@ def decode(name: str, data: bytes, charset: str | None = None) -> str:
     UTF-16 is settled before the NUL test for binary, since its ASCII characters are half NULs.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:  # a byte-order mark on what is no UTF-16 text
+            raise InputError(f"{name}: binary content, not article text") from None
     utf16 = _utf16_without_bom(data, charset)
     if utf16 is not None:
         return utf16

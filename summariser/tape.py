@@ -103,9 +103,10 @@ class Tape:
             recorded = _load(path)["response"]
         except _NotAnExchange as why:
             raise InputError(f"{path}: the recording of this request is unusable ({why})") from None
+        kept = {k: v for k, v in recorded.get("headers", {}).items() if k.lower() in _KEPT_RESPONSE_HEADERS}
         return httpx.Response(
             status_code=recorded["status"],
-            headers=recorded.get("headers", {}),
+            headers=kept,  # never an encoding: the body is stored decoded
             content=json.dumps(recorded["body"]).encode(),
             request=request,
         )
@@ -137,13 +138,20 @@ def _load(path: Path) -> dict[str, Any]:
         raise _NotAnExchange("not UTF-8") from None
     except ValueError as error:
         raise _NotAnExchange(f"not JSON: {error}") from None
+    except RecursionError:
+        raise _NotAnExchange("JSON nested too deep") from None
     response = entry.get("response") if isinstance(entry, dict) else None
+    recorded = entry.get("recorded", {}) if isinstance(entry, dict) else None
+    headers = response.get("headers", {}) if isinstance(response, dict) else None
     if not (
         isinstance(response, dict)
-        and isinstance(response.get("status"), int)
+        and type(response.get("status")) is int
+        and 100 <= response["status"] <= 599
         and "body" in response
-        and isinstance(response.get("headers", {}), dict)
-        and isinstance(entry.get("recorded", {}), dict)
+        and isinstance(headers, dict)
+        and all(isinstance(v, str) for v in headers.values())
+        and isinstance(recorded, dict)
+        and all(isinstance(recorded.get(k), str | None) for k in ("model", "mode"))
     ):
         raise _NotAnExchange("no recorded response in it")
     return entry

@@ -194,3 +194,10 @@ def test_a_bad_token_budget_says_it_wants_tokens():
     result = run(str(SEED), "--replay", str(FIXTURES), SUMMARISER_MAX_ARTICLE_TOKENS="x")
 
     assert_one_line_error(result, 2, "SUMMARISER_MAX_ARTICLE_TOKENS must be a number of tokens, not 'x'")
+
+
+@pytest.mark.parametrize("given", [["--timeout", "nan"], ["--timeout", "inf"]])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(given):
+    result = run(str(SEED), "--replay", str(FIXTURES), *given)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -23,6 +23,7 @@ NOT_A_COMPLETION = {
         headers={"content-type": "text/event-stream"},
     ),
     "a body that is not JSON": Reply(body=b"upstream connect error or disconnect/reset before headers"),
+    "JSON that is no chat completion": Reply(body={"choices": []}),
 }
 
 

@@ -165,3 +165,16 @@ def test_an_attempt_longer_than_the_policys_total_gets_its_whole_timeout(model_s
 
     assert brief.verification.status == "verified"
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("asked", ["-5", "nan", "-inf"])
+def test_a_retry_after_that_asks_nothing_usable_backs_off_as_for_any_fault(model_server, asked):
+    server = model_server(
+        Reply(status=429, body={}, headers={"retry-after": asked}),
+        Reply(body=completion(handwritten("kreminna-faithful"))),
+    )
+    waits: list[float] = []
+
+    brief_from(server.url, waits)
+
+    assert len(waits) == 1 and 0.5 <= waits[0] < 1.5  # the first backoff, with its jitter

@@ -141,3 +141,12 @@ def test_a_file_of_the_full_character_limit_is_read_whatever_its_script(tmp_path
     path = tmp_path / "long.txt"
     path.write_text("文" * (MAX_CHARS - 1) + "\n", encoding="utf-8")  # three bytes a character
     assert len(read(str(path)).text) == MAX_CHARS
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfeA", b"\xff\xfe\x00\xd8A\x00", b"\xfe\xff\x00"])
+def test_a_byte_order_mark_on_what_is_no_utf16_is_binary_content(tmp_path, data):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(data)
+
+    with pytest.raises(InputError, match="binary content"):
+        read(str(path))

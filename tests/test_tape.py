@@ -70,6 +70,12 @@ def _odd_files(tape: Path) -> None:
     (tape / "latin1.json").write_bytes('{"caf\xe9": 1}'.encode("latin-1"))
     (tape / "zero.json").symlink_to("/dev/zero")
     (tape / "dangling.json").symlink_to(tape / "missing-target")
+    (tape / "deep.json").write_text("[" * 200_000)
+    (tape / "typed.json").write_text(
+        json.dumps(
+            {"recorded": {"model": ["a"]}, "response": {"status": 200, "headers": {"x": 1}, "body": {}}}
+        )
+    )
 
 
 def test_odd_files_in_a_replay_directory_are_skipped_with_a_warning(model_server, tmp_path, caplog):
@@ -82,7 +88,7 @@ def test_odd_files_in_a_replay_directory_are_skipped_with_a_warning(model_server
 
     assert brief.verification.status == "verified"
     skipped = [r.getMessage() for r in caplog.records if "skipped, not a recorded exchange" in r.getMessage()]
-    assert len(skipped) == 6
+    assert len(skipped) == 8
 
 
 def test_a_replay_directory_with_nothing_usable_exits_2_naming_it(tmp_path):
@@ -92,4 +98,4 @@ def test_a_replay_directory_with_nothing_usable_exits_2_naming_it(tmp_path):
 
     result = run(str(SEED), "--replay", str(tmp_path))
 
-    assert_one_line_error(result, 2, f"{tmp_path}: no usable recording among its 6 .json file(s)")
+    assert_one_line_error(result, 2, f"{tmp_path}: no usable recording among its 8 .json file(s)")

@@ -8,21 +8,32 @@ claimants stay side by side, each with its claimant and its sources.
 
 import hashlib
 from collections.abc import Callable
-
-from pydantic import BaseModel
+from typing import Any
 
 from summariser.brief import Brief, CasualtyClaim, Meta, Missed, Quote, SourceInfo, Usage, Verification
 from summariser.grounding import normalise, same_person
 
 
-def _keys(field: str) -> Callable[[BaseModel], set[object]]:
-    """What makes two items the same: any one shared key. Reports of one story word a development
-    alike but may quote a different sentence for it, or the same sentence for another wording."""
+def _text(value: str | None) -> str:
+    return normalise(value or "").lower()
+
+
+def _same(field: str) -> Callable[[Any, Any], bool]:
+    """When two reports' items are one: never on a shared sentence alone (two developments may cite
+    one sentence, two countries may "condemn the attack"), always with who said or did it."""
     return {
-        "key_developments": lambda d: {normalise(d.text).lower(), normalise(d.evidence)},
-        "quotes": lambda q: {normalise(q.text)},
-        "casualty_claims": lambda c: {(normalise(c.figure), normalise(c.claimed_by).lower())},
-        "international_responses": lambda r: {normalise(r.evidence), normalise(r.description).lower()},
+        "key_developments": lambda a, b: _text(a.text) == _text(b.text),
+        "quotes": lambda a, b: normalise(a.text) == normalise(b.text) and same_person(a.speaker, b.speaker),
+        "casualty_claims": lambda a, b: (
+            (normalise(a.figure), a.outcome, _text(a.who), _text(a.claimed_by))
+            == (normalise(b.figure), b.outcome, _text(b.who), _text(b.claimed_by))
+        ),
+        "international_responses": lambda a, b: (
+            _text(a.actor) == _text(b.actor)
+            and (
+                normalise(a.evidence) == normalise(b.evidence) or _text(a.description) == _text(b.description)
+            )
+        ),
     }[field]
 
 
@@ -32,14 +43,15 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
     lead = briefs[0][1]
     fields: dict[str, list] = {}
     for field in ("key_developments", "quotes", "casualty_claims", "international_responses"):
-        key = _keys(field)
+        same = _same(field)
         merged: list = []
         for name, brief in briefs:
             for item in getattr(brief, field):
-                twin = next((kept for kept in merged if key(kept) & key(item)), None)
+                # a twin comes from another report: one brief's own items are never folded together
+                twin = next((kept for kept in merged if name not in kept.sources and same(kept, item)), None)
                 if twin is None:
                     merged.append(item.model_copy(update={"sources": [name]}))
-                elif name not in twin.sources:
+                else:
                     twin.sources.append(name)
         fields[field] = merged
     actors: list = []

@@ -107,3 +107,61 @@ def test_one_development_from_two_reports_is_one_item_and_missed_counts_the_merg
     ]
     assert [q["text"] for q in brief["quotes"]] == [QUOTE]
     assert brief["verification"]["missed"] == []
+
+
+def test_items_that_differ_are_never_united_whatever_words_they_share():
+    from summariser.merge import merge_briefs
+    from tests.conftest import grounded_brief
+
+    def report(country: str, who: str, outcome: str, verb: str) -> tuple[str, dict]:
+        claim_sentence = f"Officials said 12 {who} were {verb}."
+        text = f"{claim_sentence} {country} condemned the attack."
+        return text, {
+            "headline": "An attack",
+            "summary": "An attack.",
+            "key_developments": [
+                {"text": f"12 {who} were {verb}.", "evidence": claim_sentence},
+                {"text": "Officials counted the victims.", "evidence": claim_sentence},
+            ],
+            "actors": [{"name": country, "kind": "government", "role": "responds"}],
+            "quotes": [],
+            "casualty_claims": [
+                {
+                    "figure": "12",
+                    "outcome": outcome,
+                    "who": who,
+                    "claimed_by": "Officials",
+                    "evidence": claim_sentence,
+                }
+            ],
+            "international_responses": [
+                {
+                    "actor": country,
+                    "kind": "statement",
+                    "description": "condemned the attack",
+                    "evidence": f"{country} condemned the attack.",
+                }
+            ],
+        }
+
+    a, b = (
+        report("France", "civilians", "killed", "killed"),
+        report("Germany", "soldiers", "injured", "injured"),
+    )
+
+    brief = merge_briefs([("a.txt", grounded_brief(*a)), ("b.txt", grounded_brief(*b))])
+
+    assert [(r.actor, r.sources) for r in brief.international_responses] == [
+        ("France", ["a.txt"]),
+        ("Germany", ["b.txt"]),
+    ]
+    assert [(c.who, c.outcome.value, c.sources) for c in brief.casualty_claims] == [
+        ("civilians", "killed", ["a.txt"]),
+        ("soldiers", "injured", ["b.txt"]),
+    ]
+    assert [d.text for d in brief.key_developments] == [
+        "12 civilians were killed.",
+        "Officials counted the victims.",
+        "12 soldiers were injured.",
+    ]
+    assert brief.key_developments[1].sources == ["a.txt", "b.txt"]  # the same words in both

@@ -36,6 +36,9 @@ def gather(specs: Iterable[str], globs: Iterable[str] = ARTICLE_GLOBS) -> list[I
     """Inputs from SOURCE arguments: files and URLs as they are, a directory's files that match
     `globs`, a JSON Lines file's records (`{"id", "text"}` or `{"id", "url"}`)."""
     globs = tuple(globs)
+    for pattern in globs:
+        if not pattern or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            raise InputError(f"--glob {pattern!r}: give a pattern inside the directory, such as '*.txt'")
     items: list[Item] = []
     for spec in specs:
         path = Path(spec)

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from summariser.errors import SummariserError
+from summariser.errors import InputError, SummariserError
 
 # Exit runs full collections over every object the imports made (openai's, pydantic's: ~200,000),
 # ~0.3 s of a one-brief run. Frozen, they are left to the OS; teardown and stream flushing still run,
@@ -168,6 +168,10 @@ def run(
     if merge and output_format == "html":
         _fail("--merge makes one brief of several articles; --format html needs one article", 2)
     batch_like = len(sources) > 1 or Path(sources[0]).is_dir() or sources[0].endswith(".jsonl")
+    if output is not None and str(output) == "-":
+        output = None  # stdout, as for any SOURCE '-'
+    if output is not None:
+        _check_output(output, sources, pages=batch_like and not merge and output_format == "html")
     if batch_like and not merge:
         if output is None:
             _fail("several articles: give --output FILE.jsonl (or a directory with --format html)", 2)
@@ -224,11 +228,36 @@ def _rendered(brief: Any, output_format: str, text: str) -> str:
     return render(brief)
 
 
+def _check_output(output: Path, sources: tuple[str, ...], pages: bool) -> None:
+    """Refuse, before anything is paid for, an output that cannot be written or would overwrite an
+    input: the brief of an article must never replace the article."""
+    if any(_same_file(output, Path(source)) or _inside(output, Path(source)) for source in sources):
+        _fail(f"--output {output}: would overwrite or join the articles being briefed; write elsewhere", 2)
+    if pages and output.exists() and not output.is_dir():
+        _fail(f"--output {output}: review pages go to a directory, and this is a file", 2)
+    if not pages and output.is_dir():
+        _fail(f"--output {output}: is a directory; give a file", 2)
+    if not output.absolute().parent.is_dir():
+        _fail(f"--output {output}: no such directory {output.absolute().parent}", 2)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _inside(output: Path, source: Path) -> bool:
+    """Pages written into a directory being briefed would be briefed by the next run."""
+    return source.is_dir() and output.absolute().resolve().is_relative_to(source.absolute().resolve())
+
+
 def _write(output: Path, rendered: str) -> None:
     try:
         output.write_text(rendered, encoding="utf-8")
     except OSError as error:
-        raise SummariserError(f"{output}: cannot write ({error.strerror})") from error
+        raise InputError(f"{output}: cannot write ({error.strerror})") from error
 
 
 def _merged(sources: list[str], settings: Any, concurrency: int) -> Any:

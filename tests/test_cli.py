@@ -201,3 +201,45 @@ def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(given):
     result = run(str(SEED), "--replay", str(FIXTURES), *given)
 
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_an_output_that_would_overwrite_an_article_is_refused_before_any_request(tmp_path):
+    article = tmp_path / "in.txt"
+    article.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    pages = tmp_path / "wires"
+    pages.mkdir()
+    (pages / "a.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+
+    one = run(str(article), "--replay", str(FIXTURES), "--output", str(article))
+    several = run(str(article), str(SEED), "--replay", str(FIXTURES), "--output", str(article))
+    inside = run(str(pages), "--format", "html", "--replay", str(FIXTURES), "--output", str(pages / "review"))
+
+    for result in (one, several, inside):
+        assert_one_line_error(result, 2, "would overwrite or join the articles being briefed")
+    assert article.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
+    assert not (pages / "review").exists()
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [("missing-dir/brief.md", "no such directory"), (".", "is a directory; give a file")],
+)
+def test_an_output_that_cannot_be_written_is_a_usage_error_before_any_request(tmp_path, output, message):
+    assert_one_line_error(
+        run(str(SEED), "--replay", str(FIXTURES), "--output", output, cwd=tmp_path), 2, message
+    )
+
+
+@pytest.mark.parametrize("pattern", ["../*", "/etc/*", ""])
+def test_a_glob_that_reaches_outside_its_directory_is_refused(pattern):
+    result = run(
+        str(ROOT / "seeds"), "--glob", pattern, "--replay", str(FIXTURES), "--output", "unused.jsonl"
+    )
+
+    assert_one_line_error(result, 2, "give a pattern inside the directory")
+
+
+def test_output_dash_is_stdout():
+    result = run(str(SEED), "--replay", str(FIXTURES), "--output", "-")
+
+    assert result.returncode == 0 and result.stdout.startswith("# ")

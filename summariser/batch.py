@@ -188,15 +188,19 @@ def record(result: Result) -> dict:
     return entry
 
 
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+
+
 def page_name(item_id: str) -> str:
     """A review page's file name, from the id alone so that it never depends on which brief finished
-    first: the id itself where it is a safe name, else a slug of it and a short hash of the whole id,
-    so `a/b`, `a:b` and `a?b` never share a page, and none is hidden (`...`) or the index."""
-    slug = re.sub(r"[^\w.-]+", "_", item_id).strip("_.")[:80]
-    if slug != item_id or slug.lower() == "index":
-        digest = hashlib.sha256(item_id.encode()).hexdigest()[:10]
-        slug = f"{slug}-{digest}" if slug else digest
-    return f"{slug}.html"
+    first. An id that is already a short, lower-case, safe name is used as it is; any other becomes an
+    ASCII slug of it, a `~` and a short hash of the whole id, so `a/b`, `a:b` and `A/B` never share a
+    page (on case-blind disks too), none is hidden or the index, and no safe id can forge one."""
+    if _SAFE_ID.fullmatch(item_id) and item_id != "index":
+        return f"{item_id}.html"
+    slug = re.sub(r"[^a-z0-9.-]+", "_", item_id.lower().encode("ascii", "ignore").decode()).strip("_.")[:60]
+    digest = hashlib.sha256(item_id.encode()).hexdigest()[:12]
+    return f"{slug}~{digest}.html"
 
 
 class HtmlPages:

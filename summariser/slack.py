@@ -301,6 +301,7 @@ def serve(app: Any, port: int, host: str = "0.0.0.0", read_timeout: float = READ
 
     class Server(ThreadingMixIn, WSGIServer):
         daemon_threads = True
+        request_queue_size = 64  # socketserver's 5 made a burst of Slack's retries wait a second each
 
     class Handler(WSGIRequestHandler):
         def setup(self) -> None:

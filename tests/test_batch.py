@@ -271,3 +271,14 @@ def test_review_pages_get_one_safe_name_per_id_whatever_finishes_first(model_ser
     assert not [n for n in names if n.startswith(".")]
     index = (pages / "index.html").read_text()
     assert all(f'href="{n}"' in index for n in names if n != "index.html")
+
+
+def test_page_names_are_unique_bounded_and_cannot_be_forged_by_another_id():
+    from summariser.batch import page_name
+
+    ids = ["Report", "report", "REPORT", "", "...", "_x_", "x~" + page_name("_x_")[2:-5], "\U00020000" * 100]
+    names = [page_name(i) for i in ids]
+
+    assert len(set(names)) == len(ids)
+    assert all(len(n.encode()) <= 100 and not n.startswith(".") for n in names)
+    assert len({n.lower() for n in names}) == len(ids)  # distinct on a case-blind disk too

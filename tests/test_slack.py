@@ -499,3 +499,15 @@ def test_a_failure_that_quotes_the_model_is_escaped_in_the_ephemeral_line(bot, f
     (ephemeral,) = fake_slack.wait_for("chat.postEphemeral", 1)
     assert ephemeral["text"].startswith("Could not summarise: the model's output was still invalid")
     assert "<!channel>" not in ephemeral["text"] and "&lt;!channel&gt;" in ephemeral["text"]
+
+
+def test_clipped_text_never_ends_inside_an_escape_and_no_text_is_empty():
+    brief = brief_with()
+    brief.headline = "&" * 400
+    brief.summary = ""
+
+    rendered = blocks(brief)
+
+    header = rendered[0]["text"]["text"]
+    assert len(header) <= 150 and header.endswith("&amp;…")
+    assert all(b["text"]["text"] for b in rendered if "text" in b)

@@ -19,7 +19,14 @@ def escape(text: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Escaped text cut to Slack's limit, never through an entity (`&am…` would show as typed)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    entity = cut.rfind("&")
+    if entity != -1 and ";" not in cut[entity:]:
+        cut = cut[:entity]
+    return cut + "…"
 
 
 def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
@@ -72,11 +79,18 @@ def blocks(brief: Brief) -> list[dict]:
     body: list[dict] = [
         {
             "type": "header",
-            "text": {"type": "plain_text", "text": _clip(escape(brief.headline), MAX_HEADER_CHARS)},
+            # Slack refuses a whole message over an empty text, and a model may write an empty field
+            "text": {
+                "type": "plain_text",
+                "text": _clip(escape(brief.headline), MAX_HEADER_CHARS) or "(no headline)",
+            },
         },
         {
             "type": "section",
-            "text": {"type": "mrkdwn", "text": _clip(escape(brief.summary), MAX_SECTION_CHARS)},
+            "text": {
+                "type": "mrkdwn",
+                "text": _clip(escape(brief.summary), MAX_SECTION_CHARS) or "_(no summary)_",
+            },
         },
     ]
     for title, lines in _lines(brief):

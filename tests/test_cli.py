@@ -67,7 +67,7 @@ def test_markdown_puts_the_headline_first_and_each_quote_beside_its_speaker(tmp_
     assert brief["quotes"]
     for quote in brief["quotes"]:
         assert f"> “{quote['text']}”  \n> — **{quote['speaker']}**" in result.stdout
-    assert "*Verification:" in result.stdout
+    assert result.stdout.count("*Checked against the article:") == 1
 
 
 def test_stdin_is_read_with_a_dash(model_server):

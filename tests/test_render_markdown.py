@@ -9,7 +9,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from summariser.brief import Brief
-from summariser.render.markdown import render
+from summariser.render.markdown import escape, render
 from tests.conftest import SEED, grounded_brief, handwritten
 
 FORGED_HEADLINE = (
@@ -91,7 +91,7 @@ def test_the_forged_headline_renders_as_one_escaped_line_under_a_real_heading():
 
     assert first_line.startswith("# Russia seizes Kreminna \\#\\# Quotes \\> “We surrender.”")
     assert "*Verification: every item found in the source.*" not in first_line
-    assert rest.count("*Verification:") == 1
+    assert rest.count("\n*Checked against the article:") == 1
 
 
 def test_a_partial_brief_says_so_before_its_summary():
@@ -104,5 +104,44 @@ def test_a_partial_brief_says_so_before_its_summary():
 
     lines = render(brief).splitlines()
 
-    assert lines[2] == "**Partial:** 2 item(s) could not be verified — listed at the end."
+    assert lines[2] == "**Partial:** 2 items could not be verified — listed at the end."
     assert lines[4].startswith(brief.summary[:20])
+
+
+def test_the_recorded_seed_tells_an_editor_what_the_json_says():
+    from summariser import summarise
+    from tests.conftest import ROOT
+
+    brief = summarise(str(SEED), replay=str(ROOT / "fixtures"))
+
+    shown = render(brief)
+
+    assert brief.verification.status == "partial"
+    assert shown.splitlines()[2].startswith("**Partial:** 2 items could not be verified")
+    assert "## Casualty claims\n\n*None kept; 2 in the article, listed at the end.*" in shown
+    for dropped in brief.verification.dropped:  # with whose claim it was
+        assert f"Casualty figure “{dropped.label()}”, claimed by Ukrainian officials: not verified" in shown
+    for missed in brief.verification.missed:
+        assert f"not in this brief: “{escape(missed.text)}”" in shown
+    assert "casualty_claims" not in shown and "prompt" not in shown  # no field names or model notes
+    assert "write two to four" not in shown
+
+
+def test_a_quote_names_its_speaker_and_role_once():
+    brief = faithful_brief()
+
+    shown = render(brief)
+
+    assert "> — **Serhiy Gaidai**, " in shown
+    assert "**Serhiy Gaidai**, Serhiy Gaidai" not in shown
+
+
+def test_every_section_is_present_and_says_why_it_is_empty():
+    brief = faithful_brief()
+    brief.international_responses = []
+
+    shown = render(brief)
+
+    for title in SECTION_TITLES:
+        assert f"## {title}" in shown
+    assert "## International responses\n\n*None found in the article.*" in shown

@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from summariser.brief import Brief
-from summariser.render import flag_note
+from summariser.render import view
 
 FIELDS = {
     "key_developments": ("Key developments", "dev"),
@@ -109,48 +109,52 @@ def _highlighted(text: str, marks: list[_Mark]) -> str:
 
 
 def _brief_side(brief: Brief) -> str:
-    out = [f"<h1>{escape(brief.headline)}</h1>", f"<p>{escape(brief.summary)}</p>"]
+    out = [f"<h1>{escape(brief.headline)}</h1>"]
+    partial = view.status(brief)
+    if partial:
+        out.append(f'<p class="partial"><b>Partial:</b> {escape(partial)}</p>')
+    out.append(f"<p>{escape(brief.summary)}</p>")
     for field, (title, kind) in FIELDS.items():
         items = getattr(brief, field)
+        out.append(f'<h2><span class="key {kind}"></span>{title}</h2>')
         if not items:
+            out.append(f'<p class="note">{escape(view.empty(field, brief))}</p>')
             continue
-        out.append(f'<h2><span class="key {kind}"></span>{title}</h2><ul>')
+        out.append("<ul>")
         for i, item in enumerate(items):
-            out.append(f'<li class="item" data-target="{kind}-{i}">{_describe(field, item)}</li>')
+            out.append(f'<li class="item" data-target="{kind}-{i}">{_describe(field, item, brief)}</li>')
         out.append("</ul>")
-    if brief.actors:
-        names = ", ".join(escape(a.name) + (f" ({escape(a.role)})" if a.role else "") for a in brief.actors)
-        out.append(f"<h2>Actors</h2><p>{names}</p>")
+    out.append("<h2>Actors</h2>")
+    out.append(
+        f"<p>{escape(', '.join(view.actor(a) for a in brief.actors) or view.empty('actors', brief))}</p>"
+    )
     v = brief.verification
-    if v.dropped:
-        out.append("<h2>Dropped: not borne out by the article</h2><ul>")
-        out += [f"<li>{escape(d.field)}: “{escape(d.label())}” — {escape(d.reason)}</li>" for d in v.dropped]
-        out.append("</ul>")
-    if v.missed:
-        out.append("<h2>In the article, not in this brief</h2><ul>")
-        out += [f"<li>{escape(m.field)}: “{escape(m.text)}”</li>" for m in v.missed]
-        out.append("</ul>")
-    if v.flags:
-        out.append("<h2>Flagged passages</h2><ul>")
-        out += [f"<li>{escape(flag_note(f) or f.kind)}: “{escape(f.text)}”</li>" for f in v.flags]
+    notes = [escape(view.dropped(d)) for d in v.dropped] + [escape(view.missed(m)) for m in v.missed]
+    for flag in v.flags:
+        note, passage = view.flag(flag)
+        notes.append(escape(note) + (f": “{escape(passage)}”" if passage else ""))
+    if notes:
+        out.append("<h2>Not in this brief, or flagged</h2><ul>")
+        out += [f"<li>{note}</li>" for note in notes]
         out.append("</ul>")
     return "\n".join(out)
 
 
-def _describe(field: str, item: object) -> str:
+def _describe(field: str, item: object, brief: Brief) -> str:
     loose = (
         "" if getattr(item, "verified", True) else ' <span class="loose">(evidence matched loosely)</span>'
     )
     if field == "quotes":
-        return f"“{escape(item.text)}” — <b>{escape(item.speaker)}</b>"
-    if field == "casualty_claims":
-        return (
-            f"<b>{escape(item.figure)}</b> {escape(item.who)} {escape(item.outcome.value)}"
-            f" — according to {escape(item.claimed_by)}"
-            + (f" ({escape(item.qualifier)})" if item.qualifier else "")
+        role = view.speaking_as(item, brief.actors)
+        return f"“{escape(item.text)}” — <b>{escape(item.speaker)}</b>" + (
+            f", {escape(role)}" if role else ""
         )
+    if field == "casualty_claims":
+        line = view.claim(item)
+        return f"<b>{escape(line.lead)}</b> {escape(line.rest)}"
     if field == "international_responses":
-        return f"<b>{escape(item.actor)}</b>: {escape(item.description)}{loose}"
+        line = view.response(item)
+        return f"<b>{escape(line.lead)}</b> {escape(line.rest)}{loose}"
     return escape(item.text) + loose
 
 
@@ -168,7 +172,7 @@ it stands; hover a highlight to see what it supports</span></header>
 <section id="article">{_highlighted(article, _marks(brief))}</section>
 <section id="brief">{_brief_side(brief)}</section>
 </main>
-<footer>Verification: <b>{escape(brief.verification.status)}</b> · model {escape(meta.model)} ·
+<footer>{escape(view.footer(brief))} Verification: <b>{escape(brief.verification.status)}</b> ·
 prompt {escape(meta.prompt_version)} · schema {escape(meta.schema_version)}</footer>
 <script>{_JS}</script>
 </body></html>

@@ -9,7 +9,7 @@ heading, quote block, list and emphasis in the output is the renderer's own.
 import re
 
 from summariser.brief import Brief
-from summariser.render import flag_note
+from summariser.render import view
 
 # Characters that start inline markup (emphasis, code, links, images, HTML, entities, tables,
 # strikethrough) anywhere in a line; CommonMark lets any ASCII punctuation be escaped with a backslash.
@@ -31,79 +31,43 @@ def _literal_start(match: re.Match[str]) -> str:
 
 
 def render(brief: Brief) -> str:
-    v = brief.verification
     out = [f"# {escape(brief.headline)}", ""]
-    if v.status == "partial":
-        out += [f"**Partial:** {_partial(brief)} — listed at the end.", ""]
+    partial = view.status(brief)
+    if partial:
+        out += [f"**Partial:** {escape(partial)}", ""]
     out += [escape(brief.summary), ""]
-
-    def section(title: str, lines: list[str]) -> None:
-        if lines:
-            out.extend([f"## {title}", "", *lines, ""])
-
-    section(
-        "Key developments", [f"- {escape(d.text)}{_unverified(d.verified)}" for d in brief.key_developments]
-    )
-    section(
-        "Quotes",
-        [
+    lines = {
+        "key_developments": [f"- {escape(d.text)}{_unverified(d.verified)}" for d in brief.key_developments],
+        "quotes": [
             f"> “{escape(q.text)}”  \n> — **{escape(q.speaker)}**"
-            + (f", {escape(q.context)}" if q.context else "")
+            + _after_name(view.speaking_as(q, brief.actors))
             + "\n"
             for q in brief.quotes
         ],
-    )
-    section(
-        "Casualty claims",
-        [
-            f"- **{escape(c.figure)}** {escape(c.who)} {c.outcome.value}"
-            + (f" in {escape(c.location)}" if c.location else "")
-            + f" — according to {escape(c.claimed_by)}"
-            + (f" ({escape(c.qualifier)})" if c.qualifier else "")
-            for c in brief.casualty_claims
+        "casualty_claims": [_bold_lead(view.claim(c)) for c in brief.casualty_claims],
+        "international_responses": [
+            _bold_lead(view.response(r)) + _unverified(r.verified) for r in brief.international_responses
         ],
-    )
-    section(
-        "International responses",
-        [
-            f"- **{escape(r.actor)}** ({r.kind.value.replace('_', ' ')}): "
-            f"{escape(r.description)}{_unverified(r.verified)}"
-            for r in brief.international_responses
-        ],
-    )
-    section(
-        "Actors",
-        [
-            f"- {escape(a.name)} — {escape(a.role)}"
-            + (f" ({escape(a.affiliation)})" if a.affiliation else "")
-            for a in brief.actors
-        ],
-    )
-    status = (
-        "every item found in the source"
-        if v.status == "verified"
-        else (f"{len(v.dropped)} item(s) dropped as not borne out by the source")
-    )
-    meta = brief.meta
-    out.append(
-        f"---\n*Verification: {status}. Model {escape(meta.model)}, prompt {escape(meta.prompt_version)}.*"
-    )
-    out.extend(f"- dropped {d.field}: “{escape(d.label())}” — {escape(d.reason)}" for d in v.dropped)
-    out.extend(f"- not in this brief, but in the article ({m.field}): “{escape(m.text)}”" for m in v.missed)
+        "actors": [f"- {escape(view.actor(a))}" for a in brief.actors],
+    }
+    for field, title in view.SECTIONS:
+        out += [f"## {title}", "", *(lines[field] or [f"*{escape(view.empty(field, brief))}*"]), ""]
+    v = brief.verification
+    out.append(f"---\n*{escape(view.footer(brief))}*")
+    out.extend(f"- {escape(view.dropped(d))}" for d in v.dropped)
+    out.extend(f"- {escape(view.missed(m))}" for m in v.missed)
     for flag in v.flags:
-        note = flag_note(flag)
-        out.append(f"- {note}: “{escape(flag.text)}”" if note else f"- {flag.kind}: {escape(flag.text)}")
+        note, passage = view.flag(flag)
+        out.append(f"- {escape(note)}" + (f": “{escape(passage)}”" if passage else ""))
     return "\n".join(out).rstrip() + "\n"
 
 
-def _partial(brief: Brief) -> str:
-    v = brief.verification
-    parts = []
-    if v.dropped:
-        parts.append(f"{len(v.dropped)} item(s) could not be verified")
-    if v.flags:
-        parts.append(f"{len(v.flags)} passage(s) flagged")
-    return "; ".join(parts) or "not every check passed"
+def _after_name(role: str) -> str:
+    return f", {escape(role)}" if role else ""
+
+
+def _bold_lead(line: view.Line) -> str:
+    return f"- **{escape(line.lead)}** {escape(line.rest)}"
 
 
 def _unverified(verified: bool) -> str:

@@ -7,7 +7,7 @@ trimmed with a note saying how much was left out.
 """
 
 from summariser.brief import Brief
-from summariser.render import flag_note
+from summariser.render import view
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -30,34 +30,38 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
-    claims = [
-        f"• *{escape(c.figure)}* {escape(c.who)} {c.outcome.value} — according to {escape(c.claimed_by)}"
-        + (f" _({escape(c.qualifier)})_" if c.qualifier else "")
-        for c in brief.casualty_claims
+    """Each section's lines, as the shared view words them; an empty section says why."""
+    v = brief.verification
+    lines = {
+        "key_developments": [f"• {escape(d.text)}" for d in brief.key_developments],
+        "quotes": [
+            f"> “{escape(q.text)}”\n> — *{escape(q.speaker)}*"
+            + _after_name(view.speaking_as(q, brief.actors))
+            for q in brief.quotes
+        ],
+        "casualty_claims": [_bold_lead(view.claim(c)) for c in brief.casualty_claims],
+        "international_responses": [_bold_lead(view.response(r)) for r in brief.international_responses],
+        "actors": [f"• {escape(view.actor(a))}" for a in brief.actors],
+    }
+    sections = [
+        (title, lines[field] or [f"_{escape(view.empty(field, brief))}_"]) for field, title in view.SECTIONS
     ]
-    return [
-        ("Key developments", [f"• {escape(d.text)}" for d in brief.key_developments]),
-        ("Quotes", [f"> “{escape(q.text)}”\n> — *{escape(q.speaker)}*" for q in brief.quotes]),
-        ("Casualty claims", claims),
-        (
-            "International responses",
-            [f"• *{escape(r.actor)}*: {escape(r.description)}" for r in brief.international_responses],
-        ),
-        (
-            "Not borne out, dropped",
-            [
-                f"• {escape(d.field)}: “{escape(_clip(d.label(), 200))}” — {escape(d.reason)}"
-                for d in brief.verification.dropped
-            ],
-        ),
-        (
-            "Flagged passages",
-            [
-                f"• {escape(flag_note(f) or f.kind)}: “{escape(_clip(f.text, 300))}”"
-                for f in brief.verification.flags
-            ],
-        ),
-    ]
+    notes = [f"• {escape(_clip(view.dropped(d), 600))}" for d in v.dropped]
+    notes += [f"• {escape(_clip(view.missed(m), 600))}" for m in v.missed]
+    for flag in v.flags:
+        note, passage = view.flag(flag)
+        notes.append(f"• {escape(note)}" + (f": “{escape(_clip(passage, 300))}”" if passage else ""))
+    if notes:
+        sections.append(("Not in this brief, or flagged", notes))
+    return sections
+
+
+def _after_name(role: str) -> str:
+    return f", {escape(role)}" if role else ""
+
+
+def _bold_lead(line: view.Line) -> str:
+    return f"• *{escape(line.lead)}* {escape(line.rest)}"
 
 
 def _sections(title: str, lines: list[str]) -> list[dict]:
@@ -85,32 +89,22 @@ def blocks(brief: Brief) -> list[dict]:
                 "text": _clip(escape(brief.headline), MAX_HEADER_CHARS) or "(no headline)",
             },
         },
+    ]
+    partial = view.status(brief)
+    if partial:
+        body.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*Partial:* {escape(partial)}"}})
+    body.append(
         {
             "type": "section",
             "text": {
                 "type": "mrkdwn",
                 "text": _clip(escape(brief.summary), MAX_SECTION_CHARS) or "_(no summary)_",
             },
-        },
-    ]
+        }
+    )
     for title, lines in _lines(brief):
-        if lines:
-            body += [{"type": "divider"}, *_sections(title, lines)]
-    v, meta = brief.verification, brief.meta
-    context = {
-        "type": "context",
-        "elements": [
-            {
-                "type": "mrkdwn",
-                "text": escape(
-                    f"{meta.model} · prompt {meta.prompt_version} · verification {v.status}"
-                    + (f" · {len(v.dropped)} dropped" if v.dropped else "")
-                    + (f" · {len(v.missed)} not in brief" if v.missed else "")
-                    + (f" · {len(v.flags)} flagged" if v.flags else "")
-                ),
-            }
-        ],
-    }
+        body += [{"type": "divider"}, *_sections(title, lines)]
+    context = {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(view.footer(brief))}]}
     if len(body) + 1 > MAX_BLOCKS:
         left_out = len(body) - (MAX_BLOCKS - 2)
         body = body[: MAX_BLOCKS - 2]

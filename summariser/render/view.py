@@ -1,0 +1,152 @@
+"""One view of a brief for people: what every renderer says, in an editor's words.
+
+Markdown, Slack and the review page differ in markup, not in what they tell the reader: the status
+first when something did not hold, every section present (saying why one is empty), each casualty
+figure with what, where and who claims it, and what was dropped, missed or flagged in plain words,
+never in field names or in the notes the model is sent. Phrases here are plain text; each renderer
+escapes them for its own format.
+"""
+
+from dataclasses import dataclass
+
+from summariser.brief import (
+    Actor,
+    Brief,
+    CasualtyClaim,
+    Dropped,
+    Flag,
+    InternationalResponse,
+    Missed,
+    Quote,
+)
+from summariser.grounding import same_person
+
+SECTIONS = (
+    ("key_developments", "Key developments"),
+    ("quotes", "Quotes"),
+    ("casualty_claims", "Casualty claims"),
+    ("international_responses", "International responses"),
+    ("actors", "Actors"),
+)
+_NOUNS = {
+    "key_developments": "development",
+    "quotes": "quote",
+    "casualty_claims": "casualty figure",
+    "international_responses": "international response",
+    "actors": "name",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """An item as a reader sees it: the words a renderer may set apart (a figure, an actor), then the rest."""
+
+    lead: str
+    rest: str
+
+
+def status(brief: Brief) -> str | None:
+    """The first thing a reader of a partial brief is told; None when every check passed."""
+    v = brief.verification
+    if v.status != "partial":
+        return None
+    parts = []
+    if v.dropped:
+        parts.append(f"{_count(len(v.dropped), 'item')} could not be verified")
+    if v.flags:
+        parts.append(f"{_count(len(v.flags), 'passage')} flagged")
+    return ("; ".join(parts) or "not every check passed") + " — listed at the end."
+
+
+def empty(field: str, brief: Brief) -> str:
+    """Why a section has nothing in it: the article has none, or what it has was not kept."""
+    v = brief.verification
+    missed = sum(m.field == field for m in v.missed)
+    dropped = sum(d.field == field for d in v.dropped)
+    if missed:
+        return f"None kept; {missed} in the article, listed at the end."
+    if dropped:
+        return f"None kept; {_count(dropped, 'item')} could not be verified, listed at the end."
+    return "None found in the article."
+
+
+def speaking_as(quote: Quote, actors: list[Actor]) -> str:
+    """What to say after the speaker's name, once: their role from the actors, else the model's
+    context when it adds to the name rather than repeating it ("" when neither does)."""
+    role = next((a.role for a in actors if a.role and same_person(a.name, quote.speaker)), None)
+    if role:
+        return role
+    context = quote.context or ""
+    surname = quote.speaker.split()[-1].lower() if quote.speaker.split() else ""
+    return context if surname not in context.lower() else ""
+
+
+def claim(item: CasualtyClaim) -> Line:
+    """A casualty figure with what, where and who claims it: a claim is never stated as fact."""
+    where = f" in {item.location}" if item.location else ""
+    source = f"claimed by {item.claimed_by}" if item.claimed_by else "unattributed in the source"
+    hedge = f" ({item.qualifier})" if item.qualifier else ""
+    return Line(item.figure, f"{item.who} {item.outcome.value}{where} — {source}{hedge}")
+
+
+def response(item: InternationalResponse) -> Line:
+    return Line(item.actor, f"({item.kind.value.replace('_', ' ')}): {item.description}")
+
+
+def actor(item: Actor) -> str:
+    return (
+        item.name
+        + (f" — {item.role}" if item.role else "")
+        + (f" ({item.affiliation})" if item.affiliation else "")
+    )
+
+
+def dropped(item: Dropped) -> str:
+    """A dropped item as an editor would put it: which item, whose, and why it did not hold."""
+    noun = _NOUNS.get(item.field, item.field).capitalize()
+    whose = ""
+    if item.field == "quotes" and item.item.get("speaker"):
+        whose = f", given to {item.item['speaker']}"
+    elif item.field == "casualty_claims" and item.item.get("claimed_by"):
+        whose = f", claimed by {item.item['claimed_by']}"
+    return f"{noun} “{item.label()}”{whose}: not verified ({item.reason})."
+
+
+def missed(item: Missed) -> str:
+    noun = _NOUNS.get(item.field, item.field).capitalize()
+    return f"{noun} in the article, not in this brief: “{item.text}”"
+
+
+def flag(item: Flag) -> tuple[str, str | None]:
+    """A flag in an editor's words, and the passage to quote after it (None when the note says it
+    all: the text of a summary or contradiction flag is addressed to the model)."""
+    if item.kind == "possible_injection":
+        return "Reads like an instruction to an AI; kept, check it", item.text
+    if item.kind == "injection":
+        if item.span is None:  # nowhere in the article text: the page hid it from its readers
+            return "Hidden on the page, never sent to the model", item.text
+        return "Withheld from the model, as it addressed instructions to an AI", item.text
+    if item.kind == "summary":
+        return "The summary is not one: too long, or copied from the article", None
+    if item.kind == "contradiction":
+        return "The headline or summary denies casualties the article reports", None
+    return item.kind.replace("_", " ").capitalize(), item.text
+
+
+def footer(brief: Brief) -> str:
+    """What was checked, for the editor; the model's name, for the record."""
+    v = brief.verification
+    if v.status == "verified" and not v.missed:
+        checked = "every item was found in the article"
+    else:
+        counts = [
+            f"{_count(len(v.dropped), 'item')} dropped" if v.dropped else "",
+            f"{_count(len(v.missed), 'passage')} in the article but not in this brief" if v.missed else "",
+            f"{_count(len(v.flags), 'passage')} flagged" if v.flags else "",
+        ]
+        checked = ", ".join(c for c in counts if c) or "every item kept was found in the article"
+    return f"Checked against the article: {checked}. Model: {brief.meta.model}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -33,6 +33,20 @@ class _DefaultToRun(click.Group):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Ctrl-C is the user's choice, not a bug: exit 130 (128 + SIGINT) in one line, where click
+        would print "Aborted!" and exit 1, the code the contract keeps for our bugs."""
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("summarise: interrupted", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The brief's own options first: they are what almost every reader came for."""
         run_command = self.commands["run"]

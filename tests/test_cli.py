@@ -243,3 +243,27 @@ def test_output_dash_is_stdout():
     result = run(str(SEED), "--replay", str(FIXTURES), "--output", "-")
 
     assert result.returncode == 0 and result.stdout.startswith("# ")
+
+
+def test_ctrl_c_during_a_brief_exits_130_in_one_line(model_server):
+    import signal
+    import threading
+
+    gate = threading.Event()
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful")), gate=gate))
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARISER_"))}
+    process = subprocess.Popen(
+        [SUMMARISE, str(SEED), "--no-cache", *model_args(server)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean,
+    )
+    with server.arrived:  # the request is in flight: the user gives up waiting
+        assert server.arrived.wait_for(lambda: server.in_flight == 1, timeout=60)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    gate.set()
+
+    assert process.returncode == 130
+    assert out == "" and err.strip() == "summarise: interrupted"

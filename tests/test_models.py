@@ -300,13 +300,13 @@ def test_the_slack_bot_never_picks_the_pulled_default(isolated):
         make_brief("Some article text to brief.", Settings.from_env())
 
 
+REAL_MODEL = os.environ.get("SUMMARISER_LOCAL_MODEL")  # read before `isolated` clears it
+
+
 @pytest.mark.local
-@pytest.mark.skipif(
-    not os.environ.get("SUMMARISER_LOCAL_MODEL"), reason="set SUMMARISER_LOCAL_MODEL to the default's GGUF"
-)
+@pytest.mark.skipif(not REAL_MODEL, reason="set SUMMARISER_LOCAL_MODEL to the default's GGUF")
 def test_the_default_pulled_from_a_mirror_briefs_an_article_with_no_key(isolated, monkeypatch):
-    real = Path(os.environ["SUMMARISER_LOCAL_MODEL"])
-    monkeypatch.delenv("SUMMARISER_LOCAL_MODEL")
+    real = Path(str(REAL_MODEL))
     model = TABLE[DEFAULT]
     mirror, httpd = start_hub({f"/{model.repo}/resolve/main/{model.filename}": Served(real, sha256_of(real))})
     monkeypatch.setenv("HF_ENDPOINT", mirror.url)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -89,7 +90,7 @@ def start_hub(files: dict[str, Served], port: int = 0) -> tuple[Hub, ThreadingHT
             self.send_header("Content-Length", str(size - start))
             self.end_headers()
             if body:
-                with served.body.open("rb") as handle:
+                with served.body.open("rb") as handle, suppress(ConnectionError):  # a pull cut short
                     handle.seek(start)
                     while chunk := handle.read(1 << 20):
                         self.wfile.write(chunk)

@@ -26,6 +26,7 @@ from summariser.retry import RetryPolicy, RetryTransport
 from summariser.tape import RecordTransport, ReplayTransport, Tape
 
 REPLAY_BASE_URL = "http://replay.invalid/v1"
+OPENAI_URL = "https://api.openai.com/v1"
 
 
 class _OurReasks(logging.Filter):
@@ -222,7 +223,7 @@ def _one_line(text: str, limit: int = 300) -> str:
 def endpoint_of(settings: Settings) -> str:
     if settings.replay is not None:
         return f"replay:{settings.replay}"
-    return settings.base_url or "https://api.openai.com/v1"
+    return settings.base_url or OPENAI_URL
 
 
 def _no_wait(seconds: float) -> None:
@@ -244,7 +245,9 @@ def connect(
         bottom = ReplayTransport(Tape(settings.replay))
         retry_options["sleep"] = _no_wait  # a recorded 429 is answered at once: nothing to wait for
     else:
-        bottom = deadline.transport()
+        # a local model server we started ourselves is never reached through a proxy
+        proxy = None if settings.local_model else deadline.proxy_for(settings.base_url or OPENAI_URL)
+        bottom = deadline.transport(proxy)
         if settings.record is not None:
             bottom = RecordTransport(
                 Tape(settings.record), bottom, mode=str(settings.mode), served_by=settings.served_by

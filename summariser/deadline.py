@@ -14,6 +14,8 @@ import ssl
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpcore
 import httpx
@@ -133,20 +135,26 @@ class _ReadWhole(httpx.BaseTransport):
 _ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
-def transport() -> httpx.BaseTransport:
-    """httpx's own transport, its connection pool built on sockets that keep to the deadline, under
-    one that reads each answer whole within the size bound.
+def transport(proxy: str | None = None) -> httpx.BaseTransport:
+    """httpx's own transport (through `proxy` when one is given), its sockets keeping to the
+    deadline, under one that reads each answer whole within the size bound.
 
-    HTTPTransport takes no network backend, so its pool is made again with one, with httpx's
-    default limits and TLS settings; everything else (exception mapping, streaming) stays httpx's.
-    """
-    made = httpx.HTTPTransport()
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
-    made._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=_Backend(),
-    )
+    HTTPTransport takes no network backend, so its pool (a plain pool, or httpcore's proxy pool) is
+    given ours after it is built: everything else, TLS, limits, proxying and exception mapping, stays
+    httpx's own."""
+    made = httpx.HTTPTransport(proxy=proxy)
+    made._pool._network_backend = _Backend()
     return _ReadWhole(made)
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy the environment names for `url` (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY), unless
+    NO_PROXY exempts its host: a newsroom behind a proxy reaches its provider as curl would.
+
+    httpx reads these only for clients it builds its transport for, and ours is always given one."""
+    parts = urlsplit(url)
+    proxies = getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or proxy_bypass(parts.hostname or ""):
+        return None
+    return proxy

@@ -104,6 +104,14 @@ def web_server() -> Iterator[Callable[[dict[str, Page]], str]]:
 
 
 @pytest.fixture(autouse=True)
+def no_proxy_from_the_user(monkeypatch) -> None:
+    """Tests reach their own servers on 127.0.0.1 directly, whatever proxy the machine names."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch) -> Path:
     """Each test gets its own response cache, never the user's."""
     path = tmp_path_factory.mktemp("cache") / "cache.sqlite3"

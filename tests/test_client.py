@@ -88,3 +88,64 @@ def test_an_answer_past_the_size_bound_is_the_providers_failure_read_no_further(
         summarise(str(SEED), **options(server))
 
     assert len(server.requests) == 1
+
+
+@pytest.fixture
+def forward_proxy():
+    """A plain HTTP forward proxy on 127.0.0.1 that counts what it carries."""
+    import http.client
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import urlsplit
+
+    carried: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            carried.append(self.path)  # absolute-form: the proxy is asked for the whole URL
+            target = urlsplit(self.path)
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+            headers = {
+                k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")
+            }
+            upstream.request("POST", target.path, body=body, headers=headers)
+            answer = upstream.getresponse()
+            data = answer.read()
+            self.send_response(answer.status)
+            self.send_header("content-type", answer.getheader("content-type", "application/json"))
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", carried
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_model_requests_go_through_the_proxy_the_environment_names(model_server, forward_proxy, monkeypatch):
+    proxy, carried = forward_proxy
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+
+    brief = summarise(str(SEED), **options(server))
+
+    assert brief.verification.status == "verified"
+    assert carried == [f"{server.url}/chat/completions"]
+
+
+def test_no_proxy_exempts_a_host_from_the_proxy(model_server, forward_proxy, monkeypatch):
+    proxy, carried = forward_proxy
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+
+    summarise(str(SEED), **options(server))
+
+    assert carried == [] and len(server.requests) == 1

@@ -276,7 +276,8 @@ class Flag(BaseModel):
         description="'injection': a passage addressing instructions to an AI, withheld from the model "
         "(span null when the page hid it from its readers); 'possible_injection': a passage that reads like "
         "one, kept for the model, for the editor to check; 'contradiction': the brief denies casualties the "
-        "article reports; 'summary': the summary is not a summary."
+        "article reports; 'summary': the summary is not a summary; 'truncated': a field of the model's own "
+        "words was cut to its limit (headline 150 characters on one line, summary 1,200, an item's 400)."
     )
     text: str
     span: Span | None = Field(description="Where in the source, when it stands there.")

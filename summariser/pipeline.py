@@ -15,6 +15,9 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from summariser import cache, chunking
 from summariser.brief import Brief, CheckedDraft, Draft, Flag, Meta, SourceInfo, Verification
@@ -243,14 +246,18 @@ def assemble(
     # hidden from the page's readers, so in no span of its text
     flags += [Flag(kind="injection", text=text, span=None) for text in hidden_instructions]
     flags += grounding.issues
+    cuts: list[Flag] = []
+    items = {
+        field: [_clipped(item, FREE_TEXT[field], cuts, field) for item in getattr(grounding, field)]
+        for field in FREE_TEXT
+    }
+    headline = _cut(" ".join(draft.headline.split()), HEADLINE_CHARS, "headline", cuts)
+    summary = _cut(draft.summary, SUMMARY_CHARS, "summary", cuts)
+    flags += cuts
     return Brief(
-        headline=draft.headline,
-        summary=draft.summary,
-        key_developments=grounding.key_developments,
-        actors=grounding.actors,
-        quotes=grounding.quotes,
-        casualty_claims=grounding.casualty_claims,
-        international_responses=grounding.international_responses,
+        headline=headline,
+        summary=summary,
+        **items,
         verification=Verification(
             status="partial" if grounding.dropped or flags else "verified",
             dropped=grounding.dropped,
@@ -259,3 +266,41 @@ def assemble(
         ),
         meta=meta,
     )
+
+
+# What a reader is shown of the model's own words, at most: a headline is one line, a summary a
+# paragraph, an item's wording a sentence or two. Verbatim text (quotes, evidence) is exempt.
+HEADLINE_CHARS = 150
+SUMMARY_CHARS = 1200
+ITEM_CHARS = 400
+FREE_TEXT = {
+    "key_developments": ("text",),
+    "actors": ("role", "affiliation"),
+    "quotes": ("context",),
+    "casualty_claims": ("who", "location", "qualifier"),
+    "international_responses": ("description",),
+}
+
+
+def _cut(text: str, limit: int, name: str, cuts: list[Flag]) -> str:
+    """Text within its limit; a cut is flagged, never re-asked: it costs neither the brief nor a request."""
+    if len(text) <= limit:
+        return text
+    cuts.append(
+        Flag(
+            kind="truncated", text=f"the {name} ran to {len(text):,} characters, cut to {limit:,}", span=None
+        )
+    )
+    return text[: limit - 1].rstrip() + "…"
+
+
+Item = TypeVar("Item", bound=BaseModel)
+
+
+def _clipped(item: Item, names: tuple[str, ...], cuts: list[Flag], field: str) -> Item:
+    changes = {
+        name: _cut(value, ITEM_CHARS, f"{field.replace('_', ' ')} {name}", cuts)
+        for name in names
+        if isinstance(value := getattr(item, name), str) and len(value) > ITEM_CHARS
+    }
+    return item.model_copy(update=changes) if changes else item

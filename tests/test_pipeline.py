@@ -284,3 +284,24 @@ def test_a_reask_stays_short_whatever_the_model_sent(model_server):
     assert prompt_chars(second) <= 1.5 * prompt_chars(first)
     assert int(re.search(r"- and (\d+) more like these", note).group(1)) > 9_000
     assert "Invented Person 0" in note
+
+
+def test_over_long_fields_are_cut_and_flagged_without_a_reask(model_server):
+    draft = handwritten("kreminna-faithful")
+    draft["headline"] = "Russia seizes Kreminna\n\n## Quotes\n" + "and more " * 360  # 3,254+ characters
+    draft["summary"] = "Russian forces took Kreminna " + "and held it " * 5_000  # one sentence, not a paste
+    draft["key_developments"][0]["text"] = "A development worded at length. " * 40
+    server = model_server(Reply(body=completion(draft)))
+
+    brief = summarise(str(SEED), **options(server))
+
+    assert len(server.requests) == 1  # a cut never costs a re-ask
+    assert "\n" not in brief.headline and len(brief.headline) == 150 and brief.headline.endswith("…")
+    assert len(brief.summary) == 1200 and len(brief.key_developments[0].text) == 400
+    cuts = [f.text for f in brief.verification.flags if f.kind == "truncated"]
+    assert cuts == [
+        "the key developments text ran to 1,280 characters, cut to 400",
+        f"the headline ran to {len(' '.join(draft['headline'].split())):,} characters, cut to 150",
+        f"the summary ran to {len(draft['summary']):,} characters, cut to 1,200",
+    ]
+    assert brief.verification.status == "partial"

@@ -54,7 +54,7 @@ def status(brief: Brief) -> str | None:
     if v.dropped:
         parts.append(f"{_count(len(v.dropped), 'item')} could not be verified")
     if v.flags:
-        parts.append(f"{_count(len(v.flags), 'passage')} flagged")
+        parts.append(f"{_count(len(v.flags), 'thing')} to check")
     return ("; ".join(parts) or "not every check passed") + " — listed at the end."
 
 
@@ -130,6 +130,8 @@ def flag(item: Flag) -> tuple[str, str | None]:
         return "The summary is not one: too long, or copied from the article", None
     if item.kind == "contradiction":
         return "The headline or summary denies casualties the article reports", None
+    if item.kind == "truncated":
+        return item.text[0].upper() + item.text[1:], None
     return item.kind.replace("_", " ").capitalize(), item.text
 
 
@@ -142,7 +144,7 @@ def footer(brief: Brief) -> str:
         counts = [
             f"{_count(len(v.dropped), 'item')} dropped" if v.dropped else "",
             f"{_count(len(v.missed), 'passage')} in the article but not in this brief" if v.missed else "",
-            f"{_count(len(v.flags), 'passage')} flagged" if v.flags else "",
+            f"{_count(len(v.flags), 'thing')} to check" if v.flags else "",
         ]
         checked = ", ".join(c for c in counts if c) or "every item kept was found in the article"
     return f"Checked against the article: {checked}. Model: {brief.meta.model}."

@@ -52,7 +52,7 @@ def normalise(text: str) -> str:
     return re.sub(" +", " ", text.translate(_ONE_TO_ONE).replace("…", "...")).strip(" ")
 
 
-def _trimmed(text: str) -> str:
+def trimmed(text: str) -> str:
     """A model's snippet without the marks and end punctuation it tends to add or drop."""
     return normalise(text).strip(_TRIM)
 
@@ -121,7 +121,7 @@ class SourceText:
     def occurrences(self, snippet: str, whole_words: bool = False) -> Iterator[Span]:
         """Raw spans where the snippet stands, in order; an empty snippet stands nowhere. With
         `whole_words`, a hit may not cut a word at either end ("20" does not stand in "200")."""
-        needle = _trimmed(snippet)
+        needle = trimmed(snippet)
         if not needle:
             return
         at = self.normal.find(needle)
@@ -316,7 +316,7 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
     used: set[Span] = set()
     for quote in draft.quotes:
         quoted = [s for s in source.occurrences(quote.text, whole_words=True) if source.is_quoted(s)]
-        reason = _quote_problem(quote.speaker, quoted, out.actors, source, bool(_trimmed(quote.text)))
+        reason = _quote_problem(quote.speaker, quoted, out.actors, source, bool(trimmed(quote.text)))
         if reason:
             drop("quotes", quote, reason)
             continue
@@ -338,7 +338,7 @@ def ground(draft: Draft, source: SourceText) -> Grounding:
         evidence = (
             None if _is_passage(claim.evidence) else _first_unused(source.occurrences(claim.evidence), used)
         )
-        holds_figure = evidence and _trimmed(claim.figure) in normalise(source.text[slice(*evidence)])
+        holds_figure = evidence and trimmed(claim.figure) in normalise(source.text[slice(*evidence)])
         span = evidence if holds_figure else figure_at
         out.casualty_claims.append(CasualtyClaim(**claim.model_dump(), span=span, verified=True))
 

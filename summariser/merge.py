@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from summariser.brief import Brief, CasualtyClaim, Meta, Missed, Quote, SourceInfo, Usage, Verification
-from summariser.grounding import normalise, same_person
+from summariser.grounding import normalise, same_person, trimmed
 
 
 def _text(value: str | None) -> str:
@@ -98,11 +98,14 @@ def _still_missed(
 ) -> list[Missed]:
     """What each report's detectors found that the merged brief still lacks: a quote another report
     kept is not missed, and a passage missed in several reports is listed once, with its sources."""
-    held = {"quotes": {_bare(q.text) for q in quotes}, "casualty_claims": {_bare(c.figure) for c in claims}}
+    held = {
+        "quotes": {trimmed(q.text).lower() for q in quotes},
+        "casualty_claims": {trimmed(c.figure).lower() for c in claims},
+    }
     missed: dict[tuple[str, str], Missed] = {}
     for name, brief in briefs:
         for item in brief.verification.missed:
-            key = (item.field, _bare(item.text))
+            key = (item.field, trimmed(item.text).lower())
             if key[1] in held.get(item.field, set()):
                 continue
             if key in missed:
@@ -110,8 +113,3 @@ def _still_missed(
             else:
                 missed[key] = item.model_copy(update={"sources": [name]})
     return list(missed.values())
-
-
-def _bare(text: str) -> str:
-    """A passage without the punctuation a detector and a model place differently around it."""
-    return normalise(text).strip(' .,;:"').lower()

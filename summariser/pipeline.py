@@ -163,9 +163,7 @@ class Session:
         messages = prompts.messages(article)
         omissions_asked = not settings.omission_reask
         last_error = ""
-        requests = 0
         for _ in range(settings.max_requests):
-            requests += 1
             try:
                 draft = self.ask(messages)
             except ModelFault as fault:
@@ -184,7 +182,7 @@ class Session:
         if groundings:
             return groundings
         raise ValidationFailed(
-            f"the model's output was still invalid after {requests} request(s): {last_error}"
+            f"the model's output was still invalid after {settings.max_requests} request(s): {last_error}"
         )
 
 

@@ -83,15 +83,10 @@ class RetryTransport(httpx.BaseTransport):
         return _within_time_left(min(policy.max_wait, backoff * (0.5 + self.jitter())))
 
     def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try, headers and body both inside its own time limit (and the request's)."""
+        """One try inside its own time limit (and the request's): the transport at the bottom reads
+        each answer whole, so headers and body both keep to it."""
         with deadline.within(self.attempt_seconds):
-            response = self.inner.handle_request(request)
-            try:
-                response.read()
-            except BaseException:
-                response.close()
-                raise
-        return response
+            return self.inner.handle_request(request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """The request with its retries, all within the policy's total: no wait outlasts it."""

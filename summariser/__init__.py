@@ -70,14 +70,12 @@ __all__ = [
 
 def summarise(source: str, **options: Any) -> "Brief":
     """Summarise one article; raises a `SummariserError` subclass on every expected failure."""
-    from summariser.config import Settings
-    from summariser.local import serving
-    from summariser.models import with_pulled_default
+    from summariser.local import serving_from
     from summariser.pipeline import summarise_article
     from summariser.sources import read_any
 
     article = read_any(source)
-    with serving(with_pulled_default(Settings.from_env(**options))) as settings:
+    with serving_from(**options) as settings:
         return summarise_article(article, settings)
 
 
@@ -86,9 +84,7 @@ def summarise_many(
 ) -> list["Brief | SummariserError"]:
     """Summarise many articles at once; results in the order given, a failure as its error object."""
     from summariser import batch
-    from summariser.config import Settings
-    from summariser.local import serving
-    from summariser.models import with_pulled_default
+    from summariser.local import serving_from
     from summariser.pipeline import Session
     from summariser.sources import read_any
 
@@ -102,7 +98,7 @@ def summarise_many(
         article = read_any(item.source)
         return session.brief(article), article.text
 
-    with serving(with_pulled_default(Settings.from_env(**options))) as settings:
+    with serving_from(**options) as settings:
         batch.run(items, settings, concurrency, on_result=keep, work=work)
     return [results[item.id] for item in items]
 

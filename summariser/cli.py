@@ -196,13 +196,11 @@ def run(
         return
     output_format = output_format or "markdown"
     with _reported(verbose):
-        from summariser.config import Settings
-        from summariser.local import serving
-        from summariser.models import with_pulled_default
+        from summariser.local import serving_from
         from summariser.pipeline import Session
         from summariser.sources import read
 
-        with serving(with_pulled_default(Settings.from_env(**options))) as settings:
+        with serving_from(**options) as settings:
             if merge:
                 brief = _merged(list(sources), settings, concurrency)
             else:
@@ -299,9 +297,7 @@ def _run_batch(
     options: dict,
 ) -> None:
     from summariser import batch
-    from summariser.config import Settings
-    from summariser.local import serving
-    from summariser.models import with_pulled_default
+    from summariser.local import serving_from
     from summariser.render.progress import Progress
 
     items = batch.gather(sources, globs or batch.ARTICLE_GLOBS)
@@ -317,7 +313,7 @@ def _run_batch(
                 failures.append(result.error.exit_code)
             progress.advance()
 
-        with serving(with_pulled_default(Settings.from_env(**options))) as settings:
+        with serving_from(**options) as settings:
             batch.run(todo, settings, concurrency, on_result)
     sink.close()
     skipped = len(items) - len(todo)
@@ -362,14 +358,11 @@ def schema(which: str) -> None:
 def evaluate_command(directory: Path, output_format: str | None, verbose: bool, **options: Any) -> None:
     """Score briefs of every DIR/NAME.txt against DIR/NAME.gold.json, per field."""
     with _reported(verbose):
-        from summariser.config import Settings
         from summariser.evaluate import evaluate, summary
-        from summariser.local import serving
-        from summariser.models import with_pulled_default
+        from summariser.local import serving_from
         from summariser.pipeline import Session
 
-        configured = with_pulled_default(Settings.from_env(**options))
-        with serving(configured) as settings, Session(settings) as session:
+        with serving_from(**options) as settings, Session(settings) as session:
             scores = evaluate(directory, session.brief)
         results = summary(scores)
     if (output_format or ("table" if sys.stdout.isatty() else "json")) == "json":

@@ -20,7 +20,7 @@ import httpx
 
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
-from summariser.models import locate
+from summariser.models import locate, with_pulled_default
 
 READY_SECONDS = 300.0
 # A small model on a few CPU cores writes ~20 tokens a second: a full brief can take minutes, and a
@@ -59,6 +59,15 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving_from(**options: object) -> Iterator[Settings]:
+    """The settings the CLI and the Python API run with: the options and the environment, a pulled
+    default model when nothing else is configured, and that model served while they are in use.
+    (The Slack bot takes `serving(Settings.from_env())`: it never picks a model by itself.)"""
+    with serving(with_pulled_default(Settings.from_env(**options))) as settings:
+        yield settings
 
 
 @contextlib.contextmanager

@@ -38,6 +38,49 @@ _HARM_WORD = re.compile(rf"\b(?:{_HARM})\b", re.IGNORECASE)
 _FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,4}}?\W+$", re.IGNORECASE)
 _FIGURE_AFTER = re.compile(rf"\W+(?:{_LINKS}\W+){{0,4}}?(?P<f>{_FIGURE})", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+# French and Russian set out a figure and its harm word as English does, and Russian also puts the
+# harm first ("погибли 12 человек"); Chinese runs the figure, its measure word and the harm together
+# ("至少12人死亡"), with no word breaks for `\W` to find.
+_DIGITS = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+"
+_FIGURE_FR = (
+    r"(?:(?:environ|au moins|plus de|près de|quelque|jusqu['’]à|pas moins de)\s+)?"
+    rf"(?:(?:{_DIGITS})(?:\s+(?:mille|millions?))?|\b(?:des|plusieurs)\s+(?:dizaines|centaines|milliers)\b)"
+)
+_HARM_FR = (
+    r"\b(?:morts|tu[ée]e?s?|bless[ée]e?s?|disparue?s|d[ée]plac[ée]e?s|victimes|d[ée]c[èe]s|"
+    r"d[ée]c[ée]d[ée]e?s|[ée]vacu[ée]e?s|sans-abri)\b"
+)
+_FIGURE_RU = (
+    r"(?:(?:около|не\s+менее|не\s+меньше|более|свыше|почти|по\s+меньшей\s+мере|по\s+крайней\s+мере|"
+    r"примерно|порядка)\s+)?"
+    rf"(?:(?:{_DIGITS})(?:\s+(?:тысяч[аи]?|миллион\w*))?|\b(?:десятки|сотни|тысячи|десятков|сотен|тысяч)\b)"
+)
+_HARM_RU = (
+    r"\b(?:погиб\w*|убит(?:ы|а|о|ых|ыми)?|ранен\w*|пострадал\w*|пострадавш\w*|пропал\w*\s+без\s+вести|"
+    r"жертв\w*|умер\w*|скончал\w*|эвакуирован\w*)\b"
+)
+_RU_LINKS = r"(?:возросло|выросло|достигло|составило|составляет|превысило|увеличилось|до)"
+_FIGURE_ZH = r"(?:大约|约|至少|超过|逾|将近|近|多达|不少于)?(?:\d+(?:[,，]\d{3})*|数[十百千万]+)"
+_HARM_ZH = r"死亡|遇难|丧生|罹难|受伤|失踪|伤亡"
+# (harm word, figure before it, figure after it), one rule a language
+_CASUALTY_RULES: list[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]] = [
+    (_HARM_WORD, _FIGURE_BEFORE, _FIGURE_AFTER),
+    (
+        re.compile(_HARM_FR, re.IGNORECASE),
+        re.compile(rf"(?P<f>{_FIGURE_FR})(?:\W+\w+){{0,4}}?\W+$", re.IGNORECASE),
+        None,
+    ),
+    (
+        re.compile(_HARM_RU, re.IGNORECASE),
+        re.compile(rf"(?P<f>{_FIGURE_RU})(?:\W+\w+){{0,4}}?\W+$", re.IGNORECASE),
+        re.compile(rf"\W+(?:{_RU_LINKS}\W+){{0,3}}?(?P<f>{_FIGURE_RU})", re.IGNORECASE),
+    ),
+    (
+        re.compile(_HARM_ZH),
+        re.compile(rf"(?P<f>{_FIGURE_ZH})[多余]?[名人位]?[^\d\s。！？，,、；;]{{0,4}}?$"),
+        re.compile(rf"人数(?:已经?)?(?:升至|上升至|增至|增加到|达到?|为)(?P<f>{_FIGURE_ZH})"),
+    ),
+]
 
 # An instruction to an AI, in seven languages, is judged sentence by sentence on text folded by
 # `summariser.normalise`. Orders reported in the news use the same verbs ("residents were told to
@@ -552,16 +595,26 @@ def quotes(text: str, regions: list[Span] | None = None) -> list[Finding]:
 
 
 def casualties(text: str) -> list[Finding]:
-    """Figures next to a word for harm; the search starts from the (rarer) harm words, so a long
-    article costs a few milliseconds."""
-    found: dict[Span, str] = {}
-    for harm in _HARM_WORD.finditer(text):
-        before = _FIGURE_BEFORE.search(text, max(0, harm.start() - 80), harm.start())
-        after = _FIGURE_AFTER.match(text, harm.end(), harm.end() + 80)
-        for m in (before, after):
-            if m is not None and not _YEAR.match(m.group("f").split()[-1]):  # "in 2014 … killed"
-                found[m.span("f")] = m.group("f")
-    return [Finding("casualty", figure, span) for span, figure in sorted(found.items())]
+    return [figure for figure, _ in casualty_phrases(text)]
+
+
+def casualty_phrases(text: str) -> list[tuple[Finding, Span]]:
+    """Figures next to a word for harm, each with the span of the figure and that word ("about 200
+    dead"), so a prompt can show why it counts without the whole sentence. The search starts from
+    the (rarer) harm words, so a long article costs a few milliseconds."""
+    found: dict[Span, Span] = {}
+    for harm_word, figure_before, figure_after in _CASUALTY_RULES:
+        for harm in harm_word.finditer(text):
+            before = figure_before.search(text, max(0, harm.start() - 80), harm.start())
+            after = figure_after.match(text, harm.end(), harm.end() + 80) if figure_after else None
+            for m in (before, after):
+                if m is not None and not _YEAR.match(m.group("f").split()[-1]):  # "in 2014 … killed"
+                    phrase = (min(m.start("f"), harm.start()), max(m.end("f"), harm.end()))
+                    found.setdefault(m.span("f"), phrase)
+    return [
+        (Finding("casualty", text[start:end], (start, end)), phrase)
+        for (start, end), phrase in sorted(found.items())
+    ]
 
 
 def injections(

@@ -1,9 +1,12 @@
 """The brief's data models: the draft the model fills, and the grounded Brief the user gets.
 
-Field descriptions here are prompt text: instructor sends them to the model inside the schema, so
-they are written to the model, saying what counts and what does not.
+The model never copies the article: it answers with the ids code gave the article's sentences,
+quoted passages and casualty mentions (`summariser.anchors`), and code turns ids into text and spans.
+The draft's field descriptions are prompt text: instructor sends them inside the schema, and
+`field_guide` puts them in the system prompt for servers that enforce a schema without showing it.
 """
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -16,7 +19,7 @@ from pydantic import (
     model_serializer,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 Span = tuple[int, int]
 
@@ -48,10 +51,23 @@ class ResponseKind(StrEnum):
     other = "other"
 
 
-_EVIDENCE = (
-    "One sentence copied character for character from the article that supports this item. "
-    "Copy it; do not paraphrase, shorten or join sentences."
-)
+# What a reader is shown of the model's own words, at most: a headline is one line, a summary a
+# paragraph, an item's wording a sentence or two. The schema says so (a constrained decoder obeys);
+# parsing never rejects a longer field, the brief cuts it and flags it (`pipeline.assemble`).
+HEADLINE_CHARS = 150
+SUMMARY_CHARS = 1200
+ITEM_CHARS = 400
+
+
+# How many items a list may hold, in the schema only: a small model that lists every quote again as a
+# "development" spends minutes writing what the brief already has.
+MOST_DEVELOPMENTS = 6
+MOST_ACTORS = 15
+MOST_RESPONSES = 8
+
+
+def _limited(chars: int, **kwargs: Any) -> Any:
+    return Field(json_schema_extra={"maxLength": chars}, **kwargs)
 
 
 # --- What the model fills -------------------------------------------------------------------------
@@ -62,7 +78,16 @@ _NOTHING = {"", "null", "none", "n/a", "na", "unknown", "-"}
 class _DraftItem(BaseModel):
     """Small models write "null" or "N/A" as text where they mean no value; a brief shows no value."""
 
-    @field_validator("affiliation", "context", "location", "qualifier", mode="before", check_fields=False)
+    @field_validator(
+        "affiliation",
+        "context",
+        "location",
+        "qualifier",
+        "speaker",
+        "claimed_by",
+        mode="before",
+        check_fields=False,
+    )
     @classmethod
     def _no_value(cls, value: Any) -> Any:
         if isinstance(value, str) and value.strip().lower() in _NOTHING:
@@ -70,133 +95,171 @@ class _DraftItem(BaseModel):
         return value.strip() if isinstance(value, str) else value
 
 
-class KeyDevelopmentDraft(_DraftItem):
-    text: str = Field(
-        description="One new event or change reported in the article (who did what, where, when), "
-        "in your own plain words, one sentence. Background and commentary are not developments."
+class DevelopmentDraft(_DraftItem):
+    text: str = _limited(
+        ITEM_CHARS, description="Who did what, where, when, in at most 15 words of your own."
     )
-    evidence: str = Field(description=_EVIDENCE)
+    evidence: str = Field(description="The id of the sentence that reports it (S…).")
 
 
 class ActorDraft(_DraftItem):
-    name: str = Field(
-        description="The name exactly as the article writes it, full form where the article gives "
-        "one (e.g. 'Serhiy Gaidai', 'Pentagon'). Never correct or translate the spelling."
-    )
-    kind: ActorKind = Field(description="What sort of actor this is.")
-    role: str = Field(description="Their part in this story, in a few words.")
-    affiliation: str | None = Field(
-        default=None, description="Country or body they belong to, if the article says; else null."
+    name: str = Field(description="As the article writes it, in full ('Serhiy Gaidai', 'Pentagon').")
+    kind: ActorKind = Field(description="")
+    role: str = _limited(ITEM_CHARS, description="Their part in the story, in a few words.")
+    affiliation: str | None = _limited(
+        ITEM_CHARS, default=None, description="Their country or body, or null."
     )
 
 
-class QuoteDraft(_DraftItem):
-    speaker: str = Field(
-        description="The person the article says spoke these words ('..., Serhiy Gaidai told a "
-        "briefing'; a later 'he said' refers back to the last person named), named as the article "
-        "names them; must also be listed in actors."
+class QuoteAnswer(_DraftItem):
+    speaker: str | None = Field(
+        description="Whose words they are, as the article names them (the hint lists who is named near "
+        "it); null for a term, a title or scare quotes inside the writer's sentence."
     )
-    text: str = Field(
-        description="The exact words that stand between quotation marks in the article, copied "
-        "character for character, without the quotation marks. Reported speech (said that ...) is "
-        "not a quote. Never join two separate quotations into one."
-    )
-    context: str | None = Field(
-        default=None, description="Where or when it was said (a briefing, parliament), or null."
-    )
+    context: str | None = _limited(ITEM_CHARS, default=None, description="Where it was said, or null.")
 
 
-class CasualtyClaimDraft(_DraftItem):
-    figure: str = Field(
-        description="The number of people exactly as the article writes it, words included "
-        "(e.g. 'about 200', 'thousands'). Never compute, convert or total figures."
-    )
-    count_min: int | None = Field(
-        default=None, description="Lowest number the figure allows, if it gives one; else null."
-    )
-    count_max: int | None = Field(
-        default=None, description="Highest number the figure allows, if it gives one; else null."
-    )
-    outcome: Outcome = Field(description="What happened to those people.")
-    who: str = Field(description="Who they are (civilians, soldiers, residents ...).")
-    location: str | None = Field(default=None, description="Where, if the article says; else null.")
-    claimed_by: str = Field(
-        description="Who gives this figure, as the article attributes it where the figure appears "
-        "(a person, 'local authorities', a ministry). A casualty figure is always someone's claim, "
-        "never a fact."
-    )
-    qualifier: str | None = Field(
+class ClaimAnswer(_DraftItem):
+    outcome: Outcome | None = Field(description="What happened to them; null if it counts no people harmed.")
+    who: str = _limited(ITEM_CHARS, default="", description="Who they are (civilians, soldiers…).")
+    location: str | None = _limited(ITEM_CHARS, default=None, description="Where, or null.")
+    claimed_by: str | None = Field(
         default=None,
-        description="Hedges the source attaches ('in reality many more', 'unverified'), or null.",
+        description="Who gives the figure, as the article names them (a person, 'local authorities', a "
+        "ministry); null only if the article names no one. Never add figures up.",
     )
-    evidence: str = Field(description=_EVIDENCE)
-
-
-class InternationalResponseDraft(_DraftItem):
-    actor: str = Field(description="The foreign government or body responding, as the article names it.")
-    kind: ResponseKind = Field(description="What sort of response it is.")
-    description: str = Field(description="What they did or said, in one plain sentence.")
-    evidence: str = Field(description=_EVIDENCE)
-
-
-class Draft(BaseModel):
-    """A brief of one news article, taken only from the article's own text."""
-
-    headline: str = Field(description="One line: the bottom line of the story, no clickbait.")
-    summary: str = Field(
-        description="Two to four sentences in your own words that an editor reads in ten seconds: "
-        "what happened, who says so, what comes next. Do not copy the article's opening."
+    qualifier: str | None = _limited(
+        ITEM_CHARS, default=None, description="The source's hedge ('in reality many more'), or null."
     )
-    key_developments: list[KeyDevelopmentDraft] = Field(
-        description="The main new events, most important first."
+    count_min: int | None = Field(default=None, description="Lowest number it allows, or null.")
+    count_max: int | None = Field(default=None, description="Highest number it allows, or null.")
+
+
+class ResponseDraft(_DraftItem):
+    actor: str = Field(
+        description="The government or body, as the article names it ('Britain', 'Pentagon'), not a "
+        "person speaking for it."
+    )
+    kind: ResponseKind = Field(description="")
+    description: str = _limited(ITEM_CHARS, description="What they did or said, in one sentence.")
+    evidence: str = Field(description="The id of the sentence that reports it (S…).")
+
+
+class Extraction(BaseModel):
+    """What one news article holds, answered with the ids of the article's own passages."""
+
+    model_config = ConfigDict(title="Extraction")
+
+    key_developments: list[DevelopmentDraft] = Field(
+        default_factory=list,
+        json_schema_extra={"maxItems": MOST_DEVELOPMENTS},
+        description="The three to five main new events, most important first.",
     )
     actors: list[ActorDraft] = Field(
-        description="People, governments, armies, groups and organisations that act or speak in "
-        "the story, each once. Every quote's speaker must be here."
+        default_factory=list,
+        json_schema_extra={"maxItems": MOST_ACTORS},
+        description="Who acts or speaks in the story, each once, every speaker and claimant too.",
     )
-    quotes: list[QuoteDraft] = Field(description="Direct quotations from the article; leave none out.")
-    casualty_claims: list[CasualtyClaimDraft] = Field(
-        description="Every figure of people killed, injured, missing, displaced or detained, with "
-        "who claims it."
+    quotes: dict[str, QuoteAnswer] = Field(default_factory=dict, description="For every Q id.")
+    casualty_claims: dict[str, ClaimAnswer] = Field(default_factory=dict, description="For every C id.")
+    international_responses: list[ResponseDraft] = Field(
+        default_factory=list,
+        json_schema_extra={"maxItems": MOST_RESPONSES},
+        description="What governments and bodies from outside the story's own countries did or "
+        "said about it (the hint lists the sentences that name them).",
     )
-    international_responses: list[InternationalResponseDraft] = Field(
-        description="What other countries and international bodies did or said about the events."
+
+    @field_validator("quotes", "casualty_claims", mode="before")
+    @classmethod
+    def _answers_by_id(cls, value: Any) -> Any:
+        """The contract allows answers as a list of items carrying their id, or keyed by id."""
+        if isinstance(value, list):
+            return {str(item.get("id")): item for item in value if isinstance(item, dict)}
+        return value
+
+
+class Headline(BaseModel):
+    """The headline and summary of one news article, written from what was checked in it."""
+
+    model_config = ConfigDict(title="Headline")
+
+    headline: str = _limited(
+        HEADLINE_CHARS,
+        description="One line of your own, at most 150 characters: the bottom line.",
+    )
+    summary: str = _limited(
+        SUMMARY_CHARS,
+        description="Two to four short sentences of your own that an editor reads in ten seconds: what "
+        "happened, who says so, what comes next. Never copy the article's sentences.",
     )
 
 
-# What the model has been sent since the first recordings: the schema's name and description. Both
-# stay as they were until the anchored draft changes what the model is sent (and the fixtures are
-# recorded again); changing either now would orphan every recorded exchange in `fixtures/`.
-_WIRE_DESCRIPTION = (
-    "The draft as instructor validates it: against the source carried in the validation context.\n\n"
-    'Each attempt\'s grounding is appended to `context["groundings"]`, so that when re-asks run out '
-    "the\npipeline still keeps what verified instead of losing the whole answer."
-)
+class Draft(Headline, Extraction):
+    """A brief as the model answered it, in two requests: what the article holds, then its headline
+    and summary (a small model asked for both at once pastes the article's opening as its summary)."""
+
+    model_config = ConfigDict(title="Draft")
 
 
-class CheckedDraft(Draft):
-    model_config = ConfigDict(json_schema_extra={"description": _WIRE_DESCRIPTION})
+def extraction_for(
+    sentences: Sequence[str], passages: Sequence[str], mentions: Sequence[str]
+) -> type[Extraction]:
+    """The draft as one article's request states it: evidence one of its sentence ids, and every
+    passage and mention answered by id, so a constrained decoder (json_schema, strict tools) can
+    neither invent an id nor skip one. Parsing stays lenient (any string, any key): an id that does
+    not exist is dropped item by item in grounding, never costing the whole brief."""
+
+    class ArticleExtraction(Extraction):
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            schema = super().model_json_schema(*args, **kwargs)
+            defs = schema["$defs"]
+            for name in ("DevelopmentDraft", "ResponseDraft"):
+                defs[name]["properties"]["evidence"]["enum"] = list(sentences)
+            for field_name, ids, item in (
+                ("quotes", passages, "QuoteAnswer"),
+                ("casualty_claims", mentions, "ClaimAnswer"),
+            ):
+                schema["properties"][field_name] = {
+                    "type": "object",
+                    "description": schema["properties"][field_name]["description"],
+                    "properties": {i: {"$ref": f"#/$defs/{item}"} for i in ids},
+                    "required": list(ids),
+                    "additionalProperties": False,
+                }
+                if not ids:
+                    del defs[item]
+            return schema
+
+    ArticleExtraction.model_config["title"] = "Extraction"
+    return ArticleExtraction
 
 
-def field_guide(model: type[BaseModel] = Draft, indent: str = "") -> str:
+def field_guide(model: type[BaseModel] = Extraction, indent: str = "") -> str:
     """The draft's field descriptions as prompt text. Servers that constrain output to a JSON schema
     (llama.cpp, vLLM) enforce its shape but never show the model its descriptions, so they go in the
     prompt too, whatever the mode."""
     lines = []
     for name, info in model.model_fields.items():
-        item = _list_item(info.annotation)
+        item, keyed = _item_model(info.annotation)
         choices = ""
-        if isinstance(info.annotation, type) and issubclass(info.annotation, StrEnum):
-            choices = " One of: " + ", ".join(member.value for member in info.annotation) + "."
-        lines.append(f"{indent}- {name}{'[]' if item else ''}: {info.description}{choices}")
+        for option in (info.annotation, *getattr(info.annotation, "__args__", ())):
+            if isinstance(option, type) and issubclass(option, StrEnum):
+                choices = " One of: " + ", ".join(member.value for member in option) + "."
+        marker = "{id: …}" if keyed else "[]" if item else ""
+        lines.append(f"{indent}- {name}{marker}: {info.description}{choices}".replace(":  ", ": "))
         if item:
             lines.append(field_guide(item, indent + "  "))
     return "\n".join(lines)
 
 
-def _list_item(annotation: Any) -> type[BaseModel] | None:
+def _item_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a list or an id-keyed mapping holds, and whether it is keyed."""
     args = getattr(annotation, "__args__", ())
-    return args[0] if args and isinstance(args[0], type) and issubclass(args[0], BaseModel) else None
+    last = args[-1] if args else None
+    if isinstance(last, type) and issubclass(last, BaseModel):
+        return last, len(args) == 2
+    return None, False
 
 
 # --- What the user gets ---------------------------------------------------------------------------
@@ -231,7 +294,40 @@ class Sourced(BaseModel):
         return data
 
 
-class KeyDevelopment(Sourced, Grounded, KeyDevelopmentDraft):
+class _Development(BaseModel):
+    text: str
+    evidence: str = Field(description="The sentence of the article that reports it, verbatim.")
+
+
+class _Quote(BaseModel):
+    speaker: str = Field(description="Who said it, as the article names them; also among actors.")
+    text: str = Field(description="The passage between quotation marks, verbatim, without the marks.")
+    context: str | None = None
+
+
+class _Claim(BaseModel):
+    figure: str = Field(description="The number phrase as the article writes it ('about 200').")
+    count_min: int | None = None
+    count_max: int | None = None
+    outcome: Outcome
+    who: str
+    location: str | None = None
+    claimed_by: str | None = Field(
+        description="Who gives the figure, as the article names them; null when the article names no "
+        "source (shown as unattributed in the source, never as fact)."
+    )
+    qualifier: str | None = None
+    evidence: str = Field(description="The sentence of the article holding the figure, verbatim.")
+
+
+class _Response(BaseModel):
+    actor: str
+    kind: ResponseKind
+    description: str
+    evidence: str = Field(description="The sentence of the article that reports it, verbatim.")
+
+
+class KeyDevelopment(Sourced, Grounded, _Development):
     pass
 
 
@@ -239,15 +335,15 @@ class Actor(Sourced, ActorDraft):
     pass
 
 
-class Quote(Sourced, Grounded, QuoteDraft):
+class Quote(Sourced, Grounded, _Quote):
     pass
 
 
-class CasualtyClaim(Sourced, Grounded, CasualtyClaimDraft):
+class CasualtyClaim(Sourced, Grounded, _Claim):
     pass
 
 
-class InternationalResponse(Sourced, Grounded, InternationalResponseDraft):
+class InternationalResponse(Sourced, Grounded, _Response):
     pass
 
 
@@ -258,13 +354,18 @@ class Dropped(BaseModel):
 
     def label(self) -> str:
         """The words that identify the dropped item to a reader: its text, name or figure."""
-        return str(self.item.get("text") or self.item.get("name") or self.item.get("figure") or "")
+        item = self.item
+        words = item.get("text") or item.get("name") or item.get("figure") or item.get("actor")
+        return str(words or item.get("id") or "")
 
 
 class MissedPassage(BaseModel):
     field: str
     text: str
     span: Span
+    sentence: str | None = Field(
+        default=None, description="The sentence of the article it stands in, so it can be shown alone."
+    )
 
 
 class Missed(Sourced, MissedPassage):
@@ -273,11 +374,13 @@ class Missed(Sourced, MissedPassage):
 
 class Flag(BaseModel):
     kind: str = Field(
-        description="'injection': a passage addressing instructions to an AI, withheld from the model "
-        "(span null when the page hid it from its readers); 'possible_injection': a passage that reads like "
-        "one, kept for the model, for the editor to check; 'contradiction': the brief denies casualties the "
-        "article reports; 'summary': the summary is not a summary; 'truncated': a field of the model's own "
-        "words was cut to its limit (headline 150 characters on one line, summary 1,200, an item's 400)."
+        description="'injection': a passage addressing instructions to an AI, withheld from the "
+        "model (span null when the page hid it from its readers); 'possible_injection': a passage that "
+        "reads like one, kept for the model, for the editor to check; 'unsupported': a name or number "
+        "in the headline or summary that the article does not hold; 'contradiction': the brief denies "
+        "casualties the article reports; 'summary': the summary copies the article; 'truncated': a "
+        "field of the model's own words was cut to its limit (headline 150 characters on one line, "
+        "summary 1,200 and five sentences, an item's 400)."
     )
     text: str
     span: Span | None = Field(description="Where in the source, when it stands there.")

@@ -1,15 +1,24 @@
 """Long articles: split at paragraph (else sentence) boundaries with a little overlap, and merge the
 chunks' drafts into one, deterministically.
 
-The merged draft is grounded against the whole article afterwards, so every span is relative to the
-article, not to a chunk. Duplicates from the overlap are removed: one actor per person, a quote once
-per text, a casualty claim once per figure and claimant, a development or response once per evidence.
+Ids are global over the article, so the merged draft is grounded against the whole article and every
+span is relative to it, not to a chunk. Duplicates from the overlap are removed: one actor per person,
+one answer per passage or figure id, a development once per evidence sentence, a response once per
+evidence sentence and actor.
 """
 
 import re
 
-from summariser.brief import Draft, Span
-from summariser.grounding import normalise, same_person
+from summariser.brief import (
+    ActorDraft,
+    ClaimAnswer,
+    DevelopmentDraft,
+    Draft,
+    QuoteAnswer,
+    ResponseDraft,
+    Span,
+)
+from summariser.grounding import same_person
 
 CHARS_PER_TOKEN = 4  # a deliberate over-estimate for English news text, so chunks fit with room to spare
 
@@ -54,32 +63,35 @@ def _units(text: str, limit: int) -> list[Span]:
 
 
 def merge(drafts: list[Draft]) -> Draft:
-    """One draft from many, in article order; the lead chunk's headline and summary stand for all."""
+    """One draft from many, in article order; the lead chunk's headline and summary stand for all.
+    Ids are global over the article, so a passage or figure in the overlap is one answer: the first
+    that says whose words or what harm it is wins."""
     lead = drafts[0]
-    actors, quotes, claims, developments, responses = [], [], [], [], []
+    actors: list[ActorDraft] = []
+    quotes: dict[str, QuoteAnswer] = {}
+    claims: dict[str, ClaimAnswer] = {}
+    developments: dict[str, DevelopmentDraft] = {}
+    responses: dict[tuple[str, str], ResponseDraft] = {}
     for draft in drafts:
         for actor in draft.actors:
             if not any(same_person(actor.name, kept.name) for kept in actors):
                 actors.append(actor)
-        for quote in draft.quotes:
-            if all(normalise(quote.text) != normalise(kept.text) for kept in quotes):
-                quotes.append(quote)
-        for claim in draft.casualty_claims:
-            key = (normalise(claim.figure), normalise(claim.claimed_by).lower())
-            if all((normalise(k.figure), normalise(k.claimed_by).lower()) != key for k in claims):
-                claims.append(claim)
+        for quote_id, quote in draft.quotes.items():
+            if quotes.get(quote_id) is None or quotes[quote_id].speaker is None:
+                quotes[quote_id] = quote
+        for mention_id, claim in draft.casualty_claims.items():
+            if claims.get(mention_id) is None or claims[mention_id].outcome is None:
+                claims[mention_id] = claim
         for development in draft.key_developments:
-            if all(normalise(development.evidence) != normalise(k.evidence) for k in developments):
-                developments.append(development)
+            developments.setdefault(development.evidence, development)
         for response in draft.international_responses:
-            if all(normalise(response.evidence) != normalise(k.evidence) for k in responses):
-                responses.append(response)
+            responses.setdefault((response.evidence, response.actor.lower()), response)
     return Draft(
         headline=lead.headline,
         summary=lead.summary,
-        key_developments=developments,
+        key_developments=list(developments.values()),
         actors=actors,
         quotes=quotes,
         casualty_claims=claims,
-        international_responses=responses,
+        international_responses=list(responses.values()),
     )

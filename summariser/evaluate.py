@@ -3,7 +3,8 @@
 Matching is lenient where an editor would be: an actor matches on their surname; a quote matches
 when its span and the gold quote's span overlap by at least half of the longer of the two; a
 casualty claim matches on its number ('about 200' and '200 dead' agree); a response matches on its
-actor. Each gold item is matched at most once.
+actor, by name or by the country a capital or demonym stands for ('Berlin' for 'Germany'). Each
+gold item is matched at most once.
 """
 
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from summariser import nations
 from summariser.brief import Brief, Span
 from summariser.errors import InputError, SummariserError
 from summariser.grounding import SourceText, same_person
@@ -171,7 +173,11 @@ def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> Artic
         "international_responses",
         brief.international_responses,
         gold.international_responses,
-        lambda response, g: same_person(response.actor, g.actor) or g.actor.lower() in response.actor.lower(),
+        lambda response, g: (
+            same_person(response.actor, g.actor)
+            or g.actor.lower() in response.actor.lower()
+            or g.actor.lower() in nations.names_for(response.actor)
+        ),
     )
     grounded = [
         *brief.key_developments,

@@ -1,18 +1,22 @@
-"""Span alignment and the trust rules: what the model says is kept only where the source bears it out.
+"""Ids to spans, and the trust rules: what the model says is kept only where the source bears it out.
 
+The model answers with the ids of the article's sentences, quoted passages and casualty mentions
+(`summariser.anchors`); the text and span of every quote, figure and evidence sentence come from
+those ids, so nothing quoted is ever the model's copy. What the model does write itself (speakers,
+claimants, actor names, the headline and summary) is checked against the article: names as written,
+near what they are said to have said or claimed; names and numbers in the headline and summary.
 Text is compared after normalising only what typesetting changes (quote marks, dashes, ellipses,
-whitespace), through a character map back to the raw text, so every span slices the source exactly as
-it was read. Offsets are always found here, never taken from the model.
+whitespace), through a character map back to the raw text, so every span slices the source exactly.
 """
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from pydantic import BaseModel
-
-from summariser import detect
+from summariser import detect, nations
+from summariser.anchors import Anchor, Anchors, anchor
 from summariser.brief import (
     Actor,
     ActorKind,
@@ -31,10 +35,7 @@ _QUOTE_MARKS = "\"'‘’‚‛“”„‟«»‹›`´′″"
 _DASHES = "‐‑‒–—―−"
 _TRIM = " .,;:" + _QUOTE_MARKS
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "president", "prime", "minister", "chancellor", "general"}
-
-FUZZY_MIN_COVER = 0.75
 SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
 
 
@@ -111,8 +112,14 @@ class SourceText:
         self.quoted = detect.quoted_regions(text)
         self._quoted_starts = [start for start, _ in self.quoted]
         self.findings = detect.scan(text, self.quoted)
-        self._sentences: list[Span] | None = None
-        self._sentence_words: list[list[str]] | None = None
+        self.anchors = anchor(text)
+        # confident planted instructions never reach the model; doubtful ones reach it, flagged
+        self.withheld = [f.span for f in self.findings.injections if f.kind == "injection"]
+
+    def sentence_text(self, passage: Anchor) -> str:
+        """The whole sentence a passage or figure stands in, as the article writes it."""
+        sentence = self.anchors.get(passage.sentence)
+        return sentence.text if sentence else passage.text
 
     def raw_span(self, start: int, end: int) -> Span:
         """Map a span of the normal form back onto the raw text."""
@@ -166,43 +173,33 @@ class SourceText:
         text = normalise(self.text[start:end])
         return any(re.search(rf"\b{re.escape(key)}\b", text) for key in _name_keys(name))
 
-    def sentences(self) -> tuple[list[Span], list[list[str]]]:
-        """Sentence spans and their lower-cased words, made on first use (only fuzzy matching needs them)."""
-        if self._sentences is None or self._sentence_words is None:
-            self._sentences = _sentence_spans(self.text)
-            self._sentence_words = [_WORD.findall(self.text[s:e].lower()) for s, e in self._sentences]
-        return self._sentences, self._sentence_words
-
-    def fuzzy_span(self, snippet: str) -> Span | None:
-        """The shortest run of one to three sentences holding most of the snippet's words in order."""
-        words = [w.lower() for w in _WORD.findall(snippet)]
-        if not words:
-            return None
-        need = FUZZY_MIN_COVER * len(words)
-        sentences, tokens = self.sentences()
-        # per sentence, how many of the snippet's words it holds: summed over a window, a cheap upper
-        # bound on the LCS that lets most windows be skipped without computing it
-        hits = []
-        for sentence_words in tokens:
-            present = set(sentence_words)
-            hits.append(sum(w in present for w in words))
-        best: tuple[float, int, Span] | None = None  # cover, minus extra sentences, span
-        covers: dict[tuple[str, ...], float] = {}  # a passage the article repeats is measured once
-        for i in range(len(sentences)):
-            bound = 0
-            for j in range(i, min(i + 3, len(sentences))):
-                bound += hits[j]
-                if bound < need or (best is not None and (bound / len(words), i - j) <= best[:2]):
-                    continue  # cannot reach the threshold, or cannot beat what was found earlier
-                window = tuple(w for k in range(i, j + 1) for w in tokens[k])
-                if window not in covers:
-                    covers[window] = _lcs(words, list(window)) / len(words)
-                cover = covers[window]
-                if cover >= FUZZY_MIN_COVER:
-                    if best is None or (cover, i - j) > best[:2]:
-                        best = (cover, i - j, (sentences[i][0], sentences[j][1]))
-                    break
-        return best[2] if best else None
+    def resolve(self, name: str, span: Span, known: list[str]) -> str:
+        """The name the article uses near `span` for whom the model called `name`: a listed actor
+        who is the same person; else the last name inside the model's words that the article gives
+        there ("Pentagon spokesman John Kirby" is John Kirby, "Serhiy Gaidai, Luhansk" is Serhiy
+        Gaidai); else the model's words as they are, for the trust rules to judge."""
+        name = " ".join(name.split())
+        for actor in known:
+            if same_person(name, actor) and self.names_near(actor, span):
+                return actor
+        words = [w.strip(",;:()") for w in name.split()]
+        inside = [a for a in known if _holds_words(name, a) and self.names_near(a, span)]
+        inside += [
+            part
+            for size in range(len(words) - 1, 1, -1)
+            for at in range(len(words) - size + 1)
+            if (part := " ".join(words[at : at + size]))[:1].isupper()
+            and self.contains(part)
+            and self.names_near(part, span)
+        ]
+        if inside:
+            return max(inside, key=lambda a: (normalise(name).rfind(normalise(a)) + len(a), len(a)))
+        if self.contains(name) and self.names_near(name, span):
+            return name
+        for word in reversed(words):
+            if word[:1].isupper() and self.contains(word) and self.names_near(word, span):
+                return word
+        return name
 
 
 def _paragraph_spans(text: str) -> list[Span]:
@@ -210,30 +207,8 @@ def _paragraph_spans(text: str) -> list[Span]:
     return spans or [(0, len(text))]
 
 
-def _sentence_spans(text: str) -> list[Span]:
-    spans: list[Span] = []
-    for start, end in _paragraph_spans(text):
-        at = start
-        for m in _SENTENCE_END.finditer(text, start, end):
-            spans.append((at, m.start() + 1))
-            at = m.end()
-        if at < end:
-            spans.append((at, end))
-    return spans
-
-
-def _lcs(a: list[str], b: list[str]) -> int:
-    """Length of the longest common subsequence, bit-parallel (Hyyrö): one big-integer step per word
-    of `a` instead of a row of Python-level cells."""
-    masks: dict[str, int] = {}
-    for j, word in enumerate(b):
-        masks[word] = masks.get(word, 0) | (1 << j)
-    full = (1 << len(b)) - 1
-    v = full
-    for word in a:
-        u = v & masks.get(word, 0)
-        v = ((v + u) | (v - u)) & full
-    return len(b) - v.bit_count()
+def _holds_words(text: str, name: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(normalise(name))}\b", normalise(text)))
 
 
 def _name_keys(name: str) -> list[str]:
@@ -265,7 +240,9 @@ class Grounding:
     international_responses: list[InternationalResponse] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     issues: list[Flag] = field(default_factory=list)  # whole-brief problems: nothing to drop, re-asked
+    flags: list[Flag] = field(default_factory=list)  # for the editor to check: shown, never re-asked
     missed: list[Missed] = field(default_factory=list)
+    omitted: list[Anchor] = field(default_factory=list)  # the anchors of `missed`, to name in a re-ask
 
     def kept(self) -> int:
         return sum(
@@ -280,95 +257,218 @@ class Grounding:
         )
 
     def problems(self) -> list[str]:
-        """The drops as the model should hear them in a re-ask: which item, and what is wrong."""
+        """What a re-ask should fix, as the model should hear it: which item, and what is wrong.
+        Only what a re-ask can win back is worth one (a re-ask costs a minute of a small local
+        model): a quote or a casualty figure, and any id that names nothing. A misspelled actor, or
+        a development or response no sentence bears out, is dropped and listed, not re-asked."""
         return [f"- {issue.text}" for issue in self.issues] + [
-            f'- {d.field} "{_clip(d.label())}": {d.reason}' for d in self.dropped
+            f"- {d.field} {_label(d)}: {d.reason}"
+            for d in self.dropped
+            if d.field in ("quotes", "casualty_claims") or d.reason.startswith(UNKNOWN_ID)
         ]
+
+
+def _label(dropped: Dropped) -> str:
+    item = dropped.item
+    if item.get("id"):
+        return str(item["id"])
+    return f'"{_clip(dropped.label())}"'
 
 
 def _clip(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _first_unused(spans: Iterable[Span], used: set[Span]) -> Span | None:
-    first = None
-    for span in spans:
-        if span not in used:
-            used.add(span)
-            return span
-        first = first or span
-    return first
+UNKNOWN_ID = "unknown id"
 
 
-def ground(draft: Draft, source: SourceText) -> Grounding:
-    """Apply the trust rules to every item of the draft."""
+def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Grounding:
+    """Turn the draft's ids into text and spans and apply the trust rules to every item. `asked`
+    are the ids the request listed (a chunk's own); by default the whole article's."""
+    asked = asked or source.anchors
     out = Grounding(draft=draft)
 
-    def drop(field_name: str, item: BaseModel, reason: str) -> None:
-        out.dropped.append(Dropped(field=field_name, item=item.model_dump(mode="json"), reason=reason))
+    def drop(field_name: str, item: dict[str, Any], reason: str) -> None:
+        out.dropped.append(Dropped(field=field_name, item=item, reason=reason))
 
     for actor in draft.actors:
         if source.contains(actor.name):
             out.actors.append(Actor(**actor.model_dump()))
         else:
-            drop("actors", actor, "name not in source as written")
+            drop("actors", actor.model_dump(mode="json"), "name not in source as written")
 
-    used: set[Span] = set()
-    for quote in draft.quotes:
-        quoted = [s for s in source.occurrences(quote.text, whole_words=True) if source.is_quoted(s)]
-        reason = _quote_problem(quote.speaker, quoted, out.actors, source, bool(trimmed(quote.text)))
+    for quote_id, answer in draft.quotes.items():
+        item = {"id": quote_id, **answer.model_dump(mode="json")}
+        passage = _anchor(asked.passages, quote_id)
+        if passage is None:
+            drop("quotes", item, f"{UNKNOWN_ID} {quote_id!r}: answer only for the Q ids listed")
+            continue
+        if answer.speaker is None or _is_phrase(passage):
+            continue  # nobody's words: a term, a title, scare quotes
+        item["text"] = passage.text
+        speaker = source.resolve(answer.speaker, passage.span, [a.name for a in out.actors])
+        reason = _quote_problem(speaker, passage.span, out.actors, source)
         if reason:
-            drop("quotes", quote, reason)
+            drop("quotes", item, reason)
             continue
-        span = _first_unused(quoted, used)
-        out.quotes.append(Quote(**quote.model_dump(), span=span, verified=True))
-
-    used = set()
-    for claim in draft.casualty_claims:
-        if not claim.claimed_by.strip():
-            drop("casualty_claims", claim, "no claimant: say who claims this figure")
-            continue
-        figure_at = next(source.occurrences(claim.figure, whole_words=True), None)
-        if figure_at is None:
-            drop("casualty_claims", claim, "figure not in source")
-            continue
-        if not source.names_near(claim.claimed_by, figure_at):
-            drop("casualty_claims", claim, f"{claim.claimed_by!r} is not named at or just before the figure")
-            continue
-        evidence = (
-            None if _is_passage(claim.evidence) else _first_unused(source.occurrences(claim.evidence), used)
+        _add_actor(out.actors, speaker, "quoted in the article")
+        out.quotes.append(
+            Quote(
+                speaker=speaker, text=passage.text, context=answer.context, span=passage.span, verified=True
+            )
         )
-        holds_figure = evidence and trimmed(claim.figure) in normalise(source.text[slice(*evidence)])
-        span = evidence if holds_figure else figure_at
-        out.casualty_claims.append(CasualtyClaim(**claim.model_dump(), span=span, verified=True))
 
-    for name, items, model in (
-        ("key_developments", draft.key_developments, KeyDevelopment),
-        ("international_responses", draft.international_responses, InternationalResponse),
-    ):
-        used = set()
-        kept = getattr(out, name)
-        for item in items:
-            if _is_passage(item.evidence):
-                drop(name, item, "evidence must be one sentence of the article, not a passage")
+    for mention_id, claim in draft.casualty_claims.items():
+        item = {"id": mention_id, **claim.model_dump(mode="json")}
+        mention = _anchor(asked.mentions, mention_id)
+        if mention is None:
+            drop("casualty_claims", item, f"{UNKNOWN_ID} {mention_id!r}: answer only for the C ids listed")
+            continue
+        if claim.outcome is None:
+            continue  # counts no people harmed
+        item["figure"] = mention.text
+        claimant = claim.claimed_by
+        if claimant is not None:
+            claimant = source.resolve(claimant, mention.span, [a.name for a in out.actors])
+            if not source.names_near(claimant, mention.span):
+                drop("casualty_claims", item, f"{claimant!r} is not named at or just before the figure")
                 continue
-            exact = _first_unused(source.occurrences(item.evidence), used)
-            span = exact or source.fuzzy_span(item.evidence)
-            if span is None:
-                drop(name, item, "evidence not found in source")
-                continue
-            kept.append(model(**item.model_dump(), span=span, verified=exact is not None))
-    out.issues = _contradictions(draft, source) + _summary_problems(draft, source)
-    out.missed = _missed(out, source)
+        out.casualty_claims.append(
+            CasualtyClaim(
+                **claim.model_dump(exclude={"claimed_by"}),
+                figure=mention.text,
+                claimed_by=claimant,
+                evidence=source.sentence_text(mention),
+                span=mention.span,
+                verified=True,
+            )
+        )
+
+    for development in draft.key_developments:
+        item = development.model_dump(mode="json")
+        sentence = _supporting(asked, asked.sentences, development.evidence, development.text, SUPPORT)
+        if sentence is None:
+            drop("key_developments", item, _unsupported_by(development.evidence, asked))
+            continue
+        out.key_developments.append(
+            KeyDevelopment(text=development.text, evidence=sentence.text, span=sentence.span, verified=True)
+        )
+
+    for response in draft.international_responses:
+        item = response.model_dump(mode="json")
+        naming = [s for s in asked.sentences if _names_actor(s.text, response.actor)]
+        sentence = _supporting(asked, naming, response.evidence, response.description, 0.0)
+        if sentence is not None and any(
+            kept.span == sentence.span and kept.actor.lower() == response.actor.lower()
+            for kept in out.international_responses
+        ):
+            continue  # the same response twice
+        if sentence is None:
+            reason = (
+                _unsupported_by(response.evidence, asked)
+                if _anchor(asked.sentences, response.evidence) is None
+                else f"no sentence names {response.actor!r}: name the government or body as the article does"
+                if not naming
+                else f"{response.evidence} does not name {response.actor!r}: give the sentence that "
+                "says what they did"
+            )
+            drop("international_responses", item, reason)
+            continue
+        out.international_responses.append(
+            InternationalResponse(
+                **response.model_dump(exclude={"evidence"}),
+                evidence=sentence.text,
+                span=sentence.span,
+                verified=True,
+            )
+        )
+
+    out.issues = _contradictions(draft, source)
+    out.flags = _unsupported(draft, source) + _copied_summary(draft, source)
+    out.omitted = _omitted(out, asked)
+    out.missed = [
+        Missed(field=_FIELD[a.id[0]], text=a.text, span=a.span, sentence=source.sentence_text(a))
+        for a in out.omitted
+    ]
     return out
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’]?\s+(?=[A-Z“\"‘])")
+PHRASE_WORDS = 4
 
 
-def _is_passage(evidence: str) -> bool:
-    """More than two sentences: a model pasting the article, not pointing at what supports an item."""
-    return len(_SENTENCE_BREAK.findall(evidence.strip())) >= 2
+def _is_phrase(passage: Anchor) -> bool:
+    """A few words in quotation marks that close no clause of their own (“ultimatum”, “impossible
+    to calculate”) are a term or scare quotes inside the writer's sentence, not a quotation, however
+    the model answers; “We will fight.” closes one, and stays a quote."""
+    words = _WORD.findall(passage.text)
+    return len(words) <= PHRASE_WORDS and not passage.text.rstrip().endswith((".", ",", "!", "?", "…"))
+
+
+def _anchor(anchors: list[Anchor], anchor_id: str) -> Anchor | None:
+    return next((a for a in anchors if a.id == anchor_id.strip()), None)
+
+
+def _unsupported_by(anchor_id: str, asked: Anchors) -> str:
+    if _anchor(asked.sentences, anchor_id) is None:
+        return f"{UNKNOWN_ID} {anchor_id!r}: evidence is the id of one sentence (S…)"
+    return f"{anchor_id} does not report this: give the sentence that does"
+
+
+SUPPORT = 0.5  # of an item's content words, found in its evidence sentence
+_STOPWORD_LIST = (
+    "the a an and or but of in on at to for from with by as is was were are be been has have had its "
+    "their his her that this these those it they he she we after before over into than then there "
+    "which who whom what when where while also about said says "
+)
+_STOPWORDS = frozenset(_STOPWORD_LIST.split())
+
+
+def _content(text: str) -> set[str]:
+    """An item's content words, each by its first letters, so "seized" and "seizes" agree."""
+    return {w[:_STEM] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+def _support(text: str, sentence: Anchor) -> float:
+    words = _content(text)
+    return len(words & _content(sentence.text)) / len(words) if words else 0.0
+
+
+def _supporting(
+    asked: Anchors, candidates: list[Anchor], anchor_id: str, text: str, least: float
+) -> Anchor | None:
+    """The sentence that reports an item: the one the model chose, when it is a candidate bearing
+    out the item's words; else the candidate that bears them out best, if one does (a small model
+    often points one sentence off). An id that names no sentence is the model's to fix: None."""
+    chosen = _anchor(asked.sentences, anchor_id)
+    if chosen is None:
+        return None
+    if chosen in candidates and _support(text, chosen) >= least:
+        return chosen
+    best = max(candidates, key=lambda s: _support(text, s), default=None)
+    if best is not None and _support(text, best) >= max(least, SUPPORT):
+        return best
+    return None
+
+
+def _add_actor(actors: list[Actor], name: str, role: str) -> None:
+    """A speaker or claimant the model named but did not list is an actor all the same."""
+    if not any(same_person(name, actor.name) for actor in actors):
+        actors.append(
+            Actor(name=name, kind=ActorKind.person if _looks_personal(name) else ActorKind.other, role=role)
+        )
+
+
+def _looks_personal(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and all(word[:1].isupper() for word in words)
+
+
+def _names_actor(sentence: str, actor: str) -> bool:
+    """Whether a response's evidence names who responds: by name or surname, or by the demonym or
+    capital the article uses for a country ("German", "Berlin" for Germany)."""
+    text = normalise(sentence)
+    keys = {*_name_keys(actor), *(n for n in nations.names_for(actor) if n != actor.strip().lower())}
+    return any(re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE) for key in keys if key)
 
 
 _NO_CASUALTIES = re.compile(
@@ -381,13 +481,13 @@ _NO_CASUALTIES = re.compile(
 def _contradictions(draft: Draft, source: SourceText) -> list[Flag]:
     """A headline or summary that denies casualties the article reports: the mark of a model that
     obeyed an instruction planted in the page, or simply got it wrong."""
-    reported = source.findings.casualties
+    reported = source.anchors.mentions
     if not reported:
         return []
     return [
         Flag(
             kind="contradiction",
-            text=f"the {name} says there were no casualties, but the article reports {reported[0].text!r}",
+            text=f"the {name} says there were no casualties, but the article reports {reported[0].label!r}",
             span=reported[0].span,
         )
         for name, text in (("headline", draft.headline), ("summary", draft.summary))
@@ -395,65 +495,83 @@ def _contradictions(draft: Draft, source: SourceText) -> list[Flag]:
     ]
 
 
-SUMMARY_MAX_SENTENCES = 5  # the contract asks for 2-4; one more for a model's long sentence split
+_NAME = re.compile(r"(?<![\w’'])([^\W\d_][\w’'-]*)")
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d|(?<![\w.,])\d")
+_STEM = 5  # "Seizes" is supported by "seized": the first letters of a word carry the name
 
 
-def _summary_problems(draft: Draft, source: SourceText) -> list[Flag]:
-    """A summary that is not one: the article's own paragraphs pasted back (seen from small models)."""
-    sentences = len(_SENTENCE_BREAK.findall(draft.summary.strip())) + 1
-    if sentences <= SUMMARY_MAX_SENTENCES:
+def _unsupported(draft: Draft, source: SourceText) -> list[Flag]:
+    """Names and numbers in the headline and summary that the article does not hold: the model's
+    own words are not grounded, but what they name can be checked. A name is a capitalised word
+    that does not open a sentence; it is supported by any word of the article that starts alike."""
+    words = {w.lower()[:_STEM] for w in _NAME.findall(source.normal)}
+    numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
+    flags = []
+    for field_name, text in (("headline", draft.headline), ("summary", draft.summary)):
+        missing: list[str] = []
+        for sentence in re.split(r"(?<=[.!?])\s+", normalise(text)):
+            names = _NAME.findall(sentence)[1:]
+            missing += [n for n in names if n[0].isupper() and n.lower()[:_STEM] not in words]
+            missing += [n for n in _NUMBER.findall(sentence) if n.replace(",", "").rstrip(".") not in numbers]
+        if missing:
+            unique = ", ".join(dict.fromkeys(missing))
+            flags.append(
+                Flag(
+                    kind="unsupported",
+                    text=f"the {field_name} names what the article does not: {unique}",
+                    span=None,
+                )
+            )
+    return flags
+
+
+COPIED_WORDS = 8  # a run this long, word for word from the article, is the article pasted back
+
+
+def _copied_summary(draft: Draft, source: SourceText) -> list[Flag]:
+    """A summary that pastes the article's sentences instead of saying what they add up to."""
+    copied = [
+        sentence
+        for sentence in re.split(r"(?<=[.!?])\s+", draft.summary.strip())
+        if len(sentence.split()) >= COPIED_WORDS and source.contains(sentence)
+    ]
+    if not copied:
         return []
-    copied = next(source.occurrences(draft.summary), None)
     return [
         Flag(
             kind="summary",
-            text=f"the summary runs to {sentences} sentences"
-            + (", copied from the article" if copied else "")
-            + ": write two to four in your own words",
-            span=copied,
+            text=f"{len(copied)} sentence(s) of the summary are copied from the article",
+            span=next(source.occurrences(copied[0]), None),
         )
     ]
 
 
-def _overlaps(a: Span | None, b: Span) -> bool:
-    return a is not None and a[0] < b[1] and b[0] < a[1]
+_FIELD = {"Q": "quotes", "C": "casualty_claims"}
 
 
-def _missed(out: Grounding, source: SourceText) -> list[Missed]:
-    """What the detectors found in the article that the kept items do not cover."""
-    missed = [
-        Missed(field="quotes", text=f.text, span=f.span)
-        for f in source.findings.quotes
-        if not any(_overlaps(q.span, f.span) for q in out.quotes)
+def _omitted(out: Grounding, asked: Anchors) -> list[Anchor]:
+    """Passages and figures the request listed that the kept items do not hold: quoted passages of
+    six words or more (skipped, or declined as nobody's words) and casualty mentions."""
+    held = {q.span for q in out.quotes} | {c.span for c in out.casualty_claims}
+    passages = [
+        p
+        for p in asked.passages
+        if p.span not in held and len(_WORD.findall(p.text)) >= detect.QUOTE_MIN_WORDS
     ]
-    # where each kept claim stands: its span, and every place its figure appears
-    claimed = [[c.span, *source.occurrences(c.figure, whole_words=True)] for c in out.casualty_claims]
-    for finding in source.findings.casualties:
-        covered = any(_overlaps(at, finding.span) for spans in claimed for at in spans)
-        if not covered:
-            missed.append(Missed(field="casualty_claims", text=finding.text, span=finding.span))
-    return missed
+    return passages + [m for m in asked.mentions if m.span not in held]
 
 
-def _quote_problem(
-    speaker: str, quoted: list[Span], actors: list[Actor], source: SourceText, has_text: bool
-) -> str | None:
-    if not has_text:
-        return "empty quote"
-    if not quoted:
-        return "quote not found in source between quotation marks"
-    if not any(same_person(speaker, actor.name) for actor in actors):
-        return f"speaker {speaker!r} is not among actors"
+def _quote_problem(speaker: str, span: Span, actors: list[Actor], source: SourceText) -> str | None:
+    """The speaker rule: named beside the quotation wins; else the person the article was writing
+    about just before it (up to two paragraphs back) must be the speaker."""
+    if source.names_in(source.paragraph_of(span[0]), speaker):
+        return None
     people = [a.name for a in actors if a.kind == ActorKind.person]
-    for span in quoted:
-        if source.names_in(source.paragraph_of(span[0]), speaker):
-            return None  # named beside the quotation itself
-        nearest = source.nearest_named(people, span)
-        if any(same_person(speaker, name) for name in nearest):
-            return None
-        if not nearest and source.names_near(speaker, span):
-            return None
-    named = source.nearest_named(people, quoted[0])
-    if named:
-        return f"the article attributes this quote to {named[0]}, not {speaker}"
+    nearest = source.nearest_named(people, span)
+    if any(same_person(speaker, name) for name in nearest):
+        return None
+    if not nearest and source.names_near(speaker, span):
+        return None
+    if nearest:
+        return f"the article attributes this quote to {nearest[0]}, not {speaker}"
     return f"speaker {speaker!r} is not named at or just before the quote"

@@ -20,11 +20,23 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from summariser import cache, chunking
-from summariser.brief import Brief, CheckedDraft, Draft, Flag, Meta, SourceInfo, Verification
+from summariser.anchors import Anchors, anchor
+from summariser.brief import (
+    HEADLINE_CHARS,
+    ITEM_CHARS,
+    SUMMARY_CHARS,
+    Brief,
+    Draft,
+    Flag,
+    Headline,
+    Meta,
+    SourceInfo,
+    Verification,
+    extraction_for,
+)
 from summariser.cache import Cache
 from summariser.client import Meter, ModelClient, ModelFault, connect, endpoint_of, metering
 from summariser.config import Settings
-from summariser.detect import withhold
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
 from summariser.grounding import Grounding, SourceText, ground
 from summariser.prompts import PromptSet, load
@@ -32,6 +44,9 @@ from summariser.sources import Article
 from summariser.tape import Tape
 
 log = logging.getLogger("summariser")
+
+Answer = TypeVar("Answer", bound=BaseModel)
+Result = TypeVar("Result")
 
 # A brief is ~1,000-1,500 tokens; the cap stops a model that loops from running for minutes.
 MAX_OUTPUT_TOKENS = 3000
@@ -79,14 +94,14 @@ class Session:
             self._client.close()
             self._client = None
 
-    def ask(self, messages: list[dict[str, str]]) -> CheckedDraft:
+    def ask(self, messages: list[dict[str, str]], answer: type[Answer]) -> Answer:
         """One model request, waiting for a free slot under the run's cap."""
         with self._opening:
             if self._client is None:
                 self._client = self._connector(self.settings)
             client = self._client
         with self._slots:
-            return client.ask(CheckedDraft, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
+            return client.ask(answer, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
 
     def brief(self, article: Article) -> Brief:
         """A grounded brief of one article; a bug of ours surfaces as `InternalError` at once."""
@@ -110,7 +125,7 @@ class Session:
         if hit is not None:
             best = ground(hit, source)
         else:
-            best = self._from_model(text, source, meter)
+            best = self._from_model(source, meter)
             if store:
                 store.put(entry_key, {"draft": best.draft.model_dump(mode="json")})
         if store:
@@ -131,58 +146,100 @@ class Session:
         )
         return assemble(best, meta, source, article.hidden_instructions)
 
-    def _from_model(self, text: str, source: SourceText, meter: Meter) -> Grounding:
-        """One request (plus re-asks) for an article that fits the budget; past it, one per chunk,
-        made concurrently, merged, and grounded against the whole article."""
+    def _from_model(self, source: SourceText, meter: Meter) -> Grounding:
+        """The extraction: one request (plus re-asks) for an article that fits the budget; past it,
+        one per chunk, each listing its own ids (global over the article), made concurrently and
+        merged. Then one short request writes the headline and summary from what held."""
         lock = threading.Lock()
+        # the headline request takes one of the brief's requests, when there are two or more
+        budget = max(1, self.settings.max_requests - 1)
 
-        def brief_of(chunk: str, chunk_source: SourceText) -> Grounding:
+        def metered(work: Callable[[], Result]) -> Result:
             with metering(Meter()) as spent:
                 try:
-                    return _best(self._attempts(chunk, chunk_source))
+                    return work()
                 finally:
                     with lock:
                         meter.add(spent)
 
+        text = source.text
         if chunking.estimate_tokens(text) <= self.settings.max_article_tokens:
-            return brief_of(text, source)
-        spans = chunking.split(text, self.settings.max_article_tokens)
-        with ThreadPoolExecutor(max_workers=min(len(spans), CHUNK_CONCURRENCY)) as pool:
-            chunks = [text[start:end] for start, end in spans]
-            parts = list(pool.map(lambda chunk: brief_of(chunk, SourceText(chunk)), chunks))
-        return ground(chunking.merge([part.draft for part in parts]), source)
+            extracted = metered(lambda: _best(self._attempts(source, source.anchors, budget)))
+        else:
+            spans = chunking.split(text, self.settings.max_article_tokens)
+            with ThreadPoolExecutor(max_workers=min(len(spans), CHUNK_CONCURRENCY)) as pool:
+                parts = list(
+                    pool.map(
+                        lambda span: metered(
+                            lambda: _best(self._attempts(source, source.anchors.within(*span), budget))
+                        ),
+                        spans,
+                    )
+                )
+            extracted = ground(chunking.merge([part.draft for part in parts]), source)
+        if self.settings.max_requests < 2:
+            return extracted
+        return metered(
+            lambda: self._headlined(source, extracted, self.settings.max_requests - meter.requests)
+        )
 
-    def _attempts(self, text: str, source: SourceText) -> list[Grounding]:
-        """The first request and at most `max_requests - 1` re-asks, each grounded here, in our loop:
-        the model is re-asked only for its own faults (output that does not parse, items the article
+    def _headlined(self, source: SourceText, extracted: Grounding, budget: int) -> Grounding:
+        """The brief with its headline and summary, written from the checked facts alone (with the
+        article in view a small model pastes its opening as the summary), in the requests the
+        extraction left: a reply that does not parse, or that denies the casualties the article
+        reports, is asked again while any are left, then kept flagged. None that parses leaves
+        the first development as the headline and no summary, flagged, never costing the brief."""
+        lead, facts = _lead(source), _facts(extracted)
+        messages = self.prompts.headline(lead, facts)
+        fallback = Headline(headline=next((d.text for d in extracted.key_developments), ""), summary="")
+        briefed = ground(extracted.draft.model_copy(update=fallback.model_dump()), source)
+        for _ in range(max(1, budget)):
+            try:
+                written = self.ask(messages, Headline)
+            except ModelFault as fault:
+                messages = self.prompts.headline(lead, facts, [fault.note])
+                continue
+            briefed = ground(extracted.draft.model_copy(update=written.model_dump()), source)
+            if not briefed.issues:
+                break
+            messages = self.prompts.headline(lead, facts, [f"- {issue.text}" for issue in briefed.issues])
+        return briefed
+
+    def _attempts(self, source: SourceText, asked: Anchors, budget: int) -> list[Grounding]:
+        """The first request and at most `budget - 1` re-asks, each grounded here, in our loop: the
+        model is re-asked only for its own faults (output that does not parse, items the article
         does not bear out, what it left out); a provider's failure or a bug of ours ends the brief."""
         settings, prompts = self.settings, self.prompts
         groundings: list[Grounding] = []
-        # confident planted instructions never reach the model; doubtful ones reach it, flagged
-        article = withhold(text, [f for f in source.findings.injections if f.kind == "injection"])
-        messages = prompts.messages(article)
+        withheld = source.withheld
+        answer = extraction_for(
+            [a.id for a in asked.sentences], [a.id for a in asked.passages], [a.id for a in asked.mentions]
+        )
+        messages = prompts.messages(source.text, asked, withheld)
         omissions_asked = not settings.omission_reask
         last_error = ""
-        for _ in range(settings.max_requests):
+        for _ in range(budget):
             try:
-                draft = self.ask(messages)
+                draft = Draft(**self.ask(messages, answer).model_dump(), headline="", summary="")
             except ModelFault as fault:
                 last_error = str(fault)
                 problems, missed = [fault.note], []
             else:
-                grounding = ground(draft, source)
+                grounding = ground(draft, source, asked)
                 groundings.append(grounding)
                 problems = grounding.problems()
                 # once per brief, inside the same budget: what the detectors found and this answer lacks
-                missed = grounding.missed if not omissions_asked else []
+                missed = grounding.omitted if not omissions_asked else []
                 if not problems and not missed:
                     return groundings
             omissions_asked = omissions_asked or bool(missed)
-            messages = prompts.reask(article, problems, [f'- {m.field}: "{m.text}"' for m in missed])
+            messages = prompts.reask(
+                source.text, asked, withheld, problems, [f"- {a.id}: {a.label}" for a in missed]
+            )
         if groundings:
             return groundings
         raise ValidationFailed(
-            f"the model's output was still invalid after {settings.max_requests} request(s): {last_error}"
+            f"the model's output was still invalid after {budget} request(s): {last_error}"
         )
 
 
@@ -196,8 +253,9 @@ def summarise_article(
 
 @functools.cache
 def _draft_schema_hash() -> str:
-    """The model-facing schema's fingerprint: fixed for a run, so made once, not once per brief."""
-    return hashlib.sha256(json.dumps(CheckedDraft.model_json_schema(), sort_keys=True).encode()).hexdigest()
+    """The draft schema's fingerprint (an article's own adds only its ids, which the article fixes):
+    fixed for a run, so made once, not once per brief."""
+    return hashlib.sha256(json.dumps(Draft.model_json_schema(), sort_keys=True).encode()).hexdigest()
 
 
 def _cache_key(settings: Settings, prompts: PromptSet, text: str) -> str:
@@ -243,14 +301,16 @@ def assemble(
     flags = [Flag(kind=f.kind, text=f.text, span=f.span) for f in source.findings.injections]
     # hidden from the page's readers, so in no span of its text
     flags += [Flag(kind="injection", text=text, span=None) for text in hidden_instructions]
-    flags += grounding.issues
+    flags += grounding.issues + grounding.flags
+    if not draft.summary.strip():
+        flags.append(Flag(kind="summary", text="the model wrote no summary that could be read", span=None))
     cuts: list[Flag] = []
     items = {
         field: [_clipped(item, FREE_TEXT[field], cuts, field) for item in getattr(grounding, field)]
         for field in FREE_TEXT
     }
     headline = _cut(" ".join(draft.headline.split()), HEADLINE_CHARS, "headline", cuts)
-    summary = _cut(draft.summary, SUMMARY_CHARS, "summary", cuts)
+    summary = _cut(_sentences_cut(draft.summary, cuts), SUMMARY_CHARS, "summary", cuts)
     flags += cuts
     return Brief(
         headline=headline,
@@ -266,11 +326,8 @@ def assemble(
     )
 
 
-# What a reader is shown of the model's own words, at most: a headline is one line, a summary a
-# paragraph, an item's wording a sentence or two. Verbatim text (quotes, evidence) is exempt.
-HEADLINE_CHARS = 150
-SUMMARY_CHARS = 1200
-ITEM_CHARS = 400
+# The model's own words that a reader is shown, each within ITEM_CHARS (limits in `summariser.brief`);
+# verbatim text (quotes, evidence) comes from the article and is exempt.
 FREE_TEXT = {
     "key_developments": ("text",),
     "actors": ("role", "affiliation"),
@@ -292,7 +349,47 @@ def _cut(text: str, limit: int, name: str, cuts: list[Flag]) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+SUMMARY_MAX_SENTENCES = 5  # the contract asks for 2-4; one more for a model's long sentence split
+
+
+def _sentences_cut(summary: str, cuts: list[Flag]) -> str:
+    """A summary of more than five sentences is the article pasted back, not a summary: its first
+    five are kept (split as the article's own sentences are, never inside a quotation), the cut
+    flagged."""
+    sentences = anchor(summary).sentences
+    if len(sentences) <= SUMMARY_MAX_SENTENCES:
+        return summary
+    cuts.append(
+        Flag(
+            kind="truncated",
+            text=f"the summary ran to {len(sentences)} sentences, cut to {SUMMARY_MAX_SENTENCES}",
+            span=None,
+        )
+    )
+    return summary[: sentences[SUMMARY_MAX_SENTENCES - 1].span[1]] + " …"
+
+
 Item = TypeVar("Item", bound=BaseModel)
+
+
+def _lead(source: SourceText) -> str:
+    """The article's opening sentence, unless it was withheld as a planted instruction."""
+    for sentence in source.anchors.sentences:
+        if not any(a < sentence.span[1] and sentence.span[0] < b for a, b in source.withheld):
+            return sentence.text
+    return ""
+
+
+def _facts(extracted: Grounding) -> list[str]:
+    """What held in the article, one line each, for the headline request: never the article itself."""
+    facts = [f"- {d.text}" for d in extracted.key_developments]
+    for c in extracted.casualty_claims:
+        where = f" in {c.location}" if c.location else ""
+        who = c.who.removeprefix(c.figure).strip() or "people"
+        source = c.claimed_by or "The article, naming no source,"
+        facts.append(f"- {source} says {c.figure} {who} {c.outcome.value}{where}")
+    facts += [f"- {r.actor}: {r.description}" for r in extracted.international_responses]
+    return facts
 
 
 def _clipped(item: Item, names: tuple[str, ...], cuts: list[Flag], field: str) -> Item:

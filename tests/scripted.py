@@ -8,6 +8,7 @@ written by hand) or a fault (a status code, a malformed body) written by the cal
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -47,7 +48,7 @@ def tool_call(draft: dict[str, Any], tokens: tuple[int, int] = (100, 50)) -> dic
             {
                 "id": "call_1",
                 "type": "function",
-                "function": {"name": "CheckedDraft", "arguments": json.dumps(draft)},
+                "function": {"name": "Extraction", "arguments": json.dumps(draft)},
             }
         ],
     }
@@ -64,6 +65,7 @@ class Reply:
     gate: threading.Event | None = None  # answer only once the test opens the gate
     delay: float = 0.0  # a model that takes this long to answer, once the request has arrived
     trickle: float = 0.0  # send the answer a byte at a time, this many seconds apart, headers included
+    answer: Callable[[dict[str, Any]], Any] | None = None  # the body made from the request's, when set
 
 
 @dataclass
@@ -142,7 +144,8 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if reply.trickle:
                 _trickle(self, reply, server.stopping)
                 return
-            send_json(self, reply.body, reply.status, reply.headers)
+            answer = reply.body if reply.answer is None else reply.answer(body)
+            send_json(self, answer, reply.status, reply.headers)
 
         def do_GET(self) -> None:
             send_json(self, {"object": "list", "data": [{"id": "scripted", "owned_by": "tests"}]})

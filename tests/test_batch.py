@@ -60,7 +60,7 @@ def test_a_rerun_skips_what_is_done_and_retries_what_failed(model_server, tmp_pa
     again = run(str(wires), "--output", str(out), "--no-cache", *model_args(server))
 
     assert again.returncode == 0
-    assert len(server.requests) - requests_before == 1  # only the unfinished one
+    assert len(server.requests) - requests_before == 2  # only the unfinished one: extraction, headline
     assert "1 brief(s), 0 failed, 2 already done" in again.stderr
     parsed = []
     for line in out.read_text().splitlines():
@@ -157,10 +157,10 @@ def test_a_bug_in_one_item_is_that_items_error_and_the_others_are_briefed(model_
 
     real = grounding._quote_problem
 
-    def broken_for_one(speaker, quoted, actors, source, has_text):
+    def broken_for_one(speaker, span, actors, source):
         if "Bug here." in source.text:
             raise KeyError("speaker")
-        return real(speaker, quoted, actors, source, has_text)
+        return real(speaker, span, actors, source)
 
     monkeypatch.setattr(grounding, "_quote_problem", broken_for_one)
     server = model_server(FAITHFUL)
@@ -214,7 +214,7 @@ def test_one_connection_pool_serves_a_whole_batch(model_server):
     )
 
     assert all(isinstance(r, Brief) for r in results)
-    assert len(server.requests) == 3
+    assert len(server.requests) == 3 * 2  # each brief: the extraction and the headline
     assert len({r["peer"] for r in server.requests}) == 1  # one kept-alive connection, not one per brief
 
 

@@ -21,7 +21,7 @@ def test_a_second_identical_run_makes_no_request_and_says_cached(model_server):
     first = live(server)
     second = live(server)
 
-    assert len(server.requests) == 1
+    assert len(server.requests) == 2  # the first run's extraction and headline; the second none
     assert (first.meta.cached, second.meta.cached) == (False, True)
     assert second.meta.attempts == 0
     assert second.quotes == first.quotes
@@ -35,7 +35,7 @@ def test_anything_that_changes_the_answer_misses_the_cache(model_server):
     live(server, mode="json")
     live(server, cache=False)
 
-    assert len(server.requests) == 4
+    assert len(server.requests) == 4 * 2  # each run: the extraction and the headline
 
 
 def test_a_corrupt_cache_is_bypassed_with_a_warning(model_server, private_cache, caplog):
@@ -93,7 +93,7 @@ def test_a_cache_row_that_holds_no_draft_is_skipped_with_a_warning_and_asked_aga
         brief = live(server)
 
     assert brief.verification.status == "verified" and not brief.meta.cached
-    assert len(server.requests) == 2
+    assert len(server.requests) == 2 * 2
     assert (
         "an entry that is no draft, skipped" in caplog.text or "an unreadable entry, skipped" in caplog.text
     )

@@ -81,7 +81,7 @@ def test_verbose_reports_requests_and_tokens_on_stderr(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
     result = run(str(SEED), "-v", *model_args(server))
     assert result.returncode == 0
-    assert "m: 1 request(s), 100 prompt + 50 completion tokens" in result.stderr
+    assert "m: 2 request(s), 200 prompt + 100 completion tokens" in result.stderr
 
 
 def test_a_missing_file_exits_2_with_one_line():
@@ -102,7 +102,7 @@ def test_strict_exits_4_when_anything_was_dropped(model_server, tmp_path):
     server = model_server(Reply(body=completion(handwritten("kreminna-fabricated"))))
     summarise(str(SEED), base_url=server.url, model="m", mode="json_schema", record=tmp_path)
 
-    assert_one_line_error(run(str(SEED), "--replay", str(tmp_path), "--strict"), 4, "--strict: 2 item(s)")
+    assert_one_line_error(run(str(SEED), "--replay", str(tmp_path), "--strict"), 4, "--strict: 6 item(s)")
 
 
 def test_the_key_never_appears_in_output_or_errors(model_server):

@@ -73,7 +73,9 @@ def test_recording_from_a_server_that_gzips_stores_the_decoded_answer_and_replay
     replayed = summarise(str(SEED), replay=tmp_path)
 
     assert recorded.verification.status == "verified"
-    (entry,) = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    entries = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    assert len(entries) == 2  # the extraction and the headline, the same answer to both
+    entry = entries[0]
     assert entry["response"]["body"] == json.loads(answer)
     assert "content-encoding" not in entry["response"]["headers"]
     assert replayed.quotes == recorded.quotes
@@ -137,7 +139,7 @@ def test_model_requests_go_through_the_proxy_the_environment_names(model_server,
     brief = summarise(str(SEED), **options(server))
 
     assert brief.verification.status == "verified"
-    assert carried == [f"{server.url}/chat/completions"]
+    assert carried == [f"{server.url}/chat/completions"] * 2  # the extraction and the headline
 
 
 def test_no_proxy_exempts_a_host_from_the_proxy(model_server, forward_proxy, monkeypatch):
@@ -148,4 +150,4 @@ def test_no_proxy_exempts_a_host_from_the_proxy(model_server, forward_proxy, mon
 
     summarise(str(SEED), **options(server))
 
-    assert carried == [] and len(server.requests) == 1
+    assert carried == [] and len(server.requests) == 2

@@ -9,6 +9,7 @@ from summariser.client import connect
 from summariser.config import Settings
 from summariser.errors import InternalError
 from summariser.pipeline import summarise_article
+from summariser.prompts import marker
 from summariser.sources import Article
 from tests.conftest import SEED, Reply, completion, handwritten
 
@@ -27,12 +28,12 @@ def prompt_chars(request: dict) -> int:
     return sum(len(m["content"]) for m in request["body"]["messages"])
 
 
-def test_a_faithful_answer_becomes_a_verified_brief_in_one_request(model_server, seed_text):
+def test_a_faithful_answer_becomes_a_verified_brief_in_two_requests(model_server, seed_text):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
 
     brief = summarise(str(SEED), **options(server))
 
-    assert len(server.requests) == 1
+    assert len(server.requests) == 2  # what the article holds, then the headline and summary
     assert brief.verification.status == "verified"
     assert brief.verification.dropped == []
     assert [q.speaker for q in brief.quotes] == ["Serhiy Gaidai"] * 3 + [
@@ -50,51 +51,56 @@ def test_a_faithful_answer_becomes_a_verified_brief_in_one_request(model_server,
         assert seed_text[start:end]  # spans slice the article as read
 
 
-def test_true_quotes_with_other_quote_marks_keep_spans_that_slice_the_source(model_server, seed_text):
-    draft = handwritten("kreminna-faithful")
-    # the model typed straight marks where the article has curly ones
-    draft["key_developments"][0]["evidence"] = (
-        "Ukrainian officials said Vladimir Putin's forces had seized Kreminna"
-    )
-    server = model_server(Reply(body=completion(draft)))
+def test_the_model_never_copies_a_quote_so_its_text_and_span_are_the_articles_own(model_server, seed_text):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
 
     brief = summarise(str(SEED), **options(server))
 
-    start, end = brief.key_developments[0].span
-    assert seed_text[start:end] == "Ukrainian officials said Vladimir Putin’s forces had seized Kreminna"
+    [gaidai] = [q for q in brief.quotes if q.text.startswith("Kreminna is under")]
+    assert (
+        gaidai.text == "Kreminna is under the control of the ‘Orcs’ (Russians). They have entered the city,"
+    )
+    assert seed_text[gaidai.span[0] : gaidai.span[1]] == gaidai.text
 
 
-def test_invented_quote_and_figure_are_reasked_then_dropped_with_reasons(model_server):
+def test_unknown_ids_and_false_attributions_are_reasked_then_dropped_with_reasons(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-fabricated"))))
 
     brief = summarise(str(SEED), **options(server))
 
-    assert len(server.requests) == 3  # the first request and two re-asks, then it stops
+    assert len(server.requests) == 3  # the first request, one re-ask, then the headline
     dropped = {(d.field, d.label()): d.reason for d in brief.verification.dropped}
     assert dropped == {
+        ("quotes", "Q99"): "unknown id 'Q99': answer only for the Q ids listed",
         (
             "quotes",
-            "We will never surrender Kreminna to anyone.",
-        ): "quote not found in source between quotation marks",
-        ("casualty_claims", "1,500"): "figure not in source",
+            "No matter how many Russian troops they send there, we will fight. We will defend ourselves,",
+        ): ("the article attributes this quote to Volodymyr Zelensky, not Serhiy Gaidai"),
+        ("casualty_claims", "C7"): "unknown id 'C7': answer only for the C ids listed",
+        ("casualty_claims", "thousands"): "'Vladimir Putin' is not named at or just before the figure",
+        (
+            "key_developments",
+            "Ukraine recaptured Kreminna.",
+        ): "unknown id 'S42': evidence is the id of one sentence (S…)",
+        (
+            "international_responses",
+            "France",
+        ): "no sentence names 'France': name the government or body as the article does",
     }
     assert brief.verification.status == "partial"
-    assert "We will never surrender Kreminna to anyone." not in [q.text for q in brief.quotes]
-    assert [c.figure for c in brief.casualty_claims] == ["about 200", "thousands"]
-    assert len(brief.quotes) == 9  # what held is kept
+    assert [c.figure for c in brief.casualty_claims] == ["about 200"]
+    assert len(brief.quotes) == 8  # what held is kept
 
 
-def test_reask_names_the_failing_items_and_does_not_grow(model_server):
+def test_reask_names_the_failing_ids_and_does_not_grow(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-fabricated"))))
 
     summarise(str(SEED), **options(server))
 
-    first, second, third = server.requests
+    first, second, _headline = server.requests
     note = second["body"]["messages"][-1]["content"]
-    assert "We will never surrender Kreminna to anyone." in note
-    assert "1,500" in note
+    assert "quotes Q99: unknown id" in note and "casualty_claims C7" in note
     assert prompt_chars(second) <= 1.5 * prompt_chars(first)
-    assert prompt_chars(third) == prompt_chars(second)
 
 
 def test_a_fixed_answer_after_a_reask_is_verified(model_server):
@@ -105,16 +111,16 @@ def test_a_fixed_answer_after_a_reask_is_verified(model_server):
 
     brief = summarise(str(SEED), **options(server))
 
-    assert len(server.requests) == 2
+    assert len(server.requests) == 3  # the fixed answer, then the headline
     assert brief.verification.status == "verified"
-    assert brief.meta.attempts == 2
-    assert brief.meta.usage.total_tokens == 300  # summed from both responses
+    assert brief.meta.attempts == 3
+    assert brief.meta.usage.total_tokens == 450  # summed from every response
 
 
 def test_strict_turns_a_drop_into_validation_failed(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-fabricated"))))
 
-    with pytest.raises(ValidationFailed, match="--strict: 2 item"):
+    with pytest.raises(ValidationFailed, match="--strict: 6 item"):
         summarise(str(SEED), **options(server, strict=True))
 
 
@@ -123,9 +129,7 @@ def test_a_quote_given_to_the_wrong_speaker_is_dropped(model_server):
     draft["actors"].append(
         {"name": "Vladimir Putin", "kind": "person", "role": "President", "affiliation": None}
     )
-    draft["quotes"] = [
-        {"speaker": "Vladimir Putin", "text": "Our defenders had to withdraw.", "context": None}
-    ]
+    draft["quotes"] = {"Q2": {"speaker": "Vladimir Putin", "context": None}}
     server = model_server(Reply(body=completion(draft)))
 
     brief = summarise(str(SEED), **options(server, max_requests=1))
@@ -140,9 +144,9 @@ def test_a_quote_given_to_the_wrong_speaker_is_dropped(model_server):
 def test_output_that_never_fits_the_schema_fails_after_bounded_requests(model_server):
     server = model_server(Reply(body=completion("I'm sorry, here is a summary: Russia took a town.")))
 
-    with pytest.raises(ValidationFailed, match="still invalid after 3 request"):
+    with pytest.raises(ValidationFailed, match="still invalid after 2 request"):
         summarise(str(SEED), **options(server))
-    assert len(server.requests) == 3
+    assert len(server.requests) == 2  # the third is the headline's, which has nothing to write from
 
 
 def test_401_fails_at_once_naming_endpoint_and_key_variable_never_the_key(model_server):
@@ -169,10 +173,10 @@ def test_429_then_500_then_success_waits_as_told_and_makes_three_requests(model_
         Article("seed", SEED.read_text()), settings, connector=lambda s: connect(s, sleep=waits.append)
     )
 
-    assert len(server.requests) == 3
+    assert len(server.requests) == 4  # three tries at the first request, then the headline
     assert waits[0] == 7.0
     assert len(waits) == 2 and 0 < waits[1] <= 30
-    assert brief.meta.attempts == 3
+    assert brief.meta.attempts == 4
     assert brief.verification.status == "verified"
 
 
@@ -184,10 +188,12 @@ def test_requests_carry_the_key_as_a_bearer_token_and_the_article_as_delimited_d
     request = server.requests[0]
     assert request["headers"]["authorization"] == "Bearer sk-test-secret"
     user = request["body"]["messages"][1]["content"]
-    assert f"<article>\n{seed_text}\n</article>" in user
-    sent = request["body"]["response_format"]  # json_schema mode sends the draft's schema
+    tag = marker(seed_text)
+    assert f"<article {tag}>\n[S1] Russian troops seized" in user and f"\n</article {tag}>" in user
+    sent = request["body"]["response_format"]  # json_schema mode sends the article's own schema
     assert sent["type"] == "json_schema"
-    assert {"headline", "quotes", "casualty_claims"} <= set(sent["json_schema"]["schema"]["properties"])
+    schema = sent["json_schema"]["schema"]
+    assert schema["properties"]["quotes"]["required"] == [f"Q{n}" for n in range(1, 13)]
 
 
 def test_tools_mode_sends_the_draft_as_a_forced_function_and_reads_its_call(model_server):
@@ -272,35 +278,34 @@ def test_a_provider_failure_keeps_the_original_error_as_its_cause(model_server):
 
 def test_a_reask_stays_short_whatever_the_model_sent(model_server):
     draft = handwritten("kreminna-faithful")
-    invented = [{"name": f"Invented Person {n}", "kind": "person", "role": "none"} for n in range(10_000)]
-    draft["actors"] += invented
-    draft["quotes"][0]["speaker"] = "S" * 50_000  # one absurd item must not carry its size into the note
+    draft["quotes"] |= {f"Q{n}": {"speaker": "Invented Person"} for n in range(100, 10_100)}
+    draft["quotes"]["Q6"]["speaker"] = "S" * 50_000  # one absurd item must not carry its size into the note
     server = model_server(Reply(body=completion(draft)))
 
-    summarise(str(SEED), **options(server, max_requests=2))
+    summarise(str(SEED), **options(server, max_requests=3))
 
-    first, second = server.requests
+    first, second, _headline = server.requests
     note = second["body"]["messages"][-1]["content"]
     assert prompt_chars(second) <= 1.5 * prompt_chars(first)
     assert int(re.search(r"- and (\d+) more like these", note).group(1)) > 9_000
-    assert "Invented Person 0" in note
+    assert "quotes Q100: unknown id" in note
 
 
 def test_over_long_fields_are_cut_and_flagged_without_a_reask(model_server):
     draft = handwritten("kreminna-faithful")
     draft["headline"] = "Russia seizes Kreminna\n\n## Quotes\n" + "and more " * 360  # 3,254+ characters
     draft["summary"] = "Russian forces took Kreminna " + "and held it " * 5_000  # one sentence, not a paste
-    draft["key_developments"][0]["text"] = "A development worded at length. " * 40
+    draft["key_developments"][0]["text"] = "Russian troops seized the town of Kreminna, at length. " * 24
     server = model_server(Reply(body=completion(draft)))
 
     brief = summarise(str(SEED), **options(server))
 
-    assert len(server.requests) == 1  # a cut never costs a re-ask
+    assert len(server.requests) == 2  # a cut never costs a re-ask
     assert "\n" not in brief.headline and len(brief.headline) == 150 and brief.headline.endswith("…")
     assert len(brief.summary) == 1200 and len(brief.key_developments[0].text) == 400
     cuts = [f.text for f in brief.verification.flags if f.kind == "truncated"]
     assert cuts == [
-        "the key developments text ran to 1,280 characters, cut to 400",
+        "the key developments text ran to 1,320 characters, cut to 400",
         f"the headline ran to {len(' '.join(draft['headline'].split())):,} characters, cut to 150",
         f"the summary ran to {len(draft['summary']):,} characters, cut to 1,200",
     ]

@@ -104,7 +104,7 @@ def test_a_partial_brief_says_so_before_its_summary():
 
     lines = render(brief).splitlines()
 
-    assert lines[2] == "**Partial:** 2 items could not be verified — listed at the end."
+    assert lines[2] == "**Partial:** 6 items could not be verified — listed at the end."
     assert lines[4].startswith(brief.summary[:20])
 
 

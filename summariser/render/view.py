@@ -113,8 +113,12 @@ def dropped(item: Dropped) -> str:
 
 
 def missed(item: Missed) -> str:
+    """A passage the brief lacks, with the sentence it stands in, so no one needs the article open."""
     noun = _NOUNS.get(item.field, item.field).capitalize()
-    return f"{noun} in the article, not in this brief: “{item.text}”"
+    context = item.sentence if item.sentence and item.sentence.strip() != item.text.strip() else ""
+    return f"{noun} in the article, not in this brief: “{item.text}”" + (
+        f", in the sentence “{context}”" if context else ""
+    )
 
 
 def flag(item: Flag) -> tuple[str, str | None]:
@@ -127,7 +131,9 @@ def flag(item: Flag) -> tuple[str, str | None]:
             return "Hidden on the page, never sent to the model", item.text
         return "Withheld from the model, as it addressed instructions to an AI", item.text
     if item.kind == "summary":
-        return "The summary is not one: too long, or copied from the article", None
+        return "The summary copies the article's own sentences", None
+    if item.kind == "unsupported":
+        return "Check the headline and summary: the article does not hold", item.text.partition(": ")[2]
     if item.kind == "contradiction":
         return "The headline or summary denies casualties the article reports", None
     if item.kind == "truncated":

@@ -1,0 +1,130 @@
+"""The names a news article uses for a country: itself, its people's adjective, its capital.
+
+An article says "Berlin intended to supply…" or "German Chancellor Olaf Scholz said…" for Germany;
+a response's actor is checked against its evidence sentence through these, and the evaluation
+matches "Britain" with "United Kingdom" the same way. Only names a reader would recognise at once;
+never an institution ("Pentagon", "White House"), which is an actor of its own.
+"""
+
+import re
+from collections import Counter
+from functools import cache
+
+_TABLE = """
+Afghanistan: Afghan, Kabul
+Australia: Australian, Canberra
+Austria: Austrian, Vienna
+Belarus: Belarusian, Minsk
+Belgium: Belgian, Brussels
+Brazil: Brazilian, Brasilia
+Britain: British, London, United Kingdom, UK, U.K.
+Canada: Canadian, Ottawa
+China: Chinese, Beijing
+Czech Republic: Czech, Prague, Czechia
+Denmark: Danish, Copenhagen
+Egypt: Egyptian, Cairo
+Estonia: Estonian, Tallinn
+European Union: EU, E.U., Brussels, European Commission
+Finland: Finnish, Helsinki
+France: French, Paris, Elysee, Élysée
+Germany: German, Berlin
+Greece: Greek, Athens
+Hungary: Hungarian, Budapest
+India: Indian, New Delhi, Delhi
+Iran: Iranian, Tehran
+Iraq: Iraqi, Baghdad
+Ireland: Irish, Dublin
+Israel: Israeli, Jerusalem
+Italy: Italian, Rome
+Japan: Japanese, Tokyo
+Latvia: Latvian, Riga
+Lithuania: Lithuanian, Vilnius
+Mexico: Mexican, Mexico City
+NATO: Nato, North Atlantic Treaty Organization, alliance
+Netherlands: Dutch, The Hague, Amsterdam, Holland
+North Korea: North Korean, Pyongyang
+Norway: Norwegian, Oslo
+Pakistan: Pakistani, Islamabad
+Poland: Polish, Warsaw
+Romania: Romanian, Bucharest
+Russia: Russian, Moscow
+Saudi Arabia: Saudi, Riyadh
+South Africa: South African, Pretoria
+South Korea: South Korean, Seoul
+Spain: Spanish, Madrid
+Sweden: Swedish, Stockholm
+Switzerland: Swiss, Bern, Geneva
+Syria: Syrian, Damascus
+Turkey: Turkish, Ankara, Turkiye, Türkiye
+Ukraine: Ukrainian, Kyiv, Kiev
+United Nations: UN, U.N., Security Council, General Assembly
+United States: US, U.S., USA, American, Washington
+"""
+
+
+_TABLE_NAMES = {
+    name: [n.strip() for n in others.split(",")]
+    for name, _, others in (line.partition(":") for line in _TABLE.strip().splitlines())
+}
+
+
+@cache
+def _groups() -> list[tuple[str, frozenset[str]]]:
+    return [(name, frozenset(n.lower() for n in [name, *others])) for name, others in _TABLE_NAMES.items()]
+
+
+def country_of(name: str) -> str | None:
+    """The country or body a name stands for ("Germany" for "German" or "Berlin"), if it is one."""
+    key = name.strip().lower()
+    return next((country for country, names in _groups() if key in names), None)
+
+
+def names_for(name: str) -> frozenset[str]:
+    """Every name of the country or body `name` stands for (lower case), or just `name` itself."""
+    key = name.strip().lower()
+    found = frozenset({key})
+    for _, group in _groups():
+        if key in group:
+            found |= group
+    return found
+
+
+# Institutions that speak for a country: never the country's name (the evaluation keeps them apart),
+# but a sentence naming one names that country's government.
+_INSTITUTIONS = {
+    "Pentagon": "United States",
+    "White House": "United States",
+    "State Department": "United States",
+    "Kremlin": "Russia",
+    "Downing Street": "Britain",
+    "Elysee": "France",
+    "Élysée": "France",
+}
+_BODIES = ("World Health Organization", "WHO", "Red Cross", "Red Crescent", "IMF", "World Bank")
+
+
+@cache
+def _finder() -> tuple[re.Pattern[str], dict[str, str]]:
+    owner = {name: country for name, country in _INSTITUTIONS.items()}
+    owner.update({body: body for body in _BODIES})
+    for country, names in _TABLE_NAMES.items():
+        for name in [country, *names]:
+            owner.setdefault(name, country)
+    pattern = "|".join(re.escape(name) for name in sorted(owner, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{pattern})(?![\w])"), owner
+
+
+def named(text: str) -> list[tuple[str, str]]:
+    """The countries and international bodies a text names, in order: each name as written, and
+    the country or body it stands for."""
+    finder, owner = _finder()
+    return [(m.group(), owner[m.group()]) for m in finder.finditer(text)]
+
+
+def home(text: str, least: int = 3) -> set[str]:
+    """The countries a story is about: those it names most, `least` times or more and at least half
+    as often as the most named. Any other it names is foreign to the story, and what it does there
+    is an international response."""
+    counts = Counter(country for _, country in named(text))
+    most = max(counts.values(), default=0)
+    return {country for country, times in counts.items() if times >= max(least, most / 2)}

@@ -16,6 +16,8 @@ def main(directory: Path) -> None:
     by_article: dict[str, list[dict]] = {}
     for exchange in exchanges:
         messages = exchange["request"]["body"]["messages"]
+        if messages[0]["role"] != "system":
+            continue  # a headline request: short, and never a re-ask of the extraction
         by_article.setdefault(messages[1]["content"], []).append(exchange)
     for group in by_article.values():
         group.sort(key=lambda e: len(e["request"]["body"]["messages"]))

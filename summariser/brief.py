@@ -61,9 +61,9 @@ ITEM_CHARS = 400
 
 # How many items a list may hold, in the schema only: a small model that lists every quote again as a
 # "development" spends minutes writing what the brief already has.
-MOST_DEVELOPMENTS = 6
-MOST_ACTORS = 15
-MOST_RESPONSES = 8
+MOST_DEVELOPMENTS = 4
+MOST_ACTORS = 10
+MOST_RESPONSES = 5
 
 
 def _limited(chars: int, **kwargs: Any) -> Any:
@@ -153,7 +153,7 @@ class Extraction(BaseModel):
     key_developments: list[DevelopmentDraft] = Field(
         default_factory=list,
         json_schema_extra={"maxItems": MOST_DEVELOPMENTS},
-        description="The three to five main new events, most important first.",
+        description="The main new events, at most four, most important first.",
     )
     actors: list[ActorDraft] = Field(
         default_factory=list,

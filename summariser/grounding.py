@@ -21,6 +21,7 @@ from summariser.brief import (
     Actor,
     ActorKind,
     CasualtyClaim,
+    ClaimAnswer,
     Draft,
     Dropped,
     Flag,
@@ -140,7 +141,7 @@ class SourceText:
 
     def _uncut(self, neighbour: int, edge: str) -> bool:
         inside = 0 <= neighbour < len(self.normal)
-        return not (edge.isalnum() and inside and self.normal[neighbour].isalnum())
+        return not (_in_words(edge) and inside and self.normal[neighbour].isalnum())
 
     def contains(self, snippet: str) -> bool:
         """Whether the snippet stands in the source as written, as whole words."""
@@ -171,7 +172,7 @@ class SourceText:
     def names_in(self, paragraph: int, name: str) -> bool:
         start, end = self.paragraphs[paragraph]
         text = normalise(self.text[start:end])
-        return any(re.search(rf"\b{re.escape(key)}\b", text) for key in _name_keys(name))
+        return any(re.search(_whole(key), text) for key in _name_keys(name))
 
     def resolve(self, name: str, span: Span, known: list[str]) -> str:
         """The name the article uses near `span` for whom the model called `name`: a listed actor
@@ -208,7 +209,23 @@ def _paragraph_spans(text: str) -> list[Span]:
 
 
 def _holds_words(text: str, name: str) -> bool:
-    return bool(re.search(rf"\b{re.escape(normalise(name))}\b", normalise(text)))
+    return bool(re.search(_whole(normalise(name)), normalise(text)))
+
+
+def _in_words(char: str) -> bool:
+    """Whether a character belongs to a space-separated word: Chinese and Japanese run their words
+    together, so a name in them never needs a word boundary beside it."""
+    return char.isalnum() and not _UNSPACED.match(char)
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _whole(key: str) -> str:
+    """A pattern for `key` as a whole word, where its script has words."""
+    start = r"\b" if key and _in_words(key[0]) else ""
+    end = r"\b" if key and _in_words(key[-1]) else ""
+    return f"{start}{re.escape(key)}{end}"
 
 
 def _name_keys(name: str) -> list[str]:
@@ -292,6 +309,8 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
         out.dropped.append(Dropped(field=field_name, item=item, reason=reason))
 
     for actor in draft.actors:
+        if any(same_person(actor.name, kept.name) for kept in out.actors):
+            continue  # listed twice (small models repeat a list)
         if source.contains(actor.name):
             out.actors.append(Actor(**actor.model_dump()))
         else:
@@ -311,7 +330,7 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
         if reason:
             drop("quotes", item, reason)
             continue
-        _add_actor(out.actors, speaker, "quoted in the article")
+        _add_actor(out.actors, speaker)
         out.quotes.append(
             Quote(
                 speaker=speaker, text=passage.text, context=answer.context, span=passage.span, verified=True
@@ -335,7 +354,8 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
                 continue
         out.casualty_claims.append(
             CasualtyClaim(
-                **claim.model_dump(exclude={"claimed_by"}),
+                **claim.model_dump(exclude={"claimed_by", "who"}),
+                who=_who(claim, claimant),
                 figure=mention.text,
                 claimed_by=claimant,
                 evidence=source.sentence_text(mention),
@@ -359,10 +379,10 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
         naming = [s for s in asked.sentences if _names_actor(s.text, response.actor)]
         sentence = _supporting(asked, naming, response.evidence, response.description, 0.0)
         if sentence is not None and any(
-            kept.span == sentence.span and kept.actor.lower() == response.actor.lower()
+            kept.span == sentence.span and _same_body(kept.actor, response.actor)
             for kept in out.international_responses
         ):
-            continue  # the same response twice
+            continue  # the same response twice ("Germany" and "Berlin" in one sentence)
         if sentence is None:
             reason = (
                 _unsupported_by(response.evidence, asked)
@@ -394,14 +414,16 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
 
 
 PHRASE_WORDS = 4
+PHRASE_CHARS = 30
 
 
 def _is_phrase(passage: Anchor) -> bool:
     """A few words in quotation marks that close no clause of their own (“ultimatum”, “impossible
-    to calculate”) are a term or scare quotes inside the writer's sentence, not a quotation, however
-    the model answers; “We will fight.” closes one, and stays a quote."""
-    words = _WORD.findall(passage.text)
-    return len(words) <= PHRASE_WORDS and not passage.text.rstrip().endswith((".", ",", "!", "?", "…"))
+    to calculate”, “无法计算”) are a term or scare quotes inside the writer's sentence, not a
+    quotation, however the model answers; “We will fight.” closes one, and stays a quote."""
+    text = passage.text.rstrip()
+    short = len(_WORD.findall(text)) <= PHRASE_WORDS and len(text) <= PHRASE_CHARS
+    return short and not text.endswith((".", ",", "!", "?", "…", "。", "，", "！", "？"))
 
 
 def _anchor(anchors: list[Anchor], anchor_id: str) -> Anchor | None:
@@ -450,11 +472,29 @@ def _supporting(
     return None
 
 
-def _add_actor(actors: list[Actor], name: str, role: str) -> None:
-    """A speaker or claimant the model named but did not list is an actor all the same."""
+def _who(claim: ClaimAnswer, claimant: str | None) -> str:
+    """Who a figure counts, as the model put it, unless it put the claimant there: "Serhiy Gaidai
+    killed" would report the governor dead. Then only "people", which the figure always counts."""
+    who = claim.who.strip()
+    names = [n for n in (claim.claimed_by, claimant) if n]
+    if not who or any(same_person(who, n) or normalise(n).lower() in normalise(who).lower() for n in names):
+        return "people"
+    return who
+
+
+def _same_body(a: str, b: str) -> bool:
+    """Two names of one responding government: equal, or the same country by name, demonym or capital."""
+    return a.strip().lower() == b.strip().lower() or (
+        nations.country_of(a) is not None and nations.country_of(a) == nations.country_of(b)
+    )
+
+
+def _add_actor(actors: list[Actor], name: str) -> None:
+    """A speaker the model named but did not list is an actor all the same (with no role: the
+    model gave none, and a renderer shows the quote's context instead)."""
     if not any(same_person(name, actor.name) for actor in actors):
         actors.append(
-            Actor(name=name, kind=ActorKind.person if _looks_personal(name) else ActorKind.other, role=role)
+            Actor(name=name, kind=ActorKind.person if _looks_personal(name) else ActorKind.other, role="")
         )
 
 
@@ -468,7 +508,7 @@ def _names_actor(sentence: str, actor: str) -> bool:
     capital the article uses for a country ("German", "Berlin" for Germany)."""
     text = normalise(sentence)
     keys = {*_name_keys(actor), *(n for n in nations.names_for(actor) if n != actor.strip().lower())}
-    return any(re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE) for key in keys if key)
+    return any(re.search(_whole(key), text, re.IGNORECASE) for key in keys if key)
 
 
 _NO_CASUALTIES = re.compile(

@@ -65,7 +65,8 @@ class PromptSet:
             mentions="\n".join(f"{m.id} (in {m.sentence}): {_source_of(m, asked)}" for m in asked.mentions)
             or "none",
         )
-        system = self.templates["system"].substitute(fields=field_guide(), marker=tag)
+        # the same for every article, so a server that caches a prompt's beginning reuses it
+        system = self.templates["system"].substitute(fields=field_guide())
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def reask(

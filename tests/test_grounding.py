@@ -215,3 +215,23 @@ def test_figures_names_and_quotes_must_stand_as_whole_words():
     assert source.contains("200") and source.contains("Ukrainian towns")
     assert list(source.occurrences("e will endure", whole_words=True)) == []
     assert list(source.occurrences("e will endure"))  # alignment alone still finds any substring
+
+
+def test_a_figures_who_that_names_its_claimant_becomes_people_so_no_one_reads_the_claimant_dead(seed_text):
+    draft = faithful()
+    draft.casualty_claims["C1"] = draft.casualty_claims["C1"].model_copy(
+        update={"who": "Serhiy Gaidai, Luhansk", "claimed_by": "Serhiy Gaidai, Luhansk"}
+    )
+    result = ground(draft, SourceText(seed_text))
+    [lead] = [c for c in result.casualty_claims if c.figure == "about 200"]
+    assert (lead.who, lead.claimed_by) == ("people", "Serhiy Gaidai")
+
+
+def test_one_response_named_twice_in_one_sentence_and_actors_listed_twice_are_kept_once(seed_text):
+    draft = faithful()
+    berlin = draft.international_responses[2].model_copy(update={"actor": "Berlin"})
+    draft.international_responses.append(berlin)
+    draft.actors = draft.actors + draft.actors
+    result = ground(draft, SourceText(seed_text))
+    assert [r.actor for r in result.international_responses] == ["Pentagon", "Britain", "Germany"]
+    assert len(result.actors) == len(faithful().actors)

@@ -310,3 +310,60 @@ def test_over_long_fields_are_cut_and_flagged_without_a_reask(model_server):
         f"the summary ran to {len(draft['summary']):,} characters, cut to 1,200",
     ]
     assert brief.verification.status == "partial"
+
+
+SCRIPTS = [
+    pytest.param(
+        "tests/test_anchors.py:FRENCH",
+        "Nous résisterons jusqu’au bout",
+        "Serhiy Gaïdaï",
+        "Au moins 12",
+        id="french",
+    ),
+    pytest.param(
+        "tests/test_anchors.py:RUSSIAN",
+        "Город под контролем „орков“. Они вошли в город",
+        "Сергей Гайдай",
+        "около 200",
+        id="russian",
+    ),
+    pytest.param(
+        "tests/test_anchors.py:CHINESE",
+        "克列明纳已被『奥克』控制。他们已经进城了。",
+        "盖代",
+        "至少200",
+        id="chinese",
+    ),
+]
+
+
+@pytest.mark.parametrize(("where", "words", "speaker", "figure"), SCRIPTS)
+def test_a_quote_and_a_figure_keep_exact_spans_in_any_script(
+    model_server, tmp_path, where, words, speaker, figure
+):
+    from summariser.anchors import anchor
+    from tests import test_anchors
+
+    text = getattr(test_anchors, where.split(":")[1])
+    anchors = anchor(text)
+    [passage] = [p for p in anchors.passages if p.text == words]
+    [mention] = [m for m in anchors.mentions if m.text == figure]
+    draft = {
+        "headline": "h",
+        "summary": "s",
+        "actors": [{"name": speaker, "kind": "person", "role": "r"}],
+        "quotes": {passage.id: {"speaker": speaker}},
+        "casualty_claims": {mention.id: {"outcome": "killed", "who": "people", "claimed_by": None}},
+    }
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    server = model_server(Reply(body=completion(draft)))
+
+    brief = summarise(str(path), **options(server))
+
+    [quote] = brief.quotes
+    assert (quote.text, quote.speaker) == (words, speaker)
+    assert text[quote.span[0] : quote.span[1]] == words
+    [claim] = brief.casualty_claims
+    assert text[claim.span[0] : claim.span[1]] == figure and claim.claimed_by is None
+    assert figure in claim.evidence

@@ -6,6 +6,7 @@ of six words or more, casualty figures, and passages that address instructions t
 finding carries its span in the source as read.
 """
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -598,10 +599,12 @@ def casualties(text: str) -> list[Finding]:
     return [figure for figure, _ in casualty_phrases(text)]
 
 
-def casualty_phrases(text: str) -> list[tuple[Finding, Span]]:
+@functools.lru_cache(maxsize=4)
+def casualty_phrases(text: str) -> tuple[tuple[Finding, Span], ...]:
     """Figures next to a word for harm, each with the span of the figure and that word ("about 200
     dead"), so a prompt can show why it counts without the whole sentence. The search starts from
-    the (rarer) harm words, so a long article costs a few milliseconds."""
+    the (rarer) harm words; the article's anchors and its detectors both ask, so the last few
+    articles' answers are kept."""
     found: dict[Span, Span] = {}
     for harm_word, figure_before, figure_after in _CASUALTY_RULES:
         for harm in harm_word.finditer(text):
@@ -611,10 +614,10 @@ def casualty_phrases(text: str) -> list[tuple[Finding, Span]]:
                 if m is not None and not _YEAR.match(m.group("f").split()[-1]):  # "in 2014 … killed"
                     phrase = (min(m.start("f"), harm.start()), max(m.end("f"), harm.end()))
                     found.setdefault(m.span("f"), phrase)
-    return [
+    return tuple(
         (Finding("casualty", text[start:end], (start, end)), phrase)
         for (start, end), phrase in sorted(found.items())
-    ]
+    )
 
 
 def injections(

@@ -376,7 +376,8 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
 
     for response in draft.international_responses:
         item = response.model_dump(mode="json")
-        naming = [s for s in asked.sentences if _names_actor(s.text, response.actor)]
+        names = _naming(response.actor)
+        naming = [s for s in asked.sentences if names.search(s.text)]
         sentence = _supporting(asked, naming, response.evidence, response.description, 0.0)
         if sentence is not None and any(
             kept.span == sentence.span and _same_body(kept.actor, response.actor)
@@ -503,12 +504,11 @@ def _looks_personal(name: str) -> bool:
     return len(words) >= 2 and all(word[:1].isupper() for word in words)
 
 
-def _names_actor(sentence: str, actor: str) -> bool:
-    """Whether a response's evidence names who responds: by name or surname, or by the demonym or
-    capital the article uses for a country ("German", "Berlin" for Germany)."""
-    text = normalise(sentence)
+def _naming(actor: str) -> re.Pattern[str]:
+    """What names a responding government or body in a sentence: its name or surname, or the
+    demonym or capital the article uses for a country ("German", "Berlin" for Germany)."""
     keys = {*_name_keys(actor), *(n for n in nations.names_for(actor) if n != actor.strip().lower())}
-    return any(re.search(_whole(key), text, re.IGNORECASE) for key in keys if key)
+    return re.compile("|".join(_whole(key) for key in sorted(keys, key=len, reverse=True) if key), re.I)
 
 
 _NO_CASUALTIES = re.compile(

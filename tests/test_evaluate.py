@@ -104,9 +104,12 @@ def test_eval_over_the_recorded_seeds_prints_scores_offline():
     assert set(summary["fields"]) == {"actors", "quotes", "casualty_claims", "international_responses"}
     # the recordings' figures as the README's table reports them (matched / predicted / gold)
     quotes, claims = summary["fields"]["quotes"], summary["fields"]["casualty_claims"]
-    assert (quotes["matched"], quotes["predicted"], quotes["gold"]) == (6, 6, 25)
-    assert (claims["matched"], claims["predicted"], claims["gold"]) == (3, 3, 12)
-    assert summary["per_article"]["requests"] == 3.0
+    assert (quotes["matched"], quotes["predicted"], quotes["gold"]) == (25, 26, 25)
+    assert (claims["matched"], claims["predicted"], claims["gold"]) == (12, 12, 12)
+    assert summary["quote_attribution"] == 1.0
+    responses = summary["fields"]["international_responses"]
+    assert (responses["matched"], responses["predicted"], responses["gold"]) == (9, 12, 13)
+    assert summary["per_article"]["requests"] == 2.0
 
 
 def test_eval_with_no_model_configured_exits_2_before_briefing_anything():

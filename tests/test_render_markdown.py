@@ -8,7 +8,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from summariser.brief import Brief
+from summariser.brief import Brief, Missed
 from summariser.render.markdown import escape, render
 from tests.conftest import SEED, grounded_brief, handwritten
 
@@ -117,14 +117,26 @@ def test_the_recorded_seed_tells_an_editor_what_the_json_says():
     shown = render(brief)
 
     assert brief.verification.status == "partial"
-    assert shown.splitlines()[2].startswith("**Partial:** 2 items could not be verified")
-    assert "## Casualty claims\n\n*None kept; 2 in the article, listed at the end.*" in shown
-    for dropped in brief.verification.dropped:  # with whose claim it was
-        assert f"Casualty figure “{dropped.label()}”, claimed by Ukrainian officials: not verified" in shown
-    for missed in brief.verification.missed:
-        assert f"not in this brief: “{escape(missed.text)}”" in shown
+    assert shown.splitlines()[2].startswith("**Partial:** 2 items could not be verified; 1 thing to check")
+    assert "- **about 200** people killed in Luhansk region — claimed by Serhiy Gaidai" in shown
+    assert "- **thousands** people killed in Mariupol, Russia — claimed by Local authorities" in shown
+    for quote in brief.quotes:  # every quotation the brief holds, beside its speaker
+        assert f"> “{escape(quote.text)}”  \n> — **{quote.speaker}**" in shown
+    for dropped in brief.verification.dropped:  # what did not hold, in an editor's words
+        assert f"“{escape(dropped.label())}”: not verified ({escape(dropped.reason)})" in shown
+    assert "The summary copies the article's own sentences" in shown
     assert "casualty_claims" not in shown and "prompt" not in shown  # no field names or model notes
-    assert "write two to four" not in shown
+
+
+def test_a_missed_passage_is_shown_with_the_sentence_it_stands_in():
+    brief = faithful_brief()
+    sentence = SEED.read_text(encoding="utf-8").splitlines()[5]
+    brief.verification.missed = [
+        Missed(field="quotes", text="We have official statistics", span=(0, 1), sentence=sentence)
+    ]
+    shown = render(brief)
+    missed = "Quote in the article, not in this brief: “We have official statistics”"
+    assert f"{missed}, in the sentence “{escape(sentence)}”" in shown
 
 
 def test_a_quote_names_its_speaker_and_role_once():

@@ -49,6 +49,16 @@ class Anchors:
             self.line_breaks,
         )
 
+    def outside(self, spans: list[Span]) -> "Anchors":
+        """Without the passages and figures inside withheld text: nothing of a planted instruction
+        is asked about. Its sentences stay, for the prompt shows where something was withheld."""
+
+        def clear(found: Anchor) -> bool:
+            return not any(start < found.span[1] and found.span[0] < end for start, end in spans)
+
+        passages = [p for p in self.passages if clear(p)]
+        return Anchors(self.sentences, passages, [m for m in self.mentions if clear(m)], self.line_breaks)
+
     def sentence_at(self, offset: int) -> Anchor | None:
         at = bisect_right(self.sentences, offset, key=_start) - 1
         if at >= 0 and offset < self.sentences[at].span[1]:

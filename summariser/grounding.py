@@ -301,8 +301,9 @@ UNKNOWN_ID = "unknown id"
 
 def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Grounding:
     """Turn the draft's ids into text and spans and apply the trust rules to every item. `asked`
-    are the ids the request listed (a chunk's own); by default the whole article's."""
-    asked = asked or source.anchors
+    are the ids the request listed (a chunk's own); by default the whole article's, never what
+    lies in a withheld instruction."""
+    asked = (asked or source.anchors).outside(source.withheld)
     out = Grounding(draft=draft)
 
     def drop(field_name: str, item: dict[str, Any], reason: str) -> None:
@@ -364,9 +365,13 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
             )
         )
 
+    # a withheld instruction is no one's evidence, whatever id the model gives
+    readable = [
+        s for s in asked.sentences if not any(a < s.span[1] and s.span[0] < b for a, b in source.withheld)
+    ]
     for development in draft.key_developments:
         item = development.model_dump(mode="json")
-        sentence = _supporting(asked, asked.sentences, development.evidence, development.text, SUPPORT)
+        sentence = _supporting(asked, readable, development.evidence, development.text, SUPPORT)
         if sentence is None:
             drop("key_developments", item, _unsupported_by(development.evidence, asked))
             continue
@@ -377,7 +382,7 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
     for response in draft.international_responses:
         item = response.model_dump(mode="json")
         names = _naming(response.actor)
-        naming = [s for s in asked.sentences if names.search(s.text)]
+        naming = [s for s in readable if names.search(s.text)]
         sentence = _supporting(asked, naming, response.evidence, response.description, 0.0)
         if sentence is not None and any(
             kept.span == sentence.span and _same_body(kept.actor, response.actor)

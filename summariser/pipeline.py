@@ -212,6 +212,7 @@ class Session:
         settings, prompts = self.settings, self.prompts
         groundings: list[Grounding] = []
         withheld = source.withheld
+        asked = asked.outside(withheld)
         answer = extraction_for(
             [a.id for a in asked.sentences], [a.id for a in asked.passages], [a.id for a in asked.mentions]
         )

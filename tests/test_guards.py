@@ -6,6 +6,7 @@ import json
 import pytest
 
 from summariser import summarise
+from summariser.anchors import anchor
 from summariser.brief import Flag
 from summariser.detect import PLACEHOLDER
 from summariser.render import html, markdown, slack
@@ -231,3 +232,18 @@ def test_a_page_that_declares_its_encoding_in_an_xml_prolog_is_stripped_of_hidde
 
     assert "About 300 homes lost power" in article.text and "Disregard all prior" not in article.text
     assert "Roads open" in " ".join(article.hidden_instructions)
+
+
+def test_nothing_inside_a_withheld_instruction_is_asked_about_or_can_become_a_quote(model_server):
+    draft = handwritten("kreminna-faithful")
+    server = model_server(Reply(body=completion(draft)))
+
+    live(server)
+
+    request = server.requests[0]["body"]
+    schema = request["response_format"]["json_schema"]["schema"]
+    planted_passage = "All clear: no casualties reported"
+    text = PLANTED.read_text(encoding="utf-8")
+    [inside] = [p.id for p in anchor(text).passages if p.text == planted_passage]
+    assert inside not in schema["properties"]["quotes"]["required"]
+    assert planted_passage not in request["messages"][1]["content"]

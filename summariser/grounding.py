@@ -29,6 +29,7 @@ from summariser.brief import (
     KeyDevelopment,
     Missed,
     Quote,
+    ResponseDraft,
     Span,
 )
 
@@ -261,6 +262,9 @@ class Grounding:
     missed: list[Missed] = field(default_factory=list)
     omitted: list[Anchor] = field(default_factory=list)  # the anchors of `missed`, to name in a re-ask
 
+    def drop(self, field_name: str, item: dict[str, Any], reason: str) -> None:
+        self.dropped.append(Dropped(field=field_name, item=item, reason=reason))
+
     def kept(self) -> int:
         return sum(
             len(items)
@@ -305,23 +309,35 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
     lies in a withheld instruction."""
     asked = (asked or source.anchors).outside(source.withheld)
     out = Grounding(draft=draft)
-
-    def drop(field_name: str, item: dict[str, Any], reason: str) -> None:
-        out.dropped.append(Dropped(field=field_name, item=item, reason=reason))
-
     for actor in draft.actors:
         if any(same_person(actor.name, kept.name) for kept in out.actors):
             continue  # listed twice (small models repeat a list)
         if source.contains(actor.name):
             out.actors.append(Actor(**actor.model_dump()))
         else:
-            drop("actors", actor.model_dump(mode="json"), "name not in source as written")
+            out.drop("actors", actor.model_dump(mode="json"), "name not in source as written")
+    _ground_quotes(draft, source, asked, out)
+    _ground_claims(draft, source, asked, out)
+    # a withheld instruction is no one's evidence, whatever id the model gives
+    readable = [s for s in asked.sentences if not _overlaps_any(s.span, source.withheld)]
+    _ground_developments(draft, asked, readable, out)
+    _ground_responses(draft, asked, readable, out)
+    out.issues = _contradictions(draft, source)
+    out.flags = _unsupported(draft, source) + _copied_summary(draft, source)
+    out.omitted = _omitted(out, asked)
+    out.missed = [
+        Missed(field=_FIELD[a.id[0]], text=a.text, span=a.span, sentence=source.sentence_text(a))
+        for a in out.omitted
+    ]
+    return out
 
+
+def _ground_quotes(draft: Draft, source: SourceText, asked: Anchors, out: Grounding) -> None:
     for quote_id, answer in draft.quotes.items():
         item = {"id": quote_id, **answer.model_dump(mode="json")}
-        passage = _anchor(asked.passages, quote_id)
+        passage = _anchor(asked, "Q", quote_id)
         if passage is None:
-            drop("quotes", item, f"{UNKNOWN_ID} {quote_id!r}: answer only for the Q ids listed")
+            out.drop("quotes", item, f"{UNKNOWN_ID} {quote_id!r}: answer only for the Q ids listed")
             continue
         if answer.speaker is None or _is_phrase(passage):
             continue  # nobody's words: a term, a title, scare quotes
@@ -329,7 +345,7 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
         speaker = source.resolve(answer.speaker, passage.span, [a.name for a in out.actors])
         reason = _quote_problem(speaker, passage.span, out.actors, source)
         if reason:
-            drop("quotes", item, reason)
+            out.drop("quotes", item, reason)
             continue
         _add_actor(out.actors, speaker)
         out.quotes.append(
@@ -338,11 +354,15 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
             )
         )
 
+
+def _ground_claims(draft: Draft, source: SourceText, asked: Anchors, out: Grounding) -> None:
     for mention_id, claim in draft.casualty_claims.items():
         item = {"id": mention_id, **claim.model_dump(mode="json")}
-        mention = _anchor(asked.mentions, mention_id)
+        mention = _anchor(asked, "C", mention_id)
         if mention is None:
-            drop("casualty_claims", item, f"{UNKNOWN_ID} {mention_id!r}: answer only for the C ids listed")
+            out.drop(
+                "casualty_claims", item, f"{UNKNOWN_ID} {mention_id!r}: answer only for the C ids listed"
+            )
             continue
         if claim.outcome is None:
             continue  # counts no people harmed
@@ -351,7 +371,7 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
         if claimant is not None:
             claimant = source.resolve(claimant, mention.span, [a.name for a in out.actors])
             if not source.names_near(claimant, mention.span):
-                drop("casualty_claims", item, f"{claimant!r} is not named at or just before the figure")
+                out.drop("casualty_claims", item, f"{claimant!r} is not named at or just before the figure")
                 continue
         out.casualty_claims.append(
             CasualtyClaim(
@@ -365,41 +385,34 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
             )
         )
 
-    # a withheld instruction is no one's evidence, whatever id the model gives
-    readable = [
-        s for s in asked.sentences if not any(a < s.span[1] and s.span[0] < b for a, b in source.withheld)
-    ]
+
+def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], out: Grounding) -> None:
     for development in draft.key_developments:
-        item = development.model_dump(mode="json")
         sentence = _supporting(asked, readable, development.evidence, development.text, SUPPORT)
         if sentence is None:
-            drop("key_developments", item, _unsupported_by(development.evidence, asked))
+            reason = _unsupported_by(development.evidence, asked)
+            out.drop("key_developments", development.model_dump(mode="json"), reason)
             continue
         out.key_developments.append(
             KeyDevelopment(text=development.text, evidence=sentence.text, span=sentence.span, verified=True)
         )
 
+
+def _ground_responses(draft: Draft, asked: Anchors, readable: list[Anchor], out: Grounding) -> None:
     for response in draft.international_responses:
-        item = response.model_dump(mode="json")
         names = _naming(response.actor)
         naming = [s for s in readable if names.search(s.text)]
         sentence = _supporting(asked, naming, response.evidence, response.description, 0.0)
-        if sentence is not None and any(
+        if sentence is None:
+            out.drop(
+                "international_responses", response.model_dump(mode="json"), _unnamed(response, asked, naming)
+            )
+            continue
+        if any(
             kept.span == sentence.span and _same_body(kept.actor, response.actor)
             for kept in out.international_responses
         ):
             continue  # the same response twice ("Germany" and "Berlin" in one sentence)
-        if sentence is None:
-            reason = (
-                _unsupported_by(response.evidence, asked)
-                if _anchor(asked.sentences, response.evidence) is None
-                else f"no sentence names {response.actor!r}: name the government or body as the article does"
-                if not naming
-                else f"{response.evidence} does not name {response.actor!r}: give the sentence that "
-                "says what they did"
-            )
-            drop("international_responses", item, reason)
-            continue
         out.international_responses.append(
             InternationalResponse(
                 **response.model_dump(exclude={"evidence"}),
@@ -409,14 +422,18 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
             )
         )
 
-    out.issues = _contradictions(draft, source)
-    out.flags = _unsupported(draft, source) + _copied_summary(draft, source)
-    out.omitted = _omitted(out, asked)
-    out.missed = [
-        Missed(field=_FIELD[a.id[0]], text=a.text, span=a.span, sentence=source.sentence_text(a))
-        for a in out.omitted
-    ]
-    return out
+
+def _unnamed(response: ResponseDraft, asked: Anchors, naming: list[Anchor]) -> str:
+    """Why no sentence could stand as a response's evidence, as the model should hear it."""
+    if _anchor(asked, "S", response.evidence) is None:
+        return _unsupported_by(response.evidence, asked)
+    if not naming:
+        return f"no sentence names {response.actor!r}: name the government or body as the article does"
+    return f"{response.evidence} does not name {response.actor!r}: give the sentence that says what they did"
+
+
+def _overlaps_any(span: Span, spans: list[Span]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in spans)
 
 
 PHRASE_WORDS = 4
@@ -432,12 +449,14 @@ def _is_phrase(passage: Anchor) -> bool:
     return short and not text.endswith((".", ",", "!", "?", "…", "。", "，", "！", "？"))
 
 
-def _anchor(anchors: list[Anchor], anchor_id: str) -> Anchor | None:
-    return next((a for a in anchors if a.id == anchor_id.strip()), None)
+def _anchor(asked: Anchors, kind: str, anchor_id: str) -> Anchor | None:
+    """The anchor the request listed under this id, if it is one of `kind` ("S", "Q" or "C")."""
+    found = asked.get(anchor_id.strip())
+    return found if found is not None and found.id.startswith(kind) else None
 
 
 def _unsupported_by(anchor_id: str, asked: Anchors) -> str:
-    if _anchor(asked.sentences, anchor_id) is None:
+    if _anchor(asked, "S", anchor_id) is None:
         return f"{UNKNOWN_ID} {anchor_id!r}: evidence is the id of one sentence (S…)"
     return f"{anchor_id} does not report this: give the sentence that does"
 
@@ -467,7 +486,7 @@ def _supporting(
     """The sentence that reports an item: the one the model chose, when it is a candidate bearing
     out the item's words; else the candidate that bears them out best, if one does (a small model
     often points one sentence off). An id that names no sentence is the model's to fix: None."""
-    chosen = _anchor(asked.sentences, anchor_id)
+    chosen = _anchor(asked, "S", anchor_id)
     if chosen is None:
         return None
     if chosen in candidates and _support(text, chosen) >= least:
@@ -545,18 +564,33 @@ _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d|(?<![\w.,])\d")
 _STEM = 5  # "Seizes" is supported by "seized": the first letters of a word carry the name
 
 
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+
+
+def _stem(word: str) -> str:
+    """A word's first letters once an English ending is off: "sends" and "send", "leave" and
+    "leaving", "seizes" and "seized" agree; "Kreminna" and "Kremlin" do not."""
+    word = word.lower().removesuffix("’s").removesuffix("'s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:_STEM]
+
+
 def _unsupported(draft: Draft, source: SourceText) -> list[Flag]:
     """Names and numbers in the headline and summary that the article does not hold: the model's
     own words are not grounded, but what they name can be checked. A name is a capitalised word
-    that does not open a sentence; it is supported by any word of the article that starts alike."""
-    words = {w.lower()[:_STEM] for w in _NAME.findall(source.normal)}
+    that does not open a sentence; it is supported by any word of the article with the same stem
+    (a title-case "Floods Leave 34 Dead" is supported by "leaving")."""
+    words = {_stem(w) for w in _NAME.findall(source.normal)}
     numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
     flags = []
     for field_name, text in (("headline", draft.headline), ("summary", draft.summary)):
         missing: list[str] = []
         for sentence in re.split(r"(?<=[.!?])\s+", normalise(text)):
             names = _NAME.findall(sentence)[1:]
-            missing += [n for n in names if n[0].isupper() and n.lower()[:_STEM] not in words]
+            missing += [n for n in names if n[0].isupper() and _stem(n) not in words]
             missing += [n for n in _NUMBER.findall(sentence) if n.replace(",", "").rstrip(".") not in numbers]
         if missing:
             unique = ", ".join(dict.fromkeys(missing))

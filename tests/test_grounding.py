@@ -235,3 +235,12 @@ def test_one_response_named_twice_in_one_sentence_and_actors_listed_twice_are_ke
     result = ground(draft, SourceText(seed_text))
     assert [r.actor for r in result.international_responses] == ["Pentagon", "Britain", "Germany"]
     assert len(result.actors) == len(faithful().actors)
+
+
+def test_a_title_case_headline_is_supported_by_the_articles_words_in_any_form(seed_text):
+    draft = faithful()
+    draft.headline = "Russia Seizes Kreminna As Kyiv Vows To Fight On"
+    assert ground(draft, SourceText(seed_text)).flags == []
+    draft.headline = "Russia Seizes Kreminna, Claims Odesa Next"
+    [flag] = ground(draft, SourceText(seed_text)).flags
+    assert flag.text.endswith(": Odesa, Next")

@@ -81,6 +81,7 @@ class ArticleScore:
     name: str
     counts: dict[str, Counts] = field(default_factory=dict)
     attributed: int = 0  # matched quotes given to the right speaker
+    claims_attributed: int = 0  # matched casualty figures given to the right claimant
     items: int = 0
     verified: int = 0
     dropped: int = 0
@@ -163,11 +164,15 @@ def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> Artic
     result.attributed = sum(
         same_person(brief.quotes[p].speaker, gold.quotes[g].speaker) for p, g in quote_pairs
     )
-    count(
+    claim_pairs = count(
         "casualty_claims",
         brief.casualty_claims,
         gold.casualty_claims,
         lambda claim, g: bool(figure_key(claim.figure) & figure_key(g.figure)),
+    )
+    result.claims_attributed = sum(
+        _same_source(brief.casualty_claims[p].claimed_by, gold.casualty_claims[g].claimed_by)
+        for p, g in claim_pairs
     )
     count(
         "international_responses",
@@ -192,6 +197,15 @@ def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> Artic
     result.requests = brief.meta.attempts
     result.tokens = brief.meta.usage.total_tokens
     return result
+
+
+def _same_source(claimed_by: str | None, gold: str) -> bool:
+    """A claimant as an editor would match it: the same person, or the same body ("Local
+    authorities" and "local authorities", "the Red Crescent" and "Red Crescent")."""
+    if claimed_by is None:
+        return False
+    plain = [re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).lower() for name in (claimed_by, gold)]
+    return plain[0] == plain[1] or same_person(claimed_by, gold)
 
 
 def _quote_span(source: SourceText, text: str) -> Span | None:
@@ -245,6 +259,7 @@ def summary(scores: list[ArticleScore]) -> dict:
             total.add(s.counts[name])
         fields[name] = {**total.scores(), **vars(total)}
     matched_quotes = sum(s.counts["quotes"].matched for s in ok)
+    matched_claims = sum(s.counts["casualty_claims"].matched for s in ok)
     items = sum(s.items for s in ok)
     n = len(ok) or 1
     return {
@@ -252,6 +267,9 @@ def summary(scores: list[ArticleScore]) -> dict:
         "failed": [{"article": s.name, "error": s.error} for s in scores if s.error],
         "fields": fields,
         "quote_attribution": sum(s.attributed for s in ok) / matched_quotes if matched_quotes else None,
+        "claim_attribution": (
+            sum(s.claims_attributed for s in ok) / matched_claims if matched_claims else None
+        ),
         "verified_share": sum(s.verified for s in ok) / items if items else None,
         "dropped": sum(s.dropped for s in ok),
         "missed": sum(s.missed for s in ok),

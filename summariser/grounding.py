@@ -367,7 +367,9 @@ def _ground_claims(draft: Draft, source: SourceText, asked: Anchors, out: Ground
         if claim.outcome is None:
             continue  # counts no people harmed
         item["figure"] = mention.text
-        claimant = claim.claimed_by
+        # a figure its own sentence attributes ("…, the interior ministry said") is never shown as
+        # unattributed because the model left the claimant out
+        claimant = claim.claimed_by or source.anchors.source_of(mention)
         if claimant is not None:
             claimant = source.resolve(claimant, mention.span, [a.name for a in out.actors])
             if not source.names_near(claimant, mention.span):

@@ -139,13 +139,6 @@ def _names_before(passage: Anchor, asked: Anchors) -> str:
     return "no name near it"
 
 
-_SAYS = re.compile(
-    r"((?:[\w’'-]+\s+){0,3}[\w’'-]+)\s+(?:said|says|say|told|reported|reports|announced|estimated|put)\b"
-)
-_CONNECTIVES = {"but", "and", "while", "as", "that", "which", "where", "when"}
-_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-
-
 def _foreign(text: str, asked: Anchors) -> str:
     """The sentences that name a government or body from outside the story's own countries: where
     international responses are found. A hint; the model says which report one."""
@@ -159,24 +152,12 @@ def _foreign(text: str, asked: Anchors) -> str:
 
 
 def _source_of(mention: Anchor, asked: Anchors) -> str:
-    """Who gives a figure, as its sentence puts it: the subject of the saying verb nearest before the
-    figure, else of the first after it ("…, the interior ministry said"); for a pronoun, the names
-    before it. A hint only, like `_names_before`."""
-    sentence = asked.get(mention.sentence)
-    if sentence is None:
-        return "no source near it"
-    at = mention.span[0] - sentence.span[0]
-    says = list(_SAYS.finditer(sentence.text))
-    before = [m for m in says if m.end() <= at]
-    chosen = before[-1] if before else next((m for m in says if m.start() >= at), None)
-    if chosen is None:
-        return "no source named in its sentence"
-    words = chosen.group(1).split()
-    while words and words[0].lower() in _CONNECTIVES:
-        words = words[1:]
-    if not words or words[-1].lower() in _PRONOUNS:
+    """Who gives a figure, as its sentence puts it (`Anchors.source_of`); for a pronoun or none,
+    the names before it. A hint only, like `_names_before`."""
+    source = asked.source_of(mention)
+    if source is None:
         return _names_before(mention, asked)
-    return f"given by {' '.join(words)}"
+    return f"given by {source}"
 
 
 def _paragraph_index(asked: Anchors, sentence: Anchor) -> int:

@@ -107,6 +107,9 @@ def test_eval_over_the_recorded_seeds_prints_scores_offline():
     assert (quotes["matched"], quotes["predicted"], quotes["gold"]) == (25, 25, 25)
     assert (claims["matched"], claims["predicted"], claims["gold"]) == (12, 12, 12)
     assert summary["quote_attribution"] == 1.0
+    # every figure with the claimant the gold names but one: "officials in Ostrava Nova", where the
+    # gold says "Local officials"
+    assert summary["claim_attribution"] == 11 / 12
     responses = summary["fields"]["international_responses"]
     assert (responses["matched"], responses["predicted"], responses["gold"]) == (9, 10, 13)
     assert summary["per_article"]["requests"] == 2.0
@@ -164,3 +167,16 @@ def test_every_gold_file_stands_in_its_article():
             )
         for claim in gold.casualty_claims:
             assert source.contains(claim.figure), (gold_path.name, claim.figure)
+
+
+def test_a_matched_figure_given_to_the_wrong_claimant_counts_for_recall_but_not_claim_attribution():
+    brief, source = brief_of([], [("about 12", "Officials"), ("30", "Rival groups")])
+    result = score(brief, GOLD, source)
+    assert (result.counts["casualty_claims"].matched, result.claims_attributed) == (2, 2)
+    wrong = GOLD.model_copy(
+        update={
+            "casualty_claims": [GOLD.casualty_claims[0].model_copy(update={"claimed_by": "Rival groups"})]
+        }
+    )
+    result = score(brief, wrong, source)
+    assert (result.counts["casualty_claims"].matched, result.claims_attributed) == (1, 0)

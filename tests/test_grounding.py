@@ -244,3 +244,16 @@ def test_a_title_case_headline_is_supported_by_the_articles_words_in_any_form(se
     draft.headline = "Russia Seizes Kreminna, Claims Odesa Next"
     [flag] = ground(draft, SourceText(seed_text)).flags
     assert flag.text.endswith(": Odesa, Next")
+
+
+def test_a_figure_its_own_sentence_attributes_is_never_unattributed_when_the_model_leaves_it_out():
+    source = SourceText("Floods left at least 34 people dead, the interior ministry said.\nRain fell.")
+    draft = Draft.model_validate(
+        {
+            "headline": "h",
+            "summary": "s",
+            "casualty_claims": {"C1": {"outcome": "killed", "claimed_by": "unknown"}},
+        }
+    )
+    [claim] = ground(draft, source).casualty_claims
+    assert (claim.figure, claim.claimed_by) == ("at least 34", "the interior ministry")

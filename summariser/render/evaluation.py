@@ -26,7 +26,8 @@ def print_table(summary: dict, console: Console) -> None:
     console.print(table)
     per = summary["per_article"]
     console.print(
-        f"quote attribution {_pct(summary['quote_attribution'])} · verified {_pct(summary['verified_share'])}"
+        f"quote attribution {_pct(summary['quote_attribution'])} · claimants"
+        f" {_pct(summary['claim_attribution'])} · verified {_pct(summary['verified_share'])}"
         f" · dropped {summary['dropped']} · missed {summary['missed']} · per article: "
         f"{per['requests']:.1f} requests, {per['tokens']:.0f} tokens, {per['seconds']:.1f} s"
     )

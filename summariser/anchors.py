@@ -59,11 +59,9 @@ class Anchors:
         """Without the passages and figures inside withheld text: nothing of a planted instruction
         is asked about. Its sentences stay, for the prompt shows where something was withheld."""
 
-        def clear(found: Anchor) -> bool:
-            return not any(start < found.span[1] and found.span[0] < end for start, end in spans)
-
-        passages = [p for p in self.passages if clear(p)]
-        return Anchors(self.sentences, passages, [m for m in self.mentions if clear(m)], self.line_breaks)
+        passages = [p for p in self.passages if not overlaps(p.span, spans)]
+        mentions = [m for m in self.mentions if not overlaps(m.span, spans)]
+        return Anchors(self.sentences, passages, mentions, self.line_breaks)
 
     def source_of(self, mention: Anchor) -> str | None:
         """Who gives a figure, as its own sentence puts it: the subject of the saying verb nearest
@@ -91,16 +89,25 @@ class Anchors:
             return self.sentences[at]
         return None
 
+    def line_of(self, offset: int) -> int:
+        """Which line (paragraph) of the article an offset stands in, counted from 0."""
+        return bisect_left(self.line_breaks, offset)
+
     def paragraphs(self) -> list[list[Anchor]]:
         grouped: list[list[Anchor]] = []
         line = -1
         for sentence in self.sentences:
-            here = bisect_left(self.line_breaks, sentence.span[0])
+            here = self.line_of(sentence.span[0])
             if here != line:
                 grouped.append([])
                 line = here
             grouped[-1].append(sentence)
         return grouped
+
+
+def overlaps(span: Span, spans: list[Span]) -> bool:
+    """Whether a span shares any character with one of `spans`."""
+    return any(start < span[1] and span[0] < end for start, end in spans)
 
 
 def _start(found: Anchor) -> int:

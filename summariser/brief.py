@@ -242,12 +242,12 @@ def field_guide(model: type[BaseModel] = Extraction, indent: str = "") -> str:
     lines = []
     for name, info in model.model_fields.items():
         item, keyed = _item_model(info.annotation)
-        choices = ""
+        words = [info.description or ""]
         for option in (info.annotation, *getattr(info.annotation, "__args__", ())):
             if isinstance(option, type) and issubclass(option, StrEnum):
-                choices = " One of: " + ", ".join(member.value for member in option) + "."
+                words.append("One of: " + ", ".join(member.value for member in option) + ".")
         marker = "{id: …}" if keyed else "[]" if item else ""
-        lines.append(f"{indent}- {name}{marker}: {info.description}{choices}".replace(":  ", ": "))
+        lines.append(f"{indent}- {name}{marker}: {' '.join(w for w in words if w)}")
         if item:
             lines.append(field_guide(item, indent + "  "))
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summariser import detect, nations
-from summariser.anchors import Anchor, Anchors, anchor
+from summariser.anchors import Anchor, Anchors, anchor, overlaps
 from summariser.brief import (
     Actor,
     ActorKind,
@@ -319,7 +319,7 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
     _ground_quotes(draft, source, asked, out)
     _ground_claims(draft, source, asked, out)
     # a withheld instruction is no one's evidence, whatever id the model gives
-    readable = [s for s in asked.sentences if not _overlaps_any(s.span, source.withheld)]
+    readable = [s for s in asked.sentences if not overlaps(s.span, source.withheld)]
     _ground_developments(draft, asked, readable, out)
     _ground_responses(draft, asked, readable, out)
     out.issues = _contradictions(draft, source)
@@ -432,10 +432,6 @@ def _unnamed(response: ResponseDraft, asked: Anchors, naming: list[Anchor]) -> s
     if not naming:
         return f"no sentence names {response.actor!r}: name the government or body as the article does"
     return f"{response.evidence} does not name {response.actor!r}: give the sentence that says what they did"
-
-
-def _overlaps_any(span: Span, spans: list[Span]) -> bool:
-    return any(start < span[1] and span[0] < end for start, end in spans)
 
 
 PHRASE_WORDS = 4

@@ -20,7 +20,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from summariser import cache, chunking
-from summariser.anchors import Anchors, anchor
+from summariser.anchors import Anchors, anchor, overlaps
 from summariser.brief import (
     HEADLINE_CHARS,
     ITEM_CHARS,
@@ -191,8 +191,7 @@ class Session:
         the first development as the headline and no summary, flagged, never costing the brief."""
         lead, facts = _lead(source), _facts(extracted)
         messages = self.prompts.headline(lead, facts)
-        fallback = Headline(headline=next((d.text for d in extracted.key_developments), ""), summary="")
-        briefed = ground(extracted.draft.model_copy(update=fallback.model_dump()), source)
+        briefed: Grounding | None = None
         for _ in range(max(1, budget)):
             try:
                 written = self.ask(messages, Headline)
@@ -203,6 +202,9 @@ class Session:
             if not briefed.issues:
                 break
             messages = self.prompts.headline(lead, facts, [f"- {issue.text}" for issue in briefed.issues])
+        if briefed is None:
+            fallback = Headline(headline=next((d.text for d in extracted.key_developments), ""), summary="")
+            briefed = ground(extracted.draft.model_copy(update=fallback.model_dump()), source)
         return briefed
 
     def _attempts(self, source: SourceText, asked: Anchors, budget: int) -> list[Grounding]:
@@ -376,7 +378,7 @@ Item = TypeVar("Item", bound=BaseModel)
 def _lead(source: SourceText) -> str:
     """The article's opening sentence, unless it was withheld as a planted instruction."""
     for sentence in source.anchors.sentences:
-        if not any(a < sentence.span[1] and sentence.span[0] < b for a, b in source.withheld):
+        if not overlaps(sentence.span, source.withheld):
             return sentence.text
     return ""
 

@@ -128,9 +128,9 @@ def _names_before(passage: Anchor, asked: Anchors) -> str:
     at = next((i for i, s in enumerate(sentences) if s.id == passage.sentence), None)
     if at is None:
         return "no name near it"
-    line = _paragraph_index(asked, sentences[at])
+    line = asked.line_of(sentences[at].span[0])
     for i in range(at, -1, -1):
-        if line - _paragraph_index(asked, sentences[i]) > 2:
+        if line - asked.line_of(sentences[i].span[0]) > 2:
             break
         names = _names_in(sentences[i], asked.passages)
         if names:
@@ -158,10 +158,6 @@ def _source_of(mention: Anchor, asked: Anchors) -> str:
     if source is None:
         return _names_before(mention, asked)
     return f"given by {source}"
-
-
-def _paragraph_index(asked: Anchors, sentence: Anchor) -> int:
-    return sum(1 for b in asked.line_breaks if b < sentence.span[0])
 
 
 def _names_in(sentence: Anchor, passages: list[Anchor]) -> list[str]:

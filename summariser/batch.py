@@ -85,11 +85,14 @@ class Result:
     error: SummariserError | None = None
 
 
-def summarise_item(item: Item, session: Session) -> tuple[Brief, str]:
+def article_of(item: Item) -> Article:
     if item.text is not None:  # a JSON Lines record's text is the article, never a path to read
-        article = Article(item.source, from_text(item.source, item.text))
-    else:
-        article = read(item.source)
+        return Article(item.source, from_text(item.source, item.text))
+    return read(item.source)
+
+
+def summarise_item(item: Item, session: Session) -> tuple[Brief, str]:
+    article = article_of(item)
     return session.brief(article), article.text
 
 

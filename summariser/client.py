@@ -234,14 +234,19 @@ def connect(
     settings: Settings,
     sleep: Callable[[float], None] | None = None,
     policy: RetryPolicy | None = None,
+    answered_by: httpx.BaseTransport | None = None,
 ) -> ModelClient:
+    """The run's client. `answered_by` replaces the network at the bottom (a batch run's rounds
+    answer there); everything above it, retries, checks, openai and instructor, is the same."""
     import instructor
     import openai
     from openai.types.chat import ChatCompletion
 
     bottom: httpx.BaseTransport
     retry_options: dict[str, Any] = {"policy": policy, "attempt_seconds": settings.request_timeout}
-    if settings.replay is not None:
+    if answered_by is not None:
+        bottom = answered_by
+    elif settings.replay is not None:
         bottom = ReplayTransport(Tape(settings.replay))
         retry_options["sleep"] = _no_wait  # a recorded 429 is answered at once: nothing to wait for
     else:

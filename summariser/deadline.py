@@ -137,14 +137,20 @@ _ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 def transport(proxy: str | None = None) -> httpx.BaseTransport:
     """httpx's own transport (through `proxy` when one is given), its sockets keeping to the
-    deadline, under one that reads each answer whole within the size bound.
+    deadline, under one that reads each answer whole within the size bound."""
+    return _ReadWhole(streaming(proxy))
+
+
+def streaming(proxy: str | None = None) -> httpx.HTTPTransport:
+    """httpx's own transport, its sockets keeping to the deadline, its answers left for the caller
+    to read under a bound of its own (a batch's result file is far larger than any completion).
 
     HTTPTransport takes no network backend, so its pool (a plain pool, or httpcore's proxy pool) is
     given ours after it is built: everything else, TLS, limits, proxying and exception mapping, stays
     httpx's own."""
     made = httpx.HTTPTransport(proxy=proxy)
     made._pool._network_backend = _Backend()
-    return _ReadWhole(made)
+    return made
 
 
 def proxy_for(url: str) -> str | None:

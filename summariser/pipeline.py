@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from summariser import cache, chunking
+from summariser import cache, chunking, rounds
 from summariser.anchors import Anchors, anchor, overlaps
 from summariser.brief import (
     HEADLINE_CHARS,
@@ -94,13 +94,15 @@ class Session:
             self._client.close()
             self._client = None
 
-    def ask(self, messages: list[dict[str, str]], answer: type[Answer]) -> Answer:
-        """One model request, waiting for a free slot under the run's cap."""
+    def ask(self, messages: list[dict[str, str]], answer: type[Answer], part: int = 0) -> Answer:
+        """One model request, waiting for a free slot under the run's cap. `part` says which part
+        of the brief asks: chunk k is k, the headline request the one after the last chunk (a batch
+        names its requests by it)."""
         with self._opening:
             if self._client is None:
                 self._client = self._connector(self.settings)
             client = self._client
-        with self._slots:
+        with self._slots, rounds.chunk(part):
             return client.ask(answer, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
 
     def brief(self, article: Article) -> Brief:
@@ -122,14 +124,16 @@ class Session:
         entry_key = _cache_key(settings, prompts, text)
         hit = _cached_draft(store, entry_key) if store else None
         meter = Meter()
-        if hit is not None:
-            best = ground(hit, source)
-        else:
-            best = self._from_model(source, meter)
+        try:
+            if hit is not None:
+                best = ground(hit, source)
+            else:
+                best = self._from_model(source, meter)
+                if store:
+                    store.put(entry_key, {"draft": best.draft.model_dump(mode="json")})
+        finally:
             if store:
-                store.put(entry_key, {"draft": best.draft.model_dump(mode="json")})
-        if store:
-            store.close()
+                store.close()
         if settings.strict and best.dropped:
             raise ValidationFailed(
                 f"--strict: {len(best.dropped)} item(s) did not hold after "
@@ -162,28 +166,26 @@ class Session:
                     with lock:
                         meter.add(spent)
 
+        def extract(part: int, asked: Anchors) -> Grounding:
+            return metered(lambda: _best(self._attempts(source, asked, budget, part)))
+
         text = source.text
         if chunking.estimate_tokens(text) <= self.settings.max_article_tokens:
-            extracted = metered(lambda: _best(self._attempts(source, source.anchors, budget)))
+            parts = 1
+            extracted = extract(0, source.anchors)
         else:
             spans = chunking.split(text, self.settings.max_article_tokens)
-            with ThreadPoolExecutor(max_workers=min(len(spans), CHUNK_CONCURRENCY)) as pool:
-                parts = list(
-                    pool.map(
-                        lambda span: metered(
-                            lambda: _best(self._attempts(source, source.anchors.within(*span), budget))
-                        ),
-                        spans,
-                    )
-                )
-            extracted = ground(chunking.merge([part.draft for part in parts]), source)
+            parts = len(spans)
+            with ThreadPoolExecutor(max_workers=min(parts, CHUNK_CONCURRENCY)) as pool:
+                chunks = list(pool.map(extract, range(parts), [source.anchors.within(*s) for s in spans]))
+            extracted = ground(chunking.merge([chunk.draft for chunk in chunks]), source)
         if self.settings.max_requests < 2:
             return extracted
         return metered(
-            lambda: self._headlined(source, extracted, self.settings.max_requests - meter.requests)
+            lambda: self._headlined(source, extracted, self.settings.max_requests - meter.requests, parts)
         )
 
-    def _headlined(self, source: SourceText, extracted: Grounding, budget: int) -> Grounding:
+    def _headlined(self, source: SourceText, extracted: Grounding, budget: int, part: int) -> Grounding:
         """The brief with its headline and summary, written from the checked facts alone (with the
         article in view a small model pastes its opening as the summary), in the requests the
         extraction left: a reply that does not parse, or that denies the casualties the article
@@ -194,7 +196,7 @@ class Session:
         briefed: Grounding | None = None
         for _ in range(max(1, budget)):
             try:
-                written = self.ask(messages, Headline)
+                written = self.ask(messages, Headline, part)
             except ModelFault as fault:
                 messages = self.prompts.headline(lead, facts, [fault.note])
                 continue
@@ -207,7 +209,7 @@ class Session:
             briefed = ground(extracted.draft.model_copy(update=fallback.model_dump()), source)
         return briefed
 
-    def _attempts(self, source: SourceText, asked: Anchors, budget: int) -> list[Grounding]:
+    def _attempts(self, source: SourceText, asked: Anchors, budget: int, part: int) -> list[Grounding]:
         """The first request and at most `budget - 1` re-asks, each grounded here, in our loop: the
         model is re-asked only for its own faults (output that does not parse, items the article
         does not bear out, what it left out); a provider's failure or a bug of ours ends the brief."""
@@ -223,7 +225,7 @@ class Session:
         last_error = ""
         for _ in range(budget):
             try:
-                draft = Draft(**self.ask(messages, answer).model_dump(), headline="", summary="")
+                draft = Draft(**self.ask(messages, answer, part).model_dump(), headline="", summary="")
             except ModelFault as fault:
                 last_error = str(fault)
                 problems, missed = [fault.note], []

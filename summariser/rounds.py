@@ -1,0 +1,138 @@
+"""Briefs made in rounds: the live pipeline, unchanged, answered from batch results instead of a
+server.
+
+A batch answers hours later, so a brief cannot wait on its request the way a live one does. Instead
+every brief is run again from its start after each round (grounding is deterministic and cheap next
+to a model): each request it makes is looked up in the answers the rounds brought back, by its
+article and the sha256 of its exact body. An answered request is answered at once, through the same
+openai and instructor code as a live one; the first request that has no answer yet is parked for the
+next round and the brief stops there (`Parked`). So the batch's requests are byte for byte the ones
+a live run would send, re-asks included, and the per-brief request budget is the live one.
+"""
+
+import contextlib
+import contextvars
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from summariser.errors import ProviderError
+
+BATCH_URL = "/v1/chat/completions"
+
+
+class Parked(BaseException):
+    """A brief's next request waits for a round. A BaseException, as asyncio's CancelledError is,
+    so that no `except Exception` on its way up (openai's, instructor's, ours) takes it for a
+    failure of the model, the provider or our code."""
+
+
+_chunk: contextvars.ContextVar[int] = contextvars.ContextVar("summariser_chunk", default=0)
+
+
+@contextlib.contextmanager
+def chunk(number: int) -> Iterator[None]:
+    """Requests this thread sends inside the block are for this part of the brief: a chunk of the
+    article, or the headline request, which follows the last chunk."""
+    token = _chunk.set(number)
+    try:
+        yield
+    finally:
+        _chunk.reset(token)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request a brief made that no round has answered yet."""
+
+    article: int
+    chunk: int
+    body: dict[str, Any]
+    sha256: str
+
+    def line(self, custom_id: str) -> dict[str, Any]:
+        """The request as a line of a batch input file."""
+        return {"custom_id": custom_id, "method": "POST", "url": BATCH_URL, "body": self.body}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a round brought back for one request: a completion, or why there is none."""
+
+    completion: dict[str, Any] | None
+    error: str = ""
+
+
+def fingerprint(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def custom_id(article: int, chunk: int, round_number: int) -> str:
+    return f"a{article}-c{chunk}-r{round_number}"
+
+
+def article_of(identifier: str) -> int:
+    return int(identifier.split("-", 1)[0].removeprefix("a"))
+
+
+class Ledger:
+    """Every request sent in a round, what came back, and the requests parked in this pass."""
+
+    def __init__(self) -> None:
+        self._sent: dict[tuple[int, str], str] = {}  # (article, body sha256) -> custom id
+        self._answers: dict[str, Answer] = {}
+        self._lock = threading.Lock()
+        self.parked: dict[tuple[int, int], Request] = {}
+
+    def sent(self, identifier: str, sha256: str) -> None:
+        """A request that went out in a round (a later one for the same body replaces it)."""
+        self._sent[(article_of(identifier), sha256)] = identifier
+
+    def answered(self, identifier: str, answer: Answer) -> None:
+        self._answers[identifier] = answer
+
+    def forget_failures(self) -> list[str]:
+        """Requests whose rounds failed them, sent again by this run rather than failing again."""
+        failed = [identifier for identifier, answer in self._answers.items() if answer.completion is None]
+        for identifier in failed:
+            del self._answers[identifier]
+        self._sent = {key: value for key, value in self._sent.items() if value not in failed}
+        return failed
+
+    def lookup(self, article: int, body: dict[str, Any]) -> Answer | None:
+        """The answer to this exact request; None, the request parked, when no round has one yet."""
+        sha256 = fingerprint(body)
+        identifier = self._sent.get((article, sha256))
+        if identifier is not None and identifier in self._answers:
+            return self._answers[identifier]
+        if identifier is None:
+            request = Request(article, _chunk.get(), body, sha256)
+            with self._lock:
+                self.parked[(article, request.chunk)] = request
+        return None
+
+
+class RoundTransport(httpx.BaseTransport):
+    """The bottom of the model client in a batch run: answers from the ledger, never the network.
+    `article` is the brief being made (briefs run one at a time; only chunks share it)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.article = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.read())
+        answer = self.ledger.lookup(self.article, body)
+        if answer is None:
+            raise Parked()
+        if answer.completion is None:
+            raise ProviderError(answer.error)
+        return httpx.Response(200, json=answer.completion, request=request)
+
+    def close(self) -> None:
+        pass

@@ -164,6 +164,27 @@ def main() -> None:
     is_flag=True,
     help="Several SOURCEs about one story: one brief, each item listing the sources it came from.",
 )
+@click.option(
+    "--batch",
+    "through_batch",
+    is_flag=True,
+    help="Through the provider's Batch API (half price, answers within 24 h), in rounds of requests, "
+    "re-asks included; rerun the same command to resume. Needs --output FILE.jsonl.",
+)
+@click.option(
+    "--batch-export",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="As --batch, but write each round's requests to DIR/round-N.jsonl to run elsewhere (vLLM's "
+    "run_batch, any OpenAI-compatible batch service).",
+)
+@click.option(
+    "--batch-import",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The results of the exported round (Batch API output format): writes the briefs that are "
+    "final and exports the next round.",
+)
 @_model_options
 def run(
     sources: tuple[str, ...],
@@ -172,6 +193,9 @@ def run(
     globs: tuple[str, ...],
     concurrency: int,
     merge: bool,
+    through_batch: bool,
+    batch_export: Path | None,
+    batch_import: Path | None,
     verbose: bool,
     **options: Any,
 ) -> None:
@@ -179,6 +203,13 @@ def run(
     a JSON Lines file ({"id", "text"} or {"id", "url"} per line) make a batch: give --output."""
     if not sources:
         _fail("give an article: summarise FILE (or - for stdin, or a URL); see summarise --help", 2)
+    if through_batch or batch_export or batch_import:
+        _check_jobs(sources, output, output_format, merge, through_batch, batch_export, batch_import, options)
+        assert output is not None
+        _check_output(output, sources, pages=False)
+        with _reported(verbose):
+            _run_jobs(list(sources), output, globs, batch_export, batch_import, verbose, options)
+        return
     if merge and output_format == "html":
         _fail("--merge makes one brief of several articles; --format html needs one article", 2)
     batch_like = len(sources) > 1 or Path(sources[0]).is_dir() or sources[0].endswith(".jsonl")
@@ -325,6 +356,139 @@ def _run_batch(
     )
     if failures:
         sys.exit(max(failures))
+
+
+def _check_jobs(
+    sources: tuple[str, ...],
+    output: Path | None,
+    output_format: str | None,
+    merge: bool,
+    through_batch: bool,
+    batch_export: Path | None,
+    batch_import: Path | None,
+    options: dict,
+) -> None:
+    """Refuse, before anything is sent, what a batch run cannot do."""
+    if through_batch and (batch_export or batch_import):
+        _fail(
+            "--batch sends rounds to the provider; --batch-export/--batch-import move them by file: one way",
+            2,
+        )
+    if batch_import and not batch_export:
+        _fail("--batch-import needs the --batch-export DIR the round was exported to", 2)
+    if options.get("replay") or options.get("record"):
+        _fail("batch runs answer from the provider's batches, never from --replay or into --record", 2)
+    if options.get("local_model"):
+        _fail("a local model server has no Batch API: use --batch-export DIR and run its files there", 2)
+    if merge:
+        _fail("--merge makes one brief live; batch runs make one brief per article", 2)
+    if output is None or str(output) == "-":
+        _fail("batch runs write JSON Lines and keep their state beside them: give --output FILE.jsonl", 2)
+    if output_format not in (None, "json"):
+        _fail(f"batch runs write JSON Lines, not {output_format}", 2)
+
+
+def _run_jobs(
+    sources: list[str],
+    output: Path,
+    globs: tuple[str, ...],
+    batch_export: Path | None,
+    batch_import: Path | None,
+    verbose: bool,
+    options: dict,
+) -> None:
+    from summariser import batch, jobs
+    from summariser.batch_api import BatchAPI
+    from summariser.client import OPENAI_URL
+    from summariser.config import Settings
+
+    items = batch.gather(sources, globs or batch.ARTICLE_GLOBS)
+    settings = Settings.from_env(**options)
+    watching = verbose or sys.stderr.isatty()
+    report = (lambda line: click.echo(f"summarise: {line}", err=True)) if watching else (lambda line: None)
+    api = None
+    if batch_export is None:
+        if settings.base_url is None and not settings.api_key:
+            raise InputError("--batch needs a provider: set OPENAI_API_KEY (and --base-url for another one)")
+        api = BatchAPI(settings.base_url or OPENAI_URL, settings.api_key, settings.request_timeout)
+    else:
+        settings = jobs.export_settings(settings)
+    try:
+        job = jobs.Job(items, settings, output, api=api, export=batch_export, report=report)
+        outcome = job.run(batch_import)
+    except KeyboardInterrupt:
+        _fail(f"interrupted; rerun the same command to resume (summarise jobs status {output})", 130)
+    finally:
+        if api is not None:
+            api.close()
+    failures = outcome.failures
+    click.echo(
+        f"summarise: {outcome.briefs} brief(s), {len(failures)} failed"
+        + (f", {outcome.skipped} already done" if outcome.skipped else "")
+        + f" in {outcome.rounds} round(s) -> {output}",
+        err=True,
+    )
+    if outcome.exported is not None:
+        click.echo(
+            f"summarise: round {outcome.rounds} waits in {outcome.exported}: run it (e.g. vLLM's run_batch), "
+            "then give its results with --batch-import FILE",
+            err=True,
+        )
+    if failures:
+        sys.exit(max(failures))
+
+
+@main.group("jobs")
+def jobs_group() -> None:
+    """Batch runs (--batch): their progress, or stop them."""
+
+
+@jobs_group.command("status")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+def jobs_status(output: Path) -> None:
+    """Articles briefed and every batch of the run behind OUTPUT, asked afresh of the provider."""
+    with _reported(False):
+        from summariser import jobs
+
+        with _provider_of(output) as api:
+            lines = jobs.status(output, api)
+    click.echo("\n".join(lines))
+
+
+@jobs_group.command("cancel")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+def jobs_cancel(output: Path) -> None:
+    """Cancel the run's batches still running; rerunning its command sends what they left undone."""
+    with _reported(False):
+        from summariser import jobs
+
+        with _provider_of(output) as api:
+            if api is None:
+                raise InputError(f"{output}: a run by exported files has nothing running to cancel")
+            lines = jobs.cancel(output, api)
+    click.echo("\n".join(lines))
+
+
+@contextlib.contextmanager
+def _provider_of(output: Path) -> Iterator[Any]:
+    """The Batch API the run behind OUTPUT was sent to (its state names it; the key comes from the
+    environment, never from the state), or None for a run by files."""
+    from summariser import jobs
+    from summariser.batch_api import BatchAPI
+    from summariser.config import Settings
+
+    state = jobs.State.load(jobs.State.path_for(output))
+    if state is None:
+        raise InputError(f"{output}: no batch run here (no {jobs.State.path_for(output).name})")
+    if state.export is not None:
+        yield None
+        return
+    settings = Settings.from_env()
+    api = BatchAPI(state.endpoint, settings.api_key, settings.request_timeout)
+    try:
+        yield api
+    finally:
+        api.close()
 
 
 @main.command()

@@ -353,19 +353,25 @@ class Job:
         return self.state.requests_file(waiting[0]) if waiting else None
 
     def _import(self, results: Path) -> None:
-        """Results of the exported round, from wherever it ran, read as the provider's are."""
+        """Results of the exported round, from wherever it ran, read as the provider's are. A file
+        that answers none of the round's requests is refused, so a wrong file never fails a round."""
         waiting = [part for part in self.state.parts if part.status == "exported"]
         if not waiting:
-            raise InputError(
-                f"--batch-import {results}: no exported round waits for results in {self.state.path}"
-            )
+            raise InputError(f"--batch-import {results}: no exported round waits for results")
         part = waiting[0]
         try:
             if results.stat().st_size > MAX_IMPORT_BYTES:
                 raise InputError(f"--batch-import {results}: larger than {MAX_IMPORT_BYTES:,} bytes")
-            shutil.copyfile(results, self.state.results_files(part)[0])
-        except OSError as error:
-            raise InputError(f"--batch-import {results}: cannot read it ({error.strerror})") from None
+            with results.open(encoding="utf-8") as lines:
+                answered = {_answer(line, part)[0] for line in lines}
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"--batch-import {results}: cannot read it ({error})") from None
+        if not answered & set(part.ids):
+            raise InputError(
+                f"--batch-import {results}: holds no results of round {part.round} "
+                f"({self.state.requests_file(part)})"
+            )
+        shutil.copyfile(results, self.state.results_files(part)[0])
         part.status = "imported"
         self.state.save()
         _read_results(self.ledger, self.state, part)

@@ -128,8 +128,9 @@ class State:
         return ledger
 
 
-def _read_results(ledger: Ledger, state: State, part: Part) -> None:
-    """A finished part's answers; a request it holds no answer for failed with the batch."""
+def _read_results(ledger: Ledger, state: State, part: Part, resend: bool = False) -> None:
+    """A finished part's answers; a request it holds no answer for failed with the batch, or, with
+    `resend` (a batch the user cancelled before this run), is sent again."""
     mine = set(part.ids)
     for path in state.results_files(part):
         if not path.is_file():
@@ -137,14 +138,17 @@ def _read_results(ledger: Ledger, state: State, part: Part) -> None:
         with path.open(encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):
                 identifier, answer = _answer(line, part)
-                if identifier in mine:
+                if identifier in mine and (answer.completion is not None or not resend):
                     ledger.answered(identifier, answer)
                     mine.discard(identifier)
                 elif identifier is not None:
                     log.warning("%s:%d: %s is no request of this round; skipped", path, number, identifier)
     why = part.error or f"batch {part.batch_id or part.name} ended {part.status} without answering it"
     for identifier in mine:
-        ledger.answered(identifier, Answer(None, f"{identifier}: {why}"))
+        if resend:
+            ledger.unsent(identifier)
+        else:
+            ledger.answered(identifier, Answer(None, f"{identifier}: {why}"))
 
 
 def _answer(line: str, part: Part) -> tuple[str | None, Answer]:
@@ -208,7 +212,9 @@ class Job:
         self.on_result = on_result
         self.state = self._state(export)
         self.ledger = self.state.ledger()
-        self.retried = self.ledger.forget_failures()
+        self.ledger.forget_failures()  # what failed in an earlier run is sent again by this one
+        # cancelled by `summarise jobs cancel` before this run: what they left undone is sent again
+        self.resend = {part.name for part in self.state.parts if part.status in ("cancelling", "cancelled")}
         self.writer = JsonLinesWriter(output)
         done = self.writer.done()
         self.todo = [index for index, item in enumerate(items) if item.id not in done]
@@ -430,7 +436,7 @@ class Job:
             part.error = f"batch {part.batch_id} failed: {found[0].get('message') or 'no reason given'}"
         part.status = status
         state.save()
-        _read_results(self.ledger, state, part)
+        _read_results(self.ledger, state, part, resend=part.name in self.resend)
 
 
 def _sleep(seconds: float) -> None:

@@ -96,6 +96,10 @@ class Ledger:
     def answered(self, identifier: str, answer: Answer) -> None:
         self._answers[identifier] = answer
 
+    def unsent(self, identifier: str) -> None:
+        """A request its batch never ran (cancelled by the user): parked again, to be sent again."""
+        self._sent = {key: value for key, value in self._sent.items() if value != identifier}
+
     def forget_failures(self) -> list[str]:
         """Requests whose rounds failed them, sent again by this run rather than failing again."""
         failed = [identifier for identifier, answer in self._answers.items() if answer.completion is None]

@@ -1,12 +1,24 @@
 """Batch runs: briefs made in rounds through a Batch API, or by exported request files, resumable."""
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
+from summariser.batch import Item
+from summariser.batch_api import BatchAPI
+from summariser.config import Settings
+from summariser.errors import InputError
+from summariser.jobs import Job, State, cancel, status
+from summariser.pipeline import Session
+from summariser.sources import Article
 from summariser.tape import Tape, key_of
-from tests.conftest import ROOT, SEED
+from tests import batch_service, oracle
+from tests.batch_service import BatchService
+from tests.conftest import ROOT, SEED, Reply
 from tests.test_cli import assert_one_line_error, run
 
 FIXTURES = ROOT / "fixtures"
@@ -93,3 +105,224 @@ def test_importing_results_of_another_round_is_refused_and_the_round_still_waits
     done = run(str(SEED), *args, "--batch-import", str(tmp_path / "results-2.jsonl"))
     assert done.returncode == 0, done.stderr
     assert "brief" in json.loads(out.read_text())
+
+
+# ---- through a scripted Batch API on 127.0.0.1, answered by the scripted stand-in for a model ----
+
+
+@pytest.fixture
+def service() -> Iterator[Callable[..., BatchService]]:
+    started = []
+
+    def start(answer: Callable[[dict], dict] = oracle.answer, **options: Any) -> BatchService:
+        running = batch_service.start(lambda body: (200, answer(body)), **options)
+        started.append(running)
+        return running[0]
+
+    yield start
+    for running in started:
+        batch_service.stop(*running)
+
+
+KEY = "sk-test-never-shown-0123456789"
+
+
+def items(n: int) -> list[Item]:
+    return [Item(id=name, source=f"archive.jsonl#{name}", text=text) for name, text in oracle.articles(n)]
+
+
+def job(service: BatchService, out: Path, articles: list[Item], **options: Any) -> Job:
+    settings = Settings(base_url=service.url, api_key=KEY, model="scripted", mode="tools", cache=False)
+    api = BatchAPI(service.url, KEY, 30.0, sleep=lambda seconds: None)
+    return Job(articles, settings, out, api=api, sleep=options.pop("sleep", lambda seconds: None), **options)
+
+
+def written(out: Path) -> list[dict]:
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_a_batch_run_writes_every_brief_grounded_after_its_rounds(service, tmp_path):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    waits: list[float] = []
+
+    outcome = job(batches, out, items(6), sleep=waits.append).run()
+
+    lines = written(out)
+    assert [line["id"] for line in sorted(lines, key=lambda line: line["id"])] == sorted(
+        i.id for i in items(6)
+    )
+    assert all(line["brief"]["verification"]["dropped"] == [] for line in lines)
+    assert all(line["brief"]["meta"]["attempts"] == 2 for line in lines)
+    assert (outcome.briefs, outcome.failures, outcome.rounds) == (6, [], 2)
+    first, second = batches.created
+    assert (first["endpoint"], first["completion_window"]) == ("/v1/chat/completions", "24h")
+    assert first["metadata"]["round"] == "1" and second["metadata"]["round"] == "2"
+    assert first["metadata"]["summariser_run"] == second["metadata"]["summariser_run"]
+    assert batches.answered_ids == [f"a{i}-c0-r1" for i in range(6)] + [f"a{i}-c1-r2" for i in range(6)]
+    assert waits == [5.0, 7.5] * 2  # validating, in_progress, finalizing, completed: backing off
+
+
+def test_a_round_two_reask_recovers_a_brief_the_first_answer_got_wrong(service, tmp_path):
+    articles = items(7)
+    faulted = [i for i, item in enumerate(articles) if oracle.faulted(item.text or "", 3)]
+    assert faulted and len(faulted) < len(articles)
+    batches = service(oracle.faulty(3))
+    out = tmp_path / "briefs.jsonl"
+
+    outcome = job(batches, out, articles).run()
+
+    assert outcome.rounds == 3 and outcome.failures == []
+    lines = {line["id"]: line["brief"] for line in written(out)}
+    for i, item in enumerate(articles):
+        assert lines[item.id]["verification"]["dropped"] == []
+        assert lines[item.id]["meta"]["attempts"] == (3 if i in faulted else 2)
+    second_round = [i for i in batches.answered_ids if i.endswith("-r2")]
+    assert sorted(second_round) == sorted([f"a{i}-c0-r2" for i in faulted] + [
+        f"a{i}-c1-r2" for i in range(7) if i not in faulted
+    ])  # fmt: skip
+    assert sorted(i for i in batches.answered_ids if i.endswith("-r3")) == [f"a{i}-c1-r3" for i in faulted]
+
+
+def interrupt_after(api: BatchAPI, method: str, calls: int = 1) -> None:
+    """The process stops (Ctrl-C, a crash) right after the call returned, before anything is
+    recorded."""
+    real = getattr(api, method)
+    made = []
+
+    def then_stop(*args: Any) -> Any:
+        answer = real(*args)
+        made.append(answer)
+        if len(made) == calls:
+            raise KeyboardInterrupt
+        return answer
+
+    setattr(api, method, then_stop)
+
+
+@pytest.mark.parametrize(("method", "calls"), [("upload", 1), ("create", 1), ("get", 2), ("download", 1)])
+def test_an_interrupted_run_resumes_without_sending_any_request_twice(service, tmp_path, method, calls):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    first = job(batches, out, items(3))
+    interrupt_after(first.api, method, calls)
+    with pytest.raises(KeyboardInterrupt):
+        first.run()
+
+    outcome = job(batches, out, items(3)).run()
+
+    assert outcome.briefs == 3 and len(written(out)) == 3
+    assert len(batches.created) == 2  # one batch a round, however the run was cut
+    assert len(batches.answered_ids) == len(set(batches.answered_ids)) == 6
+
+
+def test_a_create_whose_answer_is_lost_is_found_by_its_metadata_not_sent_again(service, tmp_path):
+    batches = service(drop_after={"create"})
+    out = tmp_path / "briefs.jsonl"
+
+    outcome = job(batches, out, items(2)).run()
+
+    assert outcome.briefs == 2 and len(batches.created) == 2
+    assert len(batches.answered_ids) == len(set(batches.answered_ids))
+
+
+def test_a_failed_batch_fails_its_items_and_a_rerun_sends_them_again(service, tmp_path):
+    batches = service(outcomes=["failed", "completed"])
+    out = tmp_path / "briefs.jsonl"
+
+    failed = job(batches, out, items(2)).run()
+
+    assert failed.failures == [3, 3] and failed.briefs == 0
+    errors = [line["error"] for line in written(out)]
+    assert all("failed" in error["message"] and error["kind"] == "ProviderError" for error in errors)
+    again = job(batches, out, items(2)).run()
+    assert again.briefs == 2 and again.rounds == 3  # round 1 failed; its requests went out as round 2
+    assert batches.answered_ids == ["a0-c0-r2", "a1-c0-r2", "a0-c1-r3", "a1-c1-r3"]
+
+
+def test_an_expired_batch_keeps_what_it_answered_and_a_rerun_sends_only_the_rest(service, tmp_path):
+    batches = service(outcomes=["expired", "completed"])
+    out = tmp_path / "briefs.jsonl"
+
+    first = job(batches, out, items(4)).run()
+
+    assert sorted(first.failures) == [3, 3] and first.briefs == 2  # the half it answered went on
+    again = job(batches, out, items(4)).run()
+    assert again.briefs == 2 and again.skipped == 2
+    resent = [i for i in batches.answered_ids if i.startswith(("a2-", "a3-")) and i.endswith("-c0-r3")]
+    assert resent == ["a2-c0-r3", "a3-c0-r3"]
+    assert len(batches.answered_ids) == len(set(batches.answered_ids))
+
+
+def test_cancel_stops_the_running_batch_and_a_rerun_sends_what_it_left_undone(service, tmp_path):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    first = job(batches, out, items(4))
+    interrupt_after(first.api, "get", 1)
+    with pytest.raises(KeyboardInterrupt):
+        first.run()
+
+    said = cancel(out, BatchAPI(batches.url, KEY, 30.0))
+
+    assert said == [f"round 1: batch {batches.created[0]['id']} cancelling"]
+    outcome = job(batches, out, items(4)).run()
+    assert outcome.briefs == 4 and outcome.failures == []
+    assert len(batches.answered_ids) == len(set(batches.answered_ids))
+    assert any(i.endswith("-c0-r2") for i in batches.answered_ids)  # the cancelled half, sent again
+
+
+def test_a_round_past_the_providers_limits_is_split_into_several_batches(service, tmp_path):
+    batches = service(max_requests_per_file=2)
+    out = tmp_path / "briefs.jsonl"
+
+    outcome = job(batches, out, items(5), limits=(2, 10_000_000)).run()
+
+    assert outcome.briefs == 5
+    assert [b["metadata"]["round"] for b in batches.created] == ["1", "1", "1", "2", "2", "2"]
+    assert all(b["request_counts"]["total"] <= 2 for b in batches.created)
+
+
+def test_cached_briefs_skip_the_batch(service, model_server, tmp_path):
+    batches, model = service(), model_server(Reply(answer=oracle.answer))
+    articles = items(3)
+    settings = Settings(base_url=model.url, api_key=KEY, model="scripted", mode="tools")
+    with Session(settings) as session:
+        session.brief(Article("x", articles[0].text or ""))  # live, into the cache
+    out = tmp_path / "briefs.jsonl"
+    api = BatchAPI(batches.url, KEY, 30.0)  # the same provider's Batch API
+
+    outcome = Job(articles, settings, out, api=api, sleep=lambda seconds: None).run()
+
+    assert outcome.briefs == 3
+    assert written(out)[0]["brief"]["meta"]["cached"] is True
+    assert not any(i.startswith("a0-") for i in batches.answered_ids)
+
+
+def test_status_shows_each_batch_and_the_key_is_in_no_file_of_the_run(service, tmp_path):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    first = job(batches, out, items(2))
+    interrupt_after(first.api, "get", 1)
+    with pytest.raises(KeyboardInterrupt):
+        first.run()
+
+    lines = status(out, BatchAPI(batches.url, KEY, 30.0))
+
+    assert lines[0].startswith("run ") and "2 article(s), 0 briefed" in lines[0]
+    assert lines[1].startswith(f"round 1 part 0: {batches.created[0]['id']} finalizing, 2 request(s)")
+    job(batches, out, items(2)).run()
+    assert all(h["authorization"] == f"Bearer {KEY}" for h in batches.headers)
+    for path in [out, State.path_for(out), *State.path_for(out).with_suffix("").iterdir()]:
+        assert KEY not in path.read_text()
+
+
+def test_a_rerun_over_other_inputs_or_another_model_is_refused(service, tmp_path):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    job(batches, out, items(2)).run()
+
+    with pytest.raises(InputError, match="other inputs"):
+        job(batches, out, items(3))
+    settings = Settings(base_url=batches.url, api_key=KEY, model="another", mode="tools", cache=False)
+    with pytest.raises(InputError, match="started with model scripted"):
+        Job(items(2), settings, out, api=BatchAPI(batches.url, KEY, 30.0))

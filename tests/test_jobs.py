@@ -326,3 +326,31 @@ def test_a_rerun_over_other_inputs_or_another_model_is_refused(service, tmp_path
     settings = Settings(base_url=batches.url, api_key=KEY, model="another", mode="tools", cache=False)
     with pytest.raises(InputError, match="started with model scripted"):
         Job(items(2), settings, out, api=BatchAPI(batches.url, KEY, 30.0))
+
+
+def test_the_batch_command_reports_its_rounds_and_jobs_status_reads_the_run(service, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from summariser import jobs
+    from summariser.cli import main
+
+    batches = service()
+    monkeypatch.setattr(jobs, "_sleep", lambda seconds: None)  # polls answer at once; nothing to wait for
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    archive, out = tmp_path / "archive.jsonl", tmp_path / "briefs.jsonl"
+    archive.write_text("".join(json.dumps({"id": i.id, "text": i.text}) + "\n" for i in items(3)))
+    model = ["--base-url", batches.url, "--model", "scripted", "--no-cache"]
+
+    ran = CliRunner().invoke(main, [str(archive), "--batch", "--output", str(out), *model, "-v"])
+
+    assert ran.exit_code == 0, ran.output
+    assert "round 1: batch batch_" in ran.stderr and "round 2: batch batch_" in ran.stderr
+    assert ran.stderr.endswith(f"summarise: 3 brief(s), 0 failed in 2 round(s) -> {out}\n")
+    assert KEY not in ran.output
+    shown = CliRunner().invoke(main, ["jobs", "status", str(out)])
+    assert shown.exit_code == 0, shown.output
+    assert "3 article(s), 3 briefed, 0 failed, 2 round(s)" in shown.stdout
+    assert shown.stdout.count(" completed, ") == 2
+    again = CliRunner().invoke(main, [str(archive), "--batch", "--output", str(out), *model])
+    assert again.exit_code == 0 and "0 brief(s), 0 failed, 3 already done" in again.stderr
+    assert len(batches.created) == 2

@@ -1,0 +1,58 @@
+"""Briefs answered from rounds: a request without an answer parks its brief, naming its chunk."""
+
+import pytest
+
+from summariser.client import connect
+from summariser.config import Settings
+from summariser.errors import ProviderError
+from summariser.pipeline import Session
+from summariser.rounds import Answer, Ledger, Parked, RoundTransport, custom_id
+from summariser.sources import Article
+
+SETTINGS = Settings(base_url="http://batch.invalid/v1", api_key="k", model="m", mode="tools", cache=False)
+
+
+def session(ledger: Ledger, article: int = 0, **settings: object) -> Session:
+    transport = RoundTransport(ledger)
+    transport.article = article
+    made = Settings(**{**SETTINGS.__dict__, **settings})
+    return Session(made, connector=lambda s: connect(s, answered_by=transport))
+
+
+def test_a_brief_with_no_answers_parks_each_chunks_first_request_under_its_chunk(seed_text):
+    ledger = Ledger()
+    long_article = "\n\n".join([seed_text] * 3)
+
+    with pytest.raises(Parked), session(ledger, article=4, max_article_tokens=1500) as briefing:
+        briefing.brief(Article("long", long_article))
+
+    chunks = sorted(ledger.parked)
+    assert len(chunks) > 1 and chunks == [(4, n) for n in range(len(chunks))]
+    assert all(request.body["model"] == "m" and request.body["tools"] for request in ledger.parked.values())
+
+
+def test_a_request_its_round_failed_is_that_briefs_provider_error(seed_text):
+    ledger = Ledger()
+    with pytest.raises(Parked), session(ledger) as briefing:
+        briefing.brief(Article("seed", seed_text))
+    request = ledger.parked[(0, 0)]
+    ledger.sent(custom_id(0, 0, 1), request.sha256)
+    ledger.answered(custom_id(0, 0, 1), Answer(None, "a0-c0-r1 failed in batch batch_1 (500): overloaded"))
+    ledger.parked.clear()
+
+    with pytest.raises(ProviderError, match="a0-c0-r1 failed in batch batch_1"), session(ledger) as briefing:
+        briefing.brief(Article("seed", seed_text))
+
+    assert ledger.parked == {}
+
+
+def test_a_request_sent_and_awaiting_its_round_is_not_parked_again(seed_text):
+    ledger = Ledger()
+    with pytest.raises(Parked), session(ledger) as briefing:
+        briefing.brief(Article("seed", seed_text))
+    ledger.sent(custom_id(0, 0, 1), ledger.parked.pop((0, 0)).sha256)
+
+    with pytest.raises(Parked), session(ledger) as briefing:
+        briefing.brief(Article("seed", seed_text))
+
+    assert ledger.parked == {}

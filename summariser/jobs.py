@@ -11,6 +11,7 @@ request twice: a batch whose create went unanswered is found by its metadata, on
 polled, results already downloaded are read from disk.
 """
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -159,6 +160,8 @@ def _answer(line: str, part: Part) -> tuple[str | None, Answer]:
     except (ValueError, KeyError, TypeError):
         return None, Answer(None)
     response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
+    if "choices" in response:  # the completion itself, as some batch runners write it
+        response = {"status_code": 200, "body": response}
     status, body, error = response.get("status_code"), response.get("body"), entry.get("error")
     if status == 200 and isinstance(body, dict) and not error:
         return identifier, Answer(body)
@@ -316,37 +319,30 @@ class Job:
         return self._articles[index]
 
     def _plan(self, parked: dict[tuple[int, int], Request]) -> list[Part]:
-        """The next round's request files, each within the provider's limits, recorded in the state
-        before anything is uploaded."""
+        """The next round's request files, each within the provider's limits (an exported round is
+        one file: it runs where no such limit applies), recorded in the state before anything is
+        uploaded."""
         state = self.state
         state.round += 1
-        most_requests, most_bytes = self.limits
-        files: list[list[tuple[str, bytes]]] = [[]]
+        most_requests, most_bytes = self.limits if state.export is None else (len(parked), float("inf"))
+        parts: list[Part] = []
         size = 0
-        for (article, chunk), request in sorted(parked.items()):
-            identifier = rounds.custom_id(article, chunk, state.round)
-            line = (json.dumps(request.line(identifier), ensure_ascii=False) + "\n").encode()
-            exporting = state.export is not None
-            if (
-                files[-1]
-                and not exporting
-                and (len(files[-1]) >= most_requests or size + len(line) > most_bytes)
-            ):
-                files.append([])
-                size = 0
-            files[-1].append((identifier, line))
-            size += len(line)
-            state.requests[identifier] = request.sha256
-            self.ledger.sent(identifier, request.sha256)
-        parts = []
-        for number, lines in enumerate(files):
-            part = Part(state.round, number, [identifier for identifier, _ in lines])
-            if state.export is not None:
-                part.status = "exported"
-            path = state.requests_file(part)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"".join(line for _, line in lines))
-            parts.append(part)
+        with contextlib.ExitStack() as files:
+            for (article, chunk), request in sorted(parked.items()):
+                identifier = rounds.custom_id(article, chunk, state.round)
+                line = (json.dumps(request.line(identifier), ensure_ascii=False) + "\n").encode()
+                if not parts or len(parts[-1].ids) >= most_requests or size + len(line) > most_bytes:
+                    files.close()
+                    parts.append(Part(state.round, len(parts), [], "exported" if state.export else "planned"))
+                    path = state.requests_file(parts[-1])
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    file = files.enter_context(path.open("wb"))
+                    size = 0
+                file.write(line)
+                parts[-1].ids.append(identifier)
+                size += len(line)
+                state.requests[identifier] = request.sha256
+                self.ledger.sent(identifier, request.sha256)
         state.parts += parts
         state.save()
         count = sum(len(part.ids) for part in parts)

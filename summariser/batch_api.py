@@ -25,7 +25,7 @@ MAX_REQUESTS = 50_000
 MAX_FILE_BYTES = 200_000_000
 MAX_JSON_BYTES = 8_000_000  # a batch object or a page of them is a few kilobytes
 MAX_RESULT_BYTES = 2_000_000_000  # a full batch's output: 50,000 completions of a few kilobytes
-DOWNLOAD_SECONDS = 3600.0
+TRANSFER_SECONDS = 3600.0  # a whole input or result file, sent or received
 TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 LIST_PAGES = 10  # how far back a lost batch is looked for: it is among the newest
 
@@ -43,7 +43,8 @@ class BatchAPI:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         inner = deadline.streaming(deadline.proxy_for(self.base_url))
-        retry: dict[str, Any] = {"policy": RetryPolicy(), "attempt_seconds": timeout}
+        # each call sets its own total (`deadline.within`), the tighter of the two limits wins
+        retry: dict[str, Any] = {"policy": RetryPolicy(), "attempt_seconds": TRANSFER_SECONDS}
         if sleep is not None:
             retry["sleep"] = sleep
         headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
@@ -60,7 +61,9 @@ class BatchAPI:
         """The id of `path` uploaded with purpose `batch`; uploading twice costs nothing but space."""
         with path.open("rb") as file:
             files = {"file": (path.name, file, "application/jsonl")}
-            answer = self._json("POST", "/files", files=files, data={"purpose": "batch"})
+            answer = self._json(
+                "POST", "/files", seconds=TRANSFER_SECONDS, files=files, data={"purpose": "batch"}
+            )
         return str(answer["id"])
 
     def create(self, file_id: str, metadata: dict[str, str]) -> dict[str, Any]:
@@ -103,11 +106,11 @@ class BatchAPI:
         return None
 
     def download(self, file_id: str, path: Path) -> None:
-        """A result file saved to `path`, streamed under MAX_RESULT_BYTES and DOWNLOAD_SECONDS."""
+        """A result file saved to `path`, streamed under MAX_RESULT_BYTES and TRANSFER_SECONDS."""
         url = f"{self.base_url}/files/{file_id}/content"
         partial = path.with_name(path.name + ".part")
         try:
-            with deadline.within(DOWNLOAD_SECONDS), self._retrying.stream("GET", url) as response:
+            with deadline.within(TRANSFER_SECONDS), self._retrying.stream("GET", url) as response:
                 self._check(response)
                 written = 0
                 with partial.open("wb") as out:
@@ -127,11 +130,18 @@ class BatchAPI:
             raise
         partial.replace(path)
 
-    def _json(self, method: str, path: str, client: httpx.Client | None = None, **options: Any) -> Any:
-        """One call's JSON answer, read within its bound and the time limit."""
+    def _json(
+        self,
+        method: str,
+        path: str,
+        client: httpx.Client | None = None,
+        seconds: float | None = None,
+        **options: Any,
+    ) -> Any:
+        """One call's JSON answer, read within its bound, all of it within `seconds` (the timeout)."""
         try:
             with (
-                deadline.within(self.timeout),
+                deadline.within(seconds or self.timeout),
                 (client or self._retrying).stream(method, self.base_url + path, **options) as response,
             ):
                 self._check(response)

@@ -113,7 +113,7 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
-            body = json.loads(self.rfile.read(length))
+            body = json.loads(self.rfile.read(length) or b"{}")  # a Batch API cancel sends no body
             with server.arrived:
                 if server.keep_requests:
                     server.requests.append(

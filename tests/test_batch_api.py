@@ -1,11 +1,14 @@
 """The provider's Batch API as our client speaks it: bounded reads, one-line refusals, no key shown."""
 
+import time
+
 import pytest
 
 from summariser import batch_api
 from summariser.batch_api import BatchAPI
 from summariser.errors import ProviderError
 from tests import batch_service
+from tests.conftest import Reply
 
 KEY = "sk-test-never-shown-0123456789"
 
@@ -55,3 +58,14 @@ def test_an_unreachable_provider_is_one_line_naming_it():
 
     with pytest.raises(ProviderError, match=r"^cannot reach http://127.0.0.1:9/v1: "):
         client.get("batch_1")
+
+
+def test_a_provider_that_trickles_its_answer_is_cut_off_at_the_total_time_limit(model_server):
+    slow = model_server(Reply(body={"id": "batch_1", "status": "cancelling"}, trickle=0.05))
+    client = BatchAPI(slow.url, KEY, 0.5, sleep=lambda seconds: None)
+    started = time.monotonic()
+
+    with pytest.raises(ProviderError, match="did not answer in time"):
+        client.cancel("batch_1")
+
+    assert time.monotonic() - started < 5  # one byte every 50 ms would take ~10 s; retries included

@@ -181,6 +181,9 @@ class SourceText:
         there ("Pentagon spokesman John Kirby" is John Kirby, "Serhiy Gaidai, Luhansk" is Serhiy
         Gaidai); else the model's words as they are, for the trust rules to judge."""
         name = " ".join(name.split())
+        who = _without_place(name)  # "Local officials in Ostrava Nova" are the officials, not the town
+        if who != name and self.contains(who) and self.names_near(who, span):
+            name = who
         for actor in known:
             if same_person(name, actor) and self.names_near(actor, span):
                 return actor
@@ -190,7 +193,9 @@ class SourceText:
             part
             for size in range(len(words) - 1, 1, -1)
             for at in range(len(words) - size + 1)
+            # a name runs from a capital to a capital: "The health" is no name inside "The health ministry"
             if (part := " ".join(words[at : at + size]))[:1].isupper()
+            and words[at + size - 1][:1].isupper()
             and self.contains(part)
             and self.names_near(part, span)
         ]
@@ -202,6 +207,20 @@ class SourceText:
             if word[:1].isupper() and self.contains(word) and self.names_near(word, span):
                 return word
         return name
+
+
+_PLACE_WORDS = frozenset({"in", "at", "near", "outside"})
+
+
+def _without_place(name: str) -> str:
+    """Who, without where: a place named after "in", "at", "near" or "outside" qualifies the one
+    named before it."""
+    words = name.split()
+    for at in range(1, len(words) - 1):
+        place = words[at + 2] if words[at + 1] == "the" and at + 2 < len(words) else words[at + 1]
+        if words[at] in _PLACE_WORDS and place[:1].isupper():
+            return " ".join(words[:at]).rstrip(",")
+    return name
 
 
 def _paragraph_spans(text: str) -> list[Span]:

@@ -257,3 +257,32 @@ def test_a_figure_its_own_sentence_attributes_is_never_unattributed_when_the_mod
     )
     [claim] = ground(draft, source).casualty_claims
     assert (claim.figure, claim.claimed_by) == ("at least 34", "the interior ministry")
+
+
+def claimant(text: str, claimed_by: str) -> str | None:
+    draft = Draft.model_validate(
+        {
+            "headline": "h",
+            "summary": "s",
+            "casualty_claims": {"C1": {"outcome": "killed", "claimed_by": claimed_by}},
+        }
+    )
+    [claim] = ground(draft, SourceText(text)).casualty_claims
+    return claim.claimed_by
+
+
+def test_a_claimant_named_with_where_they_are_is_who_they_are_never_the_place():
+    text = "Local officials in Ostrava Nova said about 60 people died.\nRain fell."
+    assert claimant(text, "Local officials in Ostrava Nova") == "Local officials"
+    assert (
+        claimant("John Kirby at the Pentagon said 12 people died.", "John Kirby at the Pentagon")
+        == "John Kirby"
+    )
+
+
+def test_a_claimants_name_is_never_cut_to_its_opening_words():
+    text = "The health ministry said 57 people were killed in Harlen.\nRain fell."
+    assert claimant(text, "The health ministry") == "The health ministry"
+    assert claimant(
+        "Pentagon spokesman John Kirby said 12 people died.", "Pentagon spokesman John Kirby"
+    ) == ("John Kirby")

@@ -176,7 +176,7 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
     help="As --batch, but write each round's requests to DIR/round-N.jsonl to run elsewhere (vLLM's "
-    "run_batch, any OpenAI-compatible batch service).",
+    "run-batch, any OpenAI-compatible batch service).",
 )
 @click.option(
     "--batch-import",
@@ -430,7 +430,7 @@ def _run_jobs(
     )
     if outcome.exported is not None:
         click.echo(
-            f"summarise: round {outcome.rounds} waits in {outcome.exported}: run it (e.g. vLLM's run_batch), "
+            f"summarise: round {outcome.rounds} waits in {outcome.exported}: run it (e.g. vLLM's run-batch), "
             "then give its results with --batch-import FILE",
             err=True,
         )

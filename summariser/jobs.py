@@ -153,7 +153,7 @@ def _read_results(ledger: Ledger, state: State, part: Part, resend: bool = False
 
 
 def _answer(line: str, part: Part) -> tuple[str | None, Answer]:
-    """One line of a result file (the Batch API's output and error files, vLLM's run_batch)."""
+    """One line of a result file (the Batch API's output and error files, vLLM's run-batch)."""
     try:
         entry = json.loads(line)
         identifier = str(entry["custom_id"])

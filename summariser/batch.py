@@ -179,6 +179,12 @@ class JsonLinesWriter:
     def close(self) -> None:
         self._file.close()
 
+    def __enter__(self) -> "JsonLinesWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def record(result: Result) -> dict:
     """One output line: the brief, or why there is none."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from summariser import rounds
 from summariser.batch import Item, JsonLinesWriter, Result, article_of
 from summariser.batch_api import MAX_FILE_BYTES, MAX_REQUESTS, TERMINAL, BatchAPI
-from summariser.client import OPENAI_URL, connect
+from summariser.client import OPENAI_URL, ModelClient, connect
 from summariser.config import Settings
 from summariser.errors import InputError, SummariserError
 from summariser.pipeline import Session, resolve
@@ -201,7 +201,6 @@ class Job:
         limits: tuple[int, int] = (MAX_REQUESTS, MAX_FILE_BYTES),
         sleep: Callable[[float], None] | None = None,
         report: Report = lambda line: None,
-        on_result: Callable[[Result], None] = lambda result: None,
     ) -> None:
         if (api is None) == (export is None):
             raise ValueError("a job runs through a Batch API or by exported files, one of the two")
@@ -212,7 +211,6 @@ class Job:
         self.limits = limits
         self.sleep = sleep or _sleep
         self.report = report
-        self.on_result = on_result
         self.state = self._state(export)
         self.ledger = self.state.ledger()
         self.ledger.forget_failures()  # what failed in an earlier run is sent again by this one
@@ -266,8 +264,11 @@ class Job:
 
     def run(self, results: Path | None = None) -> Outcome:
         """Rounds until every brief is written or, by files, until a round waits to be run elsewhere."""
-        connector = lambda settings: connect(settings, answered_by=self.transport)  # noqa: E731
-        with Session(self.settings, connector=connector) as session:
+
+        def answered_by_rounds(settings: Settings) -> ModelClient:
+            return connect(settings, answered_by=self.transport)
+
+        with self.writer, Session(self.settings, connector=answered_by_rounds) as session:
             if results is not None:
                 self._import(results)
             if self.api is not None:
@@ -282,7 +283,6 @@ class Job:
                 parts = self._plan(parked)
                 if self.state.export is None:
                     self._finish(parts)
-        self.writer.close()
         self.outcome.rounds = self.state.round
         return self.outcome
 
@@ -307,7 +307,6 @@ class Job:
                 self.outcome.briefs += 1
             else:
                 self.outcome.failures.append(result.error.exit_code)
-            self.on_result(result)
         parked, self.ledger.parked = self.ledger.parked, {}
         return parked
 

@@ -158,6 +158,20 @@ class JsonLinesWriter:
             self._file.write("\n")  # an interrupted run's half line stays a line of its own
         self._lock = threading.Lock()
 
+    def claim(self) -> None:
+        """This process alone writes the output while the writer is open: a second run of the same
+        command would pay for every request again (POSIX advisory lock; elsewhere, nothing)."""
+        try:
+            import fcntl
+        except ImportError:
+            return
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise InputError(
+                f"{self.output}: another run is writing it; let it finish or stop it first"
+            ) from None
+
     def done(self) -> set[str]:
         """Ids that already have a brief: a rerun skips them."""
         done = set()

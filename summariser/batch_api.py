@@ -64,45 +64,56 @@ class BatchAPI:
             answer = self._json(
                 "POST", "/files", seconds=TRANSFER_SECONDS, files=files, data={"purpose": "batch"}
             )
-        return str(answer["id"])
+        return self._identified(answer, "an uploaded file")["id"]
 
     def create(self, file_id: str, metadata: dict[str, str]) -> dict[str, Any]:
-        """A new batch over the uploaded file. Sent once: when its answer is lost, the batch is looked
-        for by its metadata and input file, and only if none exists is it sent again."""
+        """A new batch over the uploaded file, sent once a run: when its answer is lost, the batch
+        is looked for by its metadata and input file; if the provider does not list it (yet), the
+        run stops rather than pay twice, and its rerun looks again before anything is sent."""
         body = {
             "input_file_id": file_id,
             "endpoint": "/v1/chat/completions",
             "completion_window": "24h",
             "metadata": metadata,
         }
-        for _ in range(2):
-            try:
-                return self._json("POST", "/batches", json=body, client=self._once)
-            except ProviderError as error:
-                if not isinstance(error.__cause__, httpx.TransportError):
-                    raise
-                found = self.find(metadata, file_id)
-                if found is not None:
-                    return found
-        return self._json("POST", "/batches", json=body, client=self._once)
+        try:
+            answer = self._json("POST", "/batches", json=body, client=self._once)
+        except ProviderError as error:
+            if not isinstance(error.__cause__, httpx.TransportError):
+                raise
+            answer = self.find(metadata, file_id)
+            if answer is None:
+                raise ProviderError(
+                    f"{error}, creating a batch; it may exist: rerun the same command, which looks for it "
+                    "before creating another"
+                ) from error
+        return self._identified(answer, "a created batch")
 
     def get(self, batch_id: str) -> dict[str, Any]:
-        return self._json("GET", f"/batches/{batch_id}")
+        return self._identified(self._json("GET", f"/batches/{batch_id}"), "a batch")
 
     def cancel(self, batch_id: str) -> dict[str, Any]:
-        return self._json("POST", f"/batches/{batch_id}/cancel")
+        return self._identified(self._json("POST", f"/batches/{batch_id}/cancel"), "a cancelled batch")
+
+    def _identified(self, answer: dict[str, Any], what: str) -> dict[str, Any]:
+        """An object with the id everything after depends on: one without is the provider's fault,
+        never recorded (a batch recorded as "None" could never be found again)."""
+        if not isinstance(answer.get("id"), str) or not answer["id"]:
+            raise ProviderError(f"{self._origin()} answered {what} without an id")
+        return answer
 
     def find(self, metadata: dict[str, str], file_id: str) -> dict[str, Any] | None:
         """The batch made from `file_id` with this metadata, among the newest; None if there is none."""
         after: str | None = None
         for _ in range(LIST_PAGES):
             page = self._json("GET", "/batches", params={"limit": 100, **({"after": after} if after else {})})
-            for batch in page.get("data") or []:
-                if batch.get("input_file_id") == file_id and (batch.get("metadata") or {}) == metadata:
+            batches = [b for b in page.get("data") or [] if isinstance(b, dict)]
+            for batch in batches:
+                if batch.get("input_file_id") == file_id and batch.get("metadata") == metadata:
                     return batch
-            if not page.get("has_more") or not page.get("data"):
+            if not page.get("has_more") or not batches or not isinstance(batches[-1].get("id"), str):
                 return None
-            after = page["data"][-1]["id"]
+            after = batches[-1]["id"]
         return None
 
     def download(self, file_id: str, path: Path) -> None:

@@ -465,8 +465,11 @@ def jobs_cancel(output: Path) -> None:
         with _provider_of(output) as api:
             if api is None:
                 raise InputError(f"{output}: a run by exported files has nothing running to cancel")
-            lines = jobs.cancel(output, api)
-    click.echo("\n".join(lines))
+            lines, failed = jobs.cancel(output, api)
+    for line in lines:
+        click.echo(line)
+    if failed:
+        _fail(failed[0] + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""), 3)
 
 
 @contextlib.contextmanager
@@ -475,6 +478,7 @@ def _provider_of(output: Path) -> Iterator[Any]:
     environment, never from the state), or None for a run by files."""
     from summariser import jobs
     from summariser.batch_api import BatchAPI
+    from summariser.batch_state import endpoint
     from summariser.config import Settings
 
     state = jobs.State.load(jobs.State.path_for(output))
@@ -484,7 +488,9 @@ def _provider_of(output: Path) -> Iterator[Any]:
         yield None
         return
     settings = Settings.from_env()
-    api = BatchAPI(state.endpoint, settings.api_key, settings.request_timeout)
+    # the state keeps no credentials: a base URL that carries some is the environment's
+    given = settings.base_url if settings.base_url and endpoint(settings.base_url) == state.endpoint else None
+    api = BatchAPI(given or state.endpoint, settings.api_key, settings.request_timeout)
     try:
         yield api
     finally:

@@ -88,14 +88,22 @@ def _not_a_completion(response: httpx.Response, content: bytes) -> tuple[str, di
         body = json.loads(content)
     except ValueError:
         return f"a body that is not JSON ({kind or 'no content type'}, {len(content)} bytes)", None
-    choices = body.get("choices") if isinstance(body, dict) else None
-    if not (
-        isinstance(choices, list)
-        and choices
-        and all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices)
-    ):
-        return "JSON that is no chat completion (no choice with a message)", None
+    if not is_completion(body):
+        return NO_COMPLETION, None
     return "", body
+
+
+NO_COMPLETION = "JSON that is no chat completion (no choice with a message)"
+
+
+def is_completion(body: Any) -> bool:
+    """Whether a parsed body has what instructor reads a draft from: a choice with a message."""
+    choices = body.get("choices") if isinstance(body, dict) else None
+    return (
+        isinstance(choices, list)
+        and bool(choices)
+        and all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices)
+    )
 
 
 class CompletionTransport(httpx.BaseTransport):

@@ -4,175 +4,49 @@ rounds, resumable at any point.
 Round 1 holds every article's first request (each chunk's); when its results come back every brief
 is made again from its start, answered from them (`summariser.rounds`): briefs whose answers held are
 written, and the requests they make next, re-asks and headline requests, go out together as round 2,
-and so on, inside the live per-brief budget. The state file beside the output records every request
-and batch before the step that depends on it (a request file before its upload, "creating" before a
-create), so a rerun of the same command picks up where the last one stopped and never pays for a
-request twice: a batch whose create went unanswered is found by its metadata, one still running is
-polled, results already downloaded are read from disk.
+and so on, inside the live per-brief budget. The state (`summariser.batch_state`) records every
+request and batch before the step that depends on it (a request file before its upload, "creating"
+before a create), so a rerun of the same command picks up where the last one stopped and never pays
+for a request twice: a batch whose create went unanswered is found by its metadata, one still running
+is polled, results already downloaded are read from disk (or downloaded again if deleted).
 """
 
 import contextlib
 import dataclasses
 import json
 import logging
-import os
-import shutil
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from summariser import rounds
 from summariser.batch import Item, JsonLinesWriter, Result, article_of
 from summariser.batch_api import MAX_FILE_BYTES, MAX_REQUESTS, TERMINAL, BatchAPI
+from summariser.batch_state import (
+    Part,
+    State,
+    answer_of,
+    endpoint,
+    ledger_of,
+    read_results,
+    result_lines,
+)
 from summariser.client import OPENAI_URL, ModelClient, connect
 from summariser.config import Settings
-from summariser.errors import InputError, SummariserError
+from summariser.errors import InputError, ProviderError, SummariserError
 from summariser.pipeline import Session, resolve
-from summariser.rounds import Answer, Ledger, Parked, Request, RoundTransport
+from summariser.redact import redact
+from summariser.rounds import Parked, Request, RoundTransport
 from summariser.sources import Article
 
-log = logging.getLogger("summariser")
-
-STATE_VERSION = 1
 EXPORT_BASE_URL = "http://batch-export.invalid/v1"  # never contacted: exported rounds answer by file
 FIRST_POLL = 5.0  # seconds; a batch takes minutes at best, hours at worst
 LONGEST_POLL = 300.0
+LONGEST_WAIT = 25 * 3600.0  # the provider's 24-hour window, and an hour for it to say so
+UNFINISHED = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
 MAX_IMPORT_BYTES = 2_000_000_000
-
-
-@dataclass
-class Part:
-    """One batch: the requests of one round that fit one input file."""
-
-    round: int
-    part: int
-    ids: list[str]
-    status: str = "planned"  # planned, uploaded, creating, then the provider's; or exported, imported
-    file_id: str | None = None
-    batch_id: str | None = None
-    error: str = ""
-
-    @property
-    def name(self) -> str:
-        return f"r{self.round}-p{self.part}"
-
-    @property
-    def ended(self) -> bool:
-        return self.status in TERMINAL or self.status == "imported"
-
-
-@dataclass
-class State:
-    """What a run has sent and received, beside its output (`OUT.jsonl.batch.json`), with the
-    request and result files in a folder beside it (`OUT.jsonl.batch/`)."""
-
-    path: Path
-    run: str
-    inputs: list[str]  # article ids by index: `a<index>` in a custom id
-    model: str
-    mode: str
-    endpoint: str
-    export: str | None = None  # the folder rounds are exported to, for a run done by files
-    round: int = 0
-    requests: dict[str, str] = field(default_factory=dict)  # custom id -> sha256 of its body
-    parts: list[Part] = field(default_factory=list)
-
-    @property
-    def folder(self) -> Path:
-        return self.path.with_suffix("")
-
-    @staticmethod
-    def path_for(output: Path) -> Path:
-        return output.with_name(output.name + ".batch.json")
-
-    @classmethod
-    def load(cls, path: Path) -> "State | None":
-        if not path.is_file():
-            return None
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.pop("version") != STATE_VERSION:
-                raise ValueError("another version")
-            parts = [Part(**part) for part in saved.pop("parts")]
-            return cls(path=path, parts=parts, **saved)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            raise InputError(
-                f"{path}: not a batch state this version can read ({error}); move it aside"
-            ) from None
-
-    def save(self) -> None:
-        """Written whole to a side file, then renamed over the old: an interruption leaves one or
-        the other, never half."""
-        saved = {"version": STATE_VERSION, **dataclasses.asdict(self)}
-        del saved["path"]
-        partial = self.path.with_name(self.path.name + ".part")
-        partial.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(partial, self.path)
-
-    def requests_file(self, part: Part) -> Path:
-        if part.status in ("exported", "imported"):
-            return Path(str(self.export)) / f"round-{part.round}.jsonl"
-        return self.folder / f"{part.name}.requests.jsonl"
-
-    def results_files(self, part: Part) -> list[Path]:
-        return [self.folder / f"{part.name}.{kind}.jsonl" for kind in ("output", "errors")]
-
-    def ledger(self) -> Ledger:
-        """What every round so far sent and brought back, read from the result files on disk."""
-        ledger = Ledger()
-        for identifier, sha256 in self.requests.items():
-            ledger.sent(identifier, sha256)
-        for part in self.parts:
-            if part.ended:
-                _read_results(ledger, self, part)
-        return ledger
-
-
-def _read_results(ledger: Ledger, state: State, part: Part, resend: bool = False) -> None:
-    """A finished part's answers; a request it holds no answer for failed with the batch, or, with
-    `resend` (a batch the user cancelled before this run), is sent again."""
-    mine = set(part.ids)
-    for path in state.results_files(part):
-        if not path.is_file():
-            continue
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                identifier, answer = _answer(line, part)
-                if identifier in mine and (answer.completion is not None or not resend):
-                    ledger.answered(identifier, answer)
-                    mine.discard(identifier)
-                elif identifier is not None:
-                    log.warning("%s:%d: %s is no request of this round; skipped", path, number, identifier)
-    why = part.error or f"batch {part.batch_id or part.name} ended {part.status} without answering it"
-    for identifier in mine:
-        if resend:
-            ledger.unsent(identifier)
-        else:
-            ledger.answered(identifier, Answer(None, f"{identifier}: {why}"))
-
-
-def _answer(line: str, part: Part) -> tuple[str | None, Answer]:
-    """One line of a result file (the Batch API's output and error files, vLLM's run-batch)."""
-    try:
-        entry = json.loads(line)
-        identifier = str(entry["custom_id"])
-    except (ValueError, KeyError, TypeError):
-        return None, Answer(None)
-    response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
-    if "choices" in response:  # the completion itself, as some batch runners write it
-        response = {"status_code": 200, "body": response}
-    status, body, error = response.get("status_code"), response.get("body"), entry.get("error")
-    if status == 200 and isinstance(body, dict) and not error:
-        return identifier, Answer(body)
-    said = (error or {}).get("message") if isinstance(error, dict) else None
-    if said is None and isinstance(body, dict) and isinstance(body.get("error"), dict):
-        said = body["error"].get("message")
-    reason = " ".join(str(said or "no message").split())[:300]
-    batch = part.batch_id or part.name
-    return identifier, Answer(
-        None, f"{identifier} failed in batch {batch} ({status or 'no status'}): {reason}"
-    )
 
 
 @dataclass
@@ -199,7 +73,8 @@ class Job:
         api: BatchAPI | None = None,
         export: Path | None = None,
         limits: tuple[int, int] = (MAX_REQUESTS, MAX_FILE_BYTES),
-        sleep: Callable[[float], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         report: Report = lambda line: None,
     ) -> None:
         if (api is None) == (export is None):
@@ -209,14 +84,22 @@ class Job:
         self.output = output
         self.api = api
         self.limits = limits
-        self.sleep = sleep or _sleep
+        self.sleep = sleep
+        self.clock = clock
         self.report = report
-        self.state = self._state(export)
-        self.ledger = self.state.ledger()
+        self.secrets = (self.settings.api_key or "",)
+        self.writer = JsonLinesWriter(output)
+        try:
+            self.writer.claim()  # before the state is read: one process a run
+            self.state = self._state(export.absolute() if export is not None else None)
+            self._recover()
+        except BaseException:
+            self.writer.close()
+            raise
+        self.ledger = ledger_of(self.state, self.secrets)
         self.ledger.forget_failures()  # what failed in an earlier run is sent again by this one
         # cancelled by `summarise jobs cancel` before this run: what they left undone is sent again
         self.resend = {part.name for part in self.state.parts if part.status in ("cancelling", "cancelled")}
-        self.writer = JsonLinesWriter(output)
         done = self.writer.done()
         self.todo = [index for index, item in enumerate(items) if item.id not in done]
         self.outcome = Outcome(skipped=len(items) - len(self.todo))
@@ -227,17 +110,19 @@ class Job:
         """The run this output belongs to, or a new one; refused when it was made otherwise."""
         path = State.path_for(self.output)
         settings = self.settings
-        endpoint = settings.base_url or OPENAI_URL
+        where = endpoint(settings.base_url or OPENAI_URL)
         ids = [item.id for item in self.items]
         state = State.load(path)
         if state is None:
+            if export is not None and any(export.glob("round-*.jsonl")):
+                raise InputError(f"--batch-export {export}: holds another run's rounds; give an empty folder")
             state = State(
                 path=path,
                 run=uuid.uuid4().hex,
                 inputs=ids,
                 model=str(settings.model),
                 mode=str(settings.mode),
-                endpoint=endpoint,
+                endpoint=where,
                 export=str(export) if export is not None else None,
             )
             state.folder.mkdir(parents=True, exist_ok=True)
@@ -249,8 +134,7 @@ class Job:
                 f"{state.inputs[0] if state.inputs else 'none'}); give the same SOURCEs, another --output, "
                 "or move it aside to start afresh"
             )
-        made = (state.model, state.mode, state.endpoint)
-        if made != (settings.model, settings.mode, endpoint):
+        if (state.model, state.mode, state.endpoint) != (settings.model, settings.mode, where):
             raise InputError(
                 f"{path} was started with model {state.model}, mode {state.mode} at {state.endpoint}; "
                 "continue it with the same, or use another --output"
@@ -261,6 +145,22 @@ class Job:
         if export is not None and Path(state.export or "") != export:
             raise InputError(f"{path} exports its rounds to {state.export}; give that folder")
         return state
+
+    def _recover(self) -> None:
+        """What was deleted from the folder by hand: results downloaded again (the provider keeps
+        them), rounds planned but never sent planned again."""
+        state = self.state
+        state.folder.mkdir(parents=True, exist_ok=True)
+        for part in list(state.parts):
+            if part.ended and part.batch_id is not None and state.missing(part):
+                part.status, part.downloaded = "refetching", []
+            elif (part.status in ("planned", "exported") and not state.requests_file(part).is_file()) or (
+                part.status == "imported" and state.missing(part)
+            ):
+                state.parts.remove(part)
+                for identifier in part.ids:
+                    state.requests.pop(identifier, None)
+        state.save()
 
     def run(self, results: Path | None = None) -> Outcome:
         """Rounds until every brief is written or, by files, until a round waits to be run elsewhere."""
@@ -274,8 +174,9 @@ class Job:
             if self.api is not None:
                 self._finish([part for part in self.state.parts if not part.ended])
             while True:
-                if self.state.export is not None and self._exported() is not None:
-                    self.outcome.exported = self._exported()
+                waiting = self._exported()
+                if waiting is not None:
+                    self.outcome.exported = waiting
                     break
                 parked = self._pass(session)
                 if not parked:
@@ -289,24 +190,25 @@ class Job:
     def _pass(self, session: Session) -> dict[tuple[int, int], Request]:
         """Every brief not yet written, made as far as the answers so far go; those that end are
         written at once. What they asked that no round has answered is the next round."""
-        for index in list(self.todo):
-            item = self.items[index]
-            try:
-                article = self._article(index)
-                self.transport.article = index
-                brief = session.brief(article)
-            except Parked:
-                continue
-            except SummariserError as error:
-                result = Result(item, error=error)
-            else:
-                result = Result(item, brief=brief, text=article.text)
-            self.todo.remove(index)
-            self.writer.write(result)
-            if result.error is None:
-                self.outcome.briefs += 1
-            else:
-                self.outcome.failures.append(result.error.exit_code)
+        with _quiet("httpx"):  # its "HTTP Request: POST …" lines would read as requests sent
+            for index in list(self.todo):
+                item = self.items[index]
+                try:
+                    article = self._article(index)
+                    self.transport.article = index
+                    brief = session.brief(article)
+                except Parked:
+                    continue
+                except SummariserError as error:
+                    result = Result(item, error=error)
+                else:
+                    result = Result(item, brief=brief, text=article.text)
+                self.todo.remove(index)
+                self.writer.write(result)
+                if result.error is None:
+                    self.outcome.briefs += 1
+                else:
+                    self.outcome.failures.append(result.error.exit_code)
         parked, self.ledger.parked = self.ledger.parked, {}
         return parked
 
@@ -322,17 +224,24 @@ class Job:
         one file: it runs where no such limit applies), recorded in the state before anything is
         uploaded."""
         state = self.state
-        state.round += 1
-        most_requests, most_bytes = self.limits if state.export is None else (len(parked), float("inf"))
+        number = state.round + 1
+        exported = state.export is not None
+        if exported and (Path(str(state.export)) / f"round-{number}.jsonl").exists():
+            raise InputError(
+                f"{state.export}/round-{number}.jsonl exists, written by another run: "
+                "give each run its own folder"
+            )
+        state.round = number
+        most_requests, most_bytes = self.limits if not exported else (len(parked), float("inf"))
         parts: list[Part] = []
         size = 0
         with contextlib.ExitStack() as files:
             for (article, chunk), request in sorted(parked.items()):
-                identifier = rounds.custom_id(article, chunk, state.round)
+                identifier = rounds.custom_id(article, chunk, number)
                 line = (json.dumps(request.line(identifier), ensure_ascii=False) + "\n").encode()
                 if not parts or len(parts[-1].ids) >= most_requests or size + len(line) > most_bytes:
                     files.close()
-                    parts.append(Part(state.round, len(parts), [], "exported" if state.export else "planned"))
+                    parts.append(Part(number, len(parts), [], "exported" if exported else "planned"))
                     path = state.requests_file(parts[-1])
                     path.parent.mkdir(parents=True, exist_ok=True)
                     file = files.enter_context(path.open("wb"))
@@ -345,7 +254,7 @@ class Job:
         state.parts += parts
         state.save()
         count = sum(len(part.ids) for part in parts)
-        self.report(f"round {state.round}: {count} request(s) in {len(parts)} batch file(s)")
+        self.report(f"round {number}: {count} request(s) in {len(parts)} batch file(s)")
         return parts
 
     def _exported(self) -> Path | None:
@@ -354,32 +263,40 @@ class Job:
         return self.state.requests_file(waiting[0]) if waiting else None
 
     def _import(self, results: Path) -> None:
-        """Results of the exported round, from wherever it ran, read as the provider's are. A file
-        that answers none of the round's requests is refused, so a wrong file never fails a round."""
+        """Results of the exported round, from wherever it ran, read as the provider's are: copied
+        once into the folder under a bound, then read from there. A file that answers none of the
+        round's requests is refused, so a wrong file (the request file, another round's) never fails
+        a round; requests a right one leaves out fail, and are exported again by the next run."""
         waiting = [part for part in self.state.parts if part.status == "exported"]
         if not waiting:
             raise InputError(f"--batch-import {results}: no exported round waits for results")
         part = waiting[0]
-        try:
-            if results.stat().st_size > MAX_IMPORT_BYTES:
-                raise InputError(f"--batch-import {results}: larger than {MAX_IMPORT_BYTES:,} bytes")
-            with results.open(encoding="utf-8") as lines:
-                answered = {_answer(line, part)[0] for line in lines}
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"--batch-import {results}: cannot read it ({error})") from None
+        name = f"{part.name}.imported.jsonl"
+        kept = self.state.folder / name
+        _copy_bounded(results, kept)
+        answered = {
+            identifier
+            for line in result_lines(kept)
+            if line is not None and (identifier := answer_of(line, str(results))[0]) is not None
+        }
         if not answered & set(part.ids):
+            kept.unlink()
             raise InputError(
                 f"--batch-import {results}: holds no results of round {part.round} "
                 f"({self.state.requests_file(part)})"
             )
-        shutil.copyfile(results, self.state.results_files(part)[0])
-        part.status = "imported"
+        left = len(set(part.ids) - answered)
+        if left:
+            self.report(f"round {part.round}: {results} answers all but {left} request(s); they fail")
+        part.status, part.downloaded = "imported", [name]
+        part.error = f"not answered in {results}"
         self.state.save()
-        _read_results(self.ledger, self.state, part)
+        read_results(self.ledger, self.state, part, secrets=self.secrets)
 
     def _finish(self, parts: list[Part]) -> None:
         """Parts uploaded, created and polled to their end, results downloaded: each step recorded
-        before the next, so an interruption anywhere resumes without paying twice."""
+        before the next, so an interruption anywhere resumes without paying twice. Polling backs
+        off, and stops (exit 3) when a batch outlasts the provider's window by an hour."""
         api, state = self.api, self.state
         assert api is not None
         for part in parts:
@@ -394,17 +311,23 @@ class Job:
                     part.status = "creating"
                     state.save()
                 batch = lost or api.create(part.file_id, metadata)
-                part.batch_id, part.status = str(batch["id"]), str(batch.get("status") or "validating")
+                part.batch_id, part.status = batch["id"], "validating"
                 state.save()
                 self.report(
                     f"round {part.round}: batch {part.batch_id} of {len(part.ids)} request(s) submitted"
                 )
-        wait = FIRST_POLL
+        wait, started = FIRST_POLL, self.clock()
         pending = [part for part in parts if not part.ended]
         while pending:
             for part in pending:
                 self._poll(part)
             pending = [part for part in pending if not part.ended]
+            if pending and self.clock() - started > LONGEST_WAIT:
+                late = pending[0]
+                raise ProviderError(
+                    f"batch {late.batch_id} is still {late.status} after {LONGEST_WAIT / 3600:.0f} hours; "
+                    f"rerun the same command to keep waiting, or summarise jobs cancel {self.output}"
+                )
             if pending:
                 self.sleep(wait)
                 wait = min(wait * 1.5, LONGEST_POLL)
@@ -413,73 +336,128 @@ class Job:
         api, state = self.api, self.state
         assert api is not None and part.batch_id is not None
         batch = api.get(part.batch_id)
-        status = str(batch.get("status"))
-        counts = batch.get("request_counts") or {}
+        status = batch.get("status")
+        counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
         self.report(
             f"round {part.round}: batch {part.batch_id} {status}, "
             f"{counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
         )
-        if status not in TERMINAL:
-            part.status = status
+        if status in UNFINISHED:
+            part.status = str(status)
             return
-        output, errors = state.results_files(part)
-        for key, path in (("output_file_id", output), ("error_file_id", errors)):
-            if batch.get(key):
-                api.download(str(batch[key]), path)
+        if status not in TERMINAL:
+            raise ProviderError(
+                f"{api.base_url} answered batch {part.batch_id} with status {status!r}, unknown"
+            )
+        part.downloaded = []
+        for key, kind in (("output_file_id", "output"), ("error_file_id", "errors")):
+            if isinstance(batch.get(key), str) and batch[key]:
+                path = state.results_file(part, kind)
+                api.download(batch[key], path)
+                part.downloaded.append(path.name)
         if status == "failed":
-            found = (batch.get("errors") or {}).get("data") or [{}]
-            part.error = f"batch {part.batch_id} failed: {found[0].get('message') or 'no reason given'}"
+            part.error = redact(f"batch {part.batch_id} failed: {_first_error(batch)}", self.secrets)
         part.status = status
         state.save()
-        _read_results(self.ledger, state, part, resend=part.name in self.resend)
+        read_results(self.ledger, state, part, resend=part.name in self.resend, secrets=self.secrets)
 
 
-def _sleep(seconds: float) -> None:
-    import time
+def _first_error(batch: dict) -> str:
+    """Why a batch failed validation, as the provider says it."""
+    errors = batch.get("errors") if isinstance(batch.get("errors"), dict) else {}
+    data = errors.get("data") if isinstance(errors.get("data"), list) else []
+    said = data[0].get("message") if data and isinstance(data[0], dict) else None
+    return " ".join(str(said or "no reason given").split())[:300]
 
-    time.sleep(seconds)
+
+def _copy_bounded(source: Path, target: Path) -> None:
+    """A user's file copied within MAX_IMPORT_BYTES; anything but a regular file is refused (a
+    pipe or a device has no size to check first)."""
+    where = f"--batch-import {source}"
+    try:
+        if not source.is_file():
+            raise InputError(f"{where}: not a regular file; give the results file itself")
+        copied = 0
+        with source.open("rb") as reading, target.open("wb") as writing:
+            while chunk := reading.read(1 << 20):
+                copied += len(chunk)
+                if copied > MAX_IMPORT_BYTES:
+                    raise InputError(f"{where}: larger than {MAX_IMPORT_BYTES:,} bytes")
+                writing.write(chunk)
+    except OSError as error:
+        target.unlink(missing_ok=True)
+        raise InputError(f"{where}: cannot read it ({error.strerror})") from None
+    except InputError:
+        target.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def status(output: Path, api: BatchAPI | None = None) -> list[str]:
-    """A run's progress, a line each: articles written, then every batch (asked afresh of the
-    provider when `api` is given and it has not ended)."""
-    state = State.load(State.path_for(output))
-    if state is None:
-        raise InputError(f"{output}: no batch run here (no {State.path_for(output).name})")
+    """A run's progress, a line each: articles written, then every batch, asked afresh of the
+    provider when `api` is given and it has not ended (what the state holds, when it cannot be)."""
+    state = _state_of(output)
     written, failed = _written(output)
+    where = f"exported to {state.export}" if state.export else f"at {state.endpoint}"
     lines = [
         f"run {state.run}: {len(state.inputs)} article(s), {written} briefed, {failed} failed, "
-        f"{state.round} round(s); model {state.model} at {state.endpoint}"
+        f"{state.round} round(s); model {state.model} {where}"
     ]
     for part in state.parts:
+        progress = ""
         if api is not None and part.batch_id is not None and not part.ended:
-            batch = api.get(part.batch_id)
-            part.status = str(batch.get("status"))
-            counts = batch.get("request_counts") or {}
-            progress = f", {counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
-        else:
-            progress = ""
-        where = part.batch_id or (str(state.requests_file(part)) if state.export else "not submitted")
-        counted = f"{len(part.ids)} request(s){progress}"
-        lines.append(f"round {part.round} part {part.part}: {where} {part.status}, {counted}")
+            try:
+                batch = api.get(part.batch_id)
+            except ProviderError as error:
+                lines.append(f"  (as last recorded: {error})")
+                api = None
+            else:
+                part.status = str(batch.get("status"))
+                counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
+                progress = f", {counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
+        name = part.batch_id or (str(state.requests_file(part)) if state.export else "not submitted")
+        lines.append(
+            f"round {part.round} part {part.part}: {name} {part.status}, {len(part.ids)} request(s){progress}"
+        )
         if part.error:
             lines.append(f"  {part.error}")
-    return lines
+    return [redact(line) for line in lines]
 
 
-def cancel(output: Path, api: BatchAPI) -> list[str]:
-    """Every batch of the run still running, cancelled; a rerun sends their unanswered requests again."""
+def cancel(output: Path, api: BatchAPI) -> tuple[list[str], list[str]]:
+    """Every batch of the run still running, cancelled, each recorded as it is (a rerun sends what
+    they left undone); what could not be cancelled is said, and the rest still cancelled."""
+    state = _state_of(output)
+    done, failed = [], []
+    for part in state.parts:
+        if part.batch_id is None or part.ended:
+            continue
+        try:
+            batch = api.cancel(part.batch_id)
+        except ProviderError as error:
+            failed.append(redact(f"round {part.round}: batch {part.batch_id} not cancelled: {error}"))
+            continue
+        part.status = str(batch.get("status") or "cancelling")
+        state.save()
+        done.append(f"round {part.round}: batch {part.batch_id} {part.status}")
+    return (done or ([] if failed else ["nothing running"])), failed
+
+
+def _state_of(output: Path) -> State:
     state = State.load(State.path_for(output))
     if state is None:
         raise InputError(f"{output}: no batch run here (no {State.path_for(output).name})")
-    lines = []
-    for part in state.parts:
-        if part.batch_id is not None and not part.ended:
-            batch = api.cancel(part.batch_id)
-            part.status = str(batch.get("status") or "cancelling")
-            lines.append(f"round {part.round}: batch {part.batch_id} {part.status}")
-    state.save()
-    return lines or ["nothing running"]
+    return state
 
 
 def _written(output: Path) -> tuple[int, int]:

@@ -96,6 +96,9 @@ class Ledger:
     def answered(self, identifier: str, answer: Answer) -> None:
         self._answers[identifier] = answer
 
+    def answer_to(self, identifier: str) -> Answer | None:
+        return self._answers.get(identifier)
+
     def unsent(self, identifier: str) -> None:
         """A request its batch never ran (cancelled by the user): parked again, to be sent again."""
         self._sent = {key: value for key, value in self._sent.items() if value != identifier}

@@ -59,6 +59,7 @@ class StoredFile:
 class StoredBatch:
     obj: dict[str, Any]  # the Batch object, as the API shows it
     plan: list[str]  # the states still to come, one per GET
+    unlisted: int = 0  # listings still to miss it (a provider whose listing lags behind its creates)
 
 
 @dataclass
@@ -71,6 +72,9 @@ class BatchService:
     max_file_bytes: int = 200_000_000  # "200 MB"; the stricter reading, so a client under it is safe
     drop_after: set[str] = field(default_factory=set)  # actions done, then the connection cut, once each
     keep_bodies: bool = True  # a benchmark of a thousand articles need not hold every request body
+    list_lag: int = 0  # how many listings miss a batch just created
+    shown: Callable[[dict[str, Any]], Any] | None = None  # rewrites each batch object as answered, for
+    # providers that answer malformed ones (no status, an unknown status, no id)
     url: str = ""
     files: dict[str, StoredFile] = field(default_factory=dict)
     batches: dict[str, StoredBatch] = field(default_factory=dict)  # in creation order
@@ -91,6 +95,10 @@ class BatchService:
     def next_outcome(self) -> str:
         index = min(len(self.created), len(self.outcomes) - 1)
         return self.outcomes[index]
+
+    def view(self, obj: dict[str, Any]) -> Any:
+        """A batch object as this provider answers it."""
+        return obj if self.shown is None else self.shown(json.loads(json.dumps(obj)))
 
     def take_drop(self, action: str) -> bool:
         """Whether this action is the one to interrupt; it is interrupted once."""
@@ -177,7 +185,7 @@ class BatchService:
             "usage": _usage([]),
             "metadata": metadata,
         }
-        self.batches[obj["id"]] = StoredBatch(obj, list(PLANS[outcome]))
+        self.batches[obj["id"]] = StoredBatch(obj, list(PLANS[outcome]), unlisted=self.list_lag)
         self.created.append(json.loads(json.dumps(obj)))
         return obj
 
@@ -315,7 +323,9 @@ class BatchService:
             raise ApiError(400, "Invalid 'limit': expected an integer.", "limit", "invalid_type") from None
         if not 1 <= limit <= 100:
             raise ApiError(400, f"Invalid 'limit': {limit}; expected 1 to 100.", "limit", "invalid_value")
-        newest = [batch.obj for batch in reversed(self.batches.values())]
+        newest = [batch.obj for batch in reversed(self.batches.values()) if not batch.unlisted]
+        for batch in self.batches.values():
+            batch.unlisted = max(0, batch.unlisted - 1)
         after = query.get("after", [None])[0]
         if after is not None:
             ids = [obj["id"] for obj in newest]
@@ -497,14 +507,14 @@ def _handler(service: BatchService) -> type[BaseHTTPRequestHandler]:
                         request = json.loads(body)
                     except ValueError:
                         raise ApiError(400, "We could not parse the JSON body of your request.") from None
-                    return "create", (200, service.create(request))
+                    return "create", (200, service.view(service.create(request)))
                 case "GET", ["v1", "batches"]:
                     return None, (200, service.page(query))
                 case "GET", ["v1", "batches", batch_id]:
                     batch = service.batch(batch_id)
                     service.polls += 1
                     service.step(batch)
-                    return "poll", (200, batch.obj)
+                    return "poll", (200, service.view(batch.obj))
                 case "POST", ["v1", "batches", batch_id, "cancel"]:
                     return "cancel", (200, service.cancel(service.batch(batch_id)))
             raise ApiError(404, f"Invalid URL ({method} /{'/'.join(parts)})")
@@ -542,6 +552,8 @@ def start(
     max_file_bytes: int = 200_000_000,
     drop_after: set[str] | None = None,
     keep_bodies: bool = True,
+    list_lag: int = 0,
+    shown: Callable[[dict[str, Any]], Any] | None = None,
 ) -> tuple[BatchService, ThreadingHTTPServer]:
     """A running batch service; stop it with `stop`."""
     outcomes = outcomes or ["completed"]
@@ -558,6 +570,8 @@ def start(
         max_file_bytes=max_file_bytes,
         drop_after=set(drop_after or ()),
         keep_bodies=keep_bodies,
+        list_lag=list_lag,
+        shown=shown,
     )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(service))
     httpd.daemon_threads = True

@@ -11,7 +11,7 @@ import pytest
 from summariser.batch import Item
 from summariser.batch_api import BatchAPI
 from summariser.config import Settings
-from summariser.errors import InputError
+from summariser.errors import InputError, ProviderError
 from summariser.jobs import Job, State, cancel, status
 from summariser.pipeline import Session
 from summariser.sources import Article
@@ -114,8 +114,14 @@ def test_importing_results_of_another_round_is_refused_and_the_round_still_waits
 def service() -> Iterator[Callable[..., BatchService]]:
     started = []
 
-    def start(answer: Callable[[dict], dict] = oracle.answer, **options: Any) -> BatchService:
-        running = batch_service.start(lambda body: (200, answer(body)), **options)
+    def start(answer: Callable[[dict], Any] = oracle.answer, **options: Any) -> BatchService:
+        """`answer` gives a completion, or a (status, body) pair for a line the provider fails."""
+
+        def answering(body: dict) -> tuple[int, dict]:
+            given = answer(body)
+            return given if isinstance(given, tuple) else (200, given)
+
+        running = batch_service.start(answering, **options)
         started.append(running)
         return running[0]
 
@@ -267,7 +273,7 @@ def test_cancel_stops_the_running_batch_and_a_rerun_sends_what_it_left_undone(se
 
     said = cancel(out, BatchAPI(batches.url, KEY, 30.0))
 
-    assert said == [f"round 1: batch {batches.created[0]['id']} cancelling"]
+    assert said == ([f"round 1: batch {batches.created[0]['id']} cancelling"], [])
     outcome = job(batches, out, items(4)).run()
     assert outcome.briefs == 4 and outcome.failures == []
     assert len(batches.answered_ids) == len(set(batches.answered_ids))
@@ -338,7 +344,8 @@ def test_the_batch_command_reports_its_rounds_and_jobs_status_reads_the_run(serv
     from summariser.cli import main
 
     batches = service()
-    monkeypatch.setattr(jobs, "_sleep", lambda seconds: None)  # polls answer at once; nothing to wait for
+    monkeypatch.setattr(jobs, "FIRST_POLL", 0.0)  # the scripted batches move on at every poll
+    monkeypatch.setattr(jobs, "LONGEST_POLL", 0.0)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     archive, out = tmp_path / "archive.jsonl", tmp_path / "briefs.jsonl"
     archive.write_text("".join(json.dumps({"id": i.id, "text": i.text}) + "\n" for i in items(3)))
@@ -357,3 +364,150 @@ def test_the_batch_command_reports_its_rounds_and_jobs_status_reads_the_run(serv
     again = CliRunner().invoke(main, [str(archive), "--batch", "--output", str(out), *model])
     assert again.exit_code == 0 and "0 brief(s), 0 failed, 3 already done" in again.stderr
     assert len(batches.created) == 2
+
+
+# ---- what an attacker and a careless provider tried ----
+
+
+def test_a_lost_create_the_provider_does_not_list_yet_stops_the_run_and_its_rerun_finds_it(service, tmp_path):
+    batches = service(drop_after={"create"}, list_lag=1)
+    out = tmp_path / "briefs.jsonl"
+
+    with pytest.raises(ProviderError, match="rerun the same command, which looks for it"):
+        job(batches, out, items(2)).run()
+
+    assert len(batches.created) == 1  # never sent again in the same run
+    outcome = job(batches, out, items(2)).run()
+    assert outcome.briefs == 2 and len(batches.created) == 2  # round 1, found; round 2
+
+
+@pytest.mark.parametrize("status", ["paused_forever", None])
+def test_a_batch_status_no_provider_documents_stops_the_run_as_the_providers_fault(service, tmp_path, status):
+    batches = service(shown=lambda batch: {**batch, "status": status, "request_counts": "lots"})
+
+    with pytest.raises(ProviderError, match=f"status {status!r}, unknown"):
+        job(batches, tmp_path / "briefs.jsonl", items(2)).run()
+
+
+def test_polling_gives_up_past_the_providers_window_and_a_rerun_polls_the_same_batch(service, tmp_path):
+    stuck = [True]
+    batches = service(shown=lambda batch: {**batch, "status": "in_progress"} if stuck[0] else batch)
+    out = tmp_path / "briefs.jsonl"
+    hours = iter(range(0, 100 * 3600, 3600))
+
+    with pytest.raises(ProviderError, match="still in_progress after 25 hours; rerun the same command"):
+        job(batches, out, items(2), clock=lambda: float(next(hours))).run()
+
+    stuck[0] = False
+    assert job(batches, out, items(2)).run().briefs == 2
+    assert len(batches.created) == 2
+
+
+def test_a_batch_answered_without_an_id_is_never_recorded_and_found_again_by_the_rerun(service, tmp_path):
+    anonymous = [True]
+    batches = service(shown=lambda batch: {**batch, "id": None} if anonymous[0] else batch)
+    out = tmp_path / "briefs.jsonl"
+
+    with pytest.raises(ProviderError, match="answered a created batch without an id"):
+        job(batches, out, items(2)).run()
+
+    assert "None" not in State.path_for(out).read_text()
+    anonymous[0] = False
+    assert job(batches, out, items(2)).run().briefs == 2
+    assert len(batches.created) == 2
+
+
+def test_no_key_the_provider_echoes_reaches_the_state_the_output_or_status(service, tmp_path):
+    echoed = f"Incorrect API key provided: {KEY}"
+
+    def refusing(batch: dict) -> dict:
+        return {**batch, "errors": {"data": [{"message": echoed}]}} if batch["status"] == "failed" else batch
+
+    batches = service(lambda body: (401, {"error": {"message": echoed}}), shown=refusing)
+    out = tmp_path / "briefs.jsonl"
+    with_userinfo = batches.url.replace("http://", "http://proxyuser:hunter2pass@")
+    settings = Settings(base_url=with_userinfo, api_key=KEY, model="scripted", mode="tools", cache=False)
+    api = BatchAPI(batches.url, KEY, 30.0, sleep=lambda seconds: None)
+
+    outcome = Job(items(2), settings, out, api=api, sleep=lambda seconds: None).run()
+
+    assert outcome.failures == [3, 3]
+    assert all("Incorrect API key provided" in line["error"]["message"] for line in written(out))
+    shown = "\n".join(status(out, api))
+    for text in [out.read_text(), State.path_for(out).read_text(), shown]:
+        assert KEY not in text and "hunter2pass" not in text
+
+
+def test_a_run_writing_an_output_keeps_a_second_one_off_it(service, tmp_path):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    first = job(batches, out, items(2))
+
+    with pytest.raises(InputError, match="another run is writing it"):
+        job(batches, out, items(2))
+
+    first.run()
+    assert job(batches, out, items(2)).run().skipped == 2
+    assert len(batches.created) == 2
+
+
+def test_results_deleted_by_hand_are_downloaded_again_and_a_round_never_sent_is_planned_again(
+    service, tmp_path
+):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    first = job(batches, out, items(2))
+    interrupt_after(first, "_plan", 2)  # round 1 done and downloaded; round 2 planned, not sent
+    with pytest.raises(KeyboardInterrupt):
+        first.run()
+    for path in State.path_for(out).with_suffix("").iterdir():
+        path.unlink()
+
+    outcome = job(batches, out, items(2)).run()
+
+    assert outcome.briefs == 2
+    assert len(batches.created) == 2 and len(batches.answered_ids) == len(set(batches.answered_ids)) == 4
+
+
+def test_cancel_goes_on_past_a_batch_that_already_ended_and_records_each_it_cancelled(service, tmp_path):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    first = job(batches, out, items(2), limits=(1, 10_000_000))  # one batch an article
+    interrupt_after(first.api, "get", 1)
+    with pytest.raises(KeyboardInterrupt):
+        first.run()
+    api = BatchAPI(batches.url, KEY, 30.0)
+    ended, running = (b["id"] for b in batches.created)
+    for _ in range(3):  # validating → in_progress → finalizing → completed, a step a poll
+        api.get(ended)
+
+    done, failed = cancel(out, api)
+
+    assert done == [f"round 1: batch {running} cancelling"]
+    assert len(failed) == 1 and f"batch {ended} not cancelled: 409" in failed[0]
+    assert [p.status for p in State.load(State.path_for(out)).parts] == ["validating", "cancelling"]
+
+
+def test_an_import_that_is_the_request_file_or_no_regular_file_is_refused_and_the_round_waits(tmp_path):
+    out, rounds = tmp_path / "briefs.jsonl", tmp_path / "rounds"
+    args = ["--output", str(out), "--batch-export", str(rounds), *RECORDED, "--no-cache"]
+    assert run(str(SEED), *args).returncode == 0
+
+    as_requests = run(str(SEED), *args, "--batch-import", str(rounds / "round-1.jsonl"))
+    from_a_pipe = run(str(SEED), *args, "--batch-import", "/dev/stdin", stdin="")
+
+    assert_one_line_error(as_requests, 2, "holds no results of round 1")
+    assert_one_line_error(from_a_pipe, 2, "not a regular file")
+    run_elsewhere(rounds / "round-1.jsonl", tmp_path / "results-1.jsonl")
+    assert run(str(SEED), *args, "--batch-import", str(tmp_path / "results-1.jsonl")).returncode == 0
+    assert (rounds / "round-2.jsonl").is_file()
+
+
+def test_two_runs_never_share_an_export_folder(tmp_path):
+    rounds = tmp_path / "rounds"
+    common = ["--batch-export", str(rounds), *RECORDED, "--no-cache"]
+    assert run(str(SEED), "--output", str(tmp_path / "a.jsonl"), *common).returncode == 0
+
+    other = run(str(SEED), "--output", str(tmp_path / "b.jsonl"), *common)
+
+    assert_one_line_error(other, 2, "holds another run's rounds; give an empty folder")

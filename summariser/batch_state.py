@@ -1,0 +1,219 @@
+"""What a batch run has sent and received, on disk beside its output: the state file
+(`OUT.jsonl.batch.json`) and a folder (`OUT.jsonl.batch/`) of request files and downloaded results.
+
+The state is checked whole when read (a hand-edited or truncated one is refused as input, never
+half-trusted), written whole and renamed into place (an interruption leaves the old one or the new
+one), and never holds a credential: the endpoint is kept without userinfo or query, and every error
+text is masked. Result files are read a bounded line at a time, whatever the provider wrote into them.
+"""
+
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import ConfigDict, ValidationError
+from pydantic.dataclasses import dataclass
+
+from summariser.batch_api import TERMINAL
+from summariser.client import NO_COMPLETION, is_completion
+from summariser.deadline import MAX_ANSWER_BYTES
+from summariser.errors import InputError
+from summariser.redact import redact
+from summariser.rounds import Answer, Ledger
+
+log = logging.getLogger("summariser")
+
+STATE_VERSION = 1
+CUSTOM_ID = re.compile(r"a(\d+)-c\d+-r\d+")
+MAX_LINE_BYTES = MAX_ANSWER_BYTES  # a result line is one completion
+_STRICT = ConfigDict(strict=True)
+
+
+@dataclass(config=_STRICT)
+class Part:
+    """One batch: the requests of one round that fit one input file."""
+
+    round: int
+    part: int
+    ids: list[str]
+    status: str = "planned"  # planned, uploaded, creating, then the provider's; or exported, imported
+    file_id: str | None = None
+    batch_id: str | None = None
+    error: str = ""
+    downloaded: list[str] = field(default_factory=list)  # result files kept in the folder
+
+    @property
+    def name(self) -> str:
+        return f"r{self.round}-p{self.part}"
+
+    @property
+    def ended(self) -> bool:
+        return self.status in TERMINAL or self.status == "imported"
+
+
+@dataclass(config=_STRICT)
+class State:
+    path: Path
+    run: str
+    inputs: list[str]  # article ids by index: `a<index>` in a custom id
+    model: str
+    mode: str
+    endpoint: str  # where the batches went, without userinfo or query
+    export: str | None = None  # the folder rounds are exported to, for a run done by files
+    round: int = 0
+    requests: dict[str, str] = field(default_factory=dict)  # custom id -> sha256 of its body
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.with_suffix("")
+
+    @staticmethod
+    def path_for(output: Path) -> Path:
+        return output.with_name(output.name + ".batch.json")
+
+    @classmethod
+    def load(cls, path: Path) -> "State | None":
+        """The state at `path`, None when there is none; refused (exit 2) when it is not whole."""
+        if not path.is_file():
+            return None
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(saved, dict) or saved.pop("version", None) != STATE_VERSION:
+                raise ValueError(f"not a version {STATE_VERSION} state")
+            saved["parts"] = [Part(**part) for part in saved.get("parts", [])]
+            state = cls(path=path, **saved)
+            _check_ids(state)
+        except (OSError, ValueError, TypeError, ValidationError) as error:
+            reason = " ".join(str(error).split())[:200]
+            raise InputError(
+                f"{path}: not a batch state this version can read ({reason}); move it aside"
+            ) from None
+        return state
+
+    def save(self) -> None:
+        saved = {"version": STATE_VERSION, **asdict(self)}
+        del saved["path"]
+        partial = self.path.with_name(self.path.name + ".part")
+        partial.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(partial, self.path)
+
+    def requests_file(self, part: Part) -> Path:
+        if part.status in ("exported", "imported"):
+            return Path(str(self.export)) / f"round-{part.round}.jsonl"
+        return self.folder / f"{part.name}.requests.jsonl"
+
+    def results_file(self, part: Part, kind: str) -> Path:
+        return self.folder / f"{part.name}.{kind}.jsonl"
+
+    def missing(self, part: Part) -> bool:
+        """Whether results it downloaded are gone from the folder (deleted by hand)."""
+        return any(not (self.folder / name).is_file() for name in part.downloaded)
+
+
+def _check_ids(state: State) -> None:
+    """Every custom id well formed and naming one of the run's articles."""
+    for identifier in [*state.requests, *(i for part in state.parts for i in part.ids)]:
+        found = CUSTOM_ID.fullmatch(identifier)
+        if found is None or int(found[1]) >= len(state.inputs):
+            raise ValueError(f"{identifier!r} is no request of this run")
+
+
+def endpoint(url: str) -> str:
+    """A base URL as the state keeps it: no credentials (userinfo, query), no trailing slash."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path.rstrip("/"), "", ""))
+
+
+def ledger_of(state: State, secrets: tuple[str, ...] = ()) -> Ledger:
+    """What every round so far sent and brought back, read from the folder."""
+    ledger = Ledger()
+    for identifier, sha256 in state.requests.items():
+        ledger.sent(identifier, sha256)
+    for part in state.parts:
+        if part.ended:
+            read_results(ledger, state, part, secrets=secrets)
+    return ledger
+
+
+def read_results(
+    ledger: Ledger, state: State, part: Part, resend: bool = False, secrets: tuple[str, ...] = ()
+) -> None:
+    """A finished part's answers into the ledger. A request it holds no answer for failed with
+    the batch or, with `resend` (a batch the user cancelled before this run), is to be sent again."""
+    mine = set(part.ids)
+    source = f"batch {part.batch_id}" if part.batch_id else str(state.requests_file(part))
+    for name in part.downloaded:
+        path = state.folder / name
+        if not path.is_file():
+            continue
+        unreadable = foreign = 0
+        for line in result_lines(path):
+            identifier, answer = answer_of(line, source, secrets) if line is not None else (None, None)
+            if identifier is None or answer is None:
+                unreadable += 1
+            elif identifier not in mine:
+                foreign += identifier not in part.ids
+            elif answer.completion is not None or not resend:
+                ledger.answered(identifier, answer)
+                mine.discard(identifier)
+        if unreadable or foreign:
+            log.warning(
+                "%s: %d unreadable line(s), %d for no request of round %d; skipped",
+                path,
+                unreadable,
+                foreign,
+                part.round,
+            )
+    why = redact(part.error, secrets) or f"{source} ended {part.status} without answering it"
+    for identifier in mine:
+        if resend:
+            ledger.unsent(identifier)
+        else:
+            ledger.answered(identifier, Answer(None, f"{identifier}: {why}"))
+
+
+def result_lines(path: Path) -> Iterator[str | None]:
+    """Each line of a result file, None for one that is not UTF-8 or runs past MAX_LINE_BYTES
+    (read no further than that)."""
+    with path.open("rb") as file:
+        while raw := file.readline(MAX_LINE_BYTES + 1):
+            if len(raw) > MAX_LINE_BYTES:
+                while raw and not raw.endswith(b"\n"):
+                    raw = file.readline(MAX_LINE_BYTES)
+                yield None
+                continue
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield None
+
+
+def answer_of(line: str, source: str, secrets: tuple[str, ...] = ()) -> tuple[str | None, Answer | None]:
+    """One line of a result file (the Batch API's output and error files, vLLM's run-batch): its
+    custom id and answer, or (None, None) for a line that is none."""
+    try:
+        entry = json.loads(line)
+        identifier = entry["custom_id"]
+    except (ValueError, KeyError, TypeError):
+        return None, None
+    if not isinstance(identifier, str) or ("response" not in entry and "error" not in entry):
+        return None, None
+    response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
+    if "choices" in response:  # the completion itself, as some batch runners write it
+        response = {"status_code": 200, "body": response}
+    status, body, error = response.get("status_code"), response.get("body"), entry.get("error")
+    if status == 200 and not error:
+        if is_completion(body):
+            return identifier, Answer(body)
+        return identifier, Answer(None, f"{identifier} in {source}: answered with {NO_COMPLETION}")
+    said = error.get("message") if isinstance(error, dict) else None
+    if said is None and isinstance(body, dict) and isinstance(body.get("error"), dict):
+        said = body["error"].get("message")
+    reason = redact(" ".join(str(said or "no message").split())[:300], secrets)
+    return identifier, Answer(None, f"{identifier} failed in {source} ({status or 'no status'}): {reason}")

@@ -16,6 +16,7 @@ from summariser.errors import InputError, InternalError, ProviderError, Summaris
 
 if TYPE_CHECKING:
     from summariser.brief import Brief
+    from summariser.jobs import Outcome
 
 # The models load pydantic, and the CLI imports this package for `--help` too: they load on first use.
 _MODELS = (
@@ -64,6 +65,7 @@ __all__ = [
     "Verification",
     "asummarise",
     "summarise",
+    "summarise_batch",
     "summarise_many",
 ]
 
@@ -101,6 +103,28 @@ def summarise_many(
     with serving_from(**options) as settings:
         batch.run(items, settings, concurrency, on_result=keep, work=work)
     return [results[item.id] for item in items]
+
+
+def summarise_batch(
+    sources: list[str], output: str, export: str | None = None, results: str | None = None, **options: Any
+) -> "Outcome":
+    """Brief many articles through the provider's Batch API, in rounds, as `summarise --batch` does:
+    JSON Lines to `output`, the run's state beside it. Returns when every brief is written (hours,
+    at the provider's pace) or, with `export`, when a round's request file waits there to be run
+    elsewhere; call again with the same arguments to resume, and with `results` to bring a round in."""
+    from pathlib import Path
+
+    from summariser import batch, jobs
+    from summariser.config import Settings
+
+    items = batch.gather(sources)
+    return jobs.batch_run(
+        items,
+        Settings.from_env(**options),
+        Path(output),
+        export=Path(export) if export is not None else None,
+        results=Path(results) if results is not None else None,
+    )
 
 
 async def asummarise(source: str, **options: Any) -> "Brief":

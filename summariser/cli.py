@@ -374,12 +374,6 @@ def _check_jobs(
             "--batch sends rounds to the provider; --batch-export/--batch-import move them by file: one way",
             2,
         )
-    if batch_import and not batch_export:
-        _fail("--batch-import needs the --batch-export DIR the round was exported to", 2)
-    if options.get("replay") or options.get("record"):
-        _fail("batch runs answer from the provider's batches, never from --replay or into --record", 2)
-    if options.get("local_model"):
-        _fail("a local model server has no Batch API: use --batch-export DIR and run its files there", 2)
     if merge:
         _fail("--merge makes one brief live; batch runs make one brief per article", 2)
     if output is None or str(output) == "-":
@@ -398,29 +392,18 @@ def _run_jobs(
     options: dict,
 ) -> None:
     from summariser import batch, jobs
-    from summariser.batch_api import BatchAPI
-    from summariser.client import OPENAI_URL
     from summariser.config import Settings
 
     items = batch.gather(sources, globs or batch.ARTICLE_GLOBS)
     settings = Settings.from_env(**options)
     watching = verbose or sys.stderr.isatty()
     report = (lambda line: click.echo(f"summarise: {line}", err=True)) if watching else (lambda line: None)
-    api = None
-    if batch_export is None:
-        if settings.base_url is None and not settings.api_key:
-            raise InputError("--batch needs a provider: set OPENAI_API_KEY (and --base-url for another one)")
-        api = BatchAPI(settings.base_url or OPENAI_URL, settings.api_key, settings.request_timeout)
-    else:
-        settings = jobs.export_settings(settings)
     try:
-        job = jobs.Job(items, settings, output, api=api, export=batch_export, report=report)
-        outcome = job.run(batch_import)
+        outcome = jobs.batch_run(
+            items, settings, output, export=batch_export, results=batch_import, report=report
+        )
     except KeyboardInterrupt:
         _fail(f"interrupted; rerun the same command to resume (summarise jobs status {output})", 130)
-    finally:
-        if api is not None:
-            api.close()
     failures = outcome.failures
     click.echo(
         f"summarise: {outcome.briefs} brief(s), {len(failures)} failed"

@@ -51,6 +51,9 @@ MAX_IMPORT_BYTES = 2_000_000_000
 
 @dataclass
 class Outcome:
+    """What one invocation of a batch run did: briefs and failures (their exit codes) written,
+    inputs already done before it, rounds so far, and the request file waiting to be run elsewhere."""
+
     briefs: int = 0
     failures: list[int] = field(default_factory=list)
     skipped: int = 0
@@ -472,8 +475,36 @@ def _written(output: Path) -> tuple[int, int]:
     return len(briefs), len(errors - briefs)
 
 
-def export_settings(settings: Settings) -> Settings:
-    """Settings for a run by files: no provider is called, so none need be configured."""
-    if settings.base_url is None and not settings.api_key:
-        return dataclasses.replace(settings, base_url=EXPORT_BASE_URL)
-    return settings
+def batch_run(
+    items: list[Item],
+    settings: Settings,
+    output: Path,
+    *,
+    export: Path | None = None,
+    results: Path | None = None,
+    report: Report = lambda line: None,
+) -> Outcome:
+    """A batch run as the CLI and the Python API start it: through the Batch API of the settings'
+    provider or, with `export`, by files (`results`: the exported round's, run elsewhere)."""
+    if settings.replay is not None or settings.record is not None:
+        raise InputError(
+            "batch runs answer from the provider's batches, never from --replay or into --record"
+        )
+    if settings.local_model is not None:
+        raise InputError(
+            "a local model server has no Batch API: use --batch-export DIR and run its files there"
+        )
+    if results is not None and export is None:
+        raise InputError("--batch-import needs the --batch-export DIR the round was exported to")
+    api = None
+    if export is None:
+        if settings.base_url is None and not settings.api_key:
+            raise InputError("--batch needs a provider: set OPENAI_API_KEY (and --base-url for another one)")
+        api = BatchAPI(settings.base_url or OPENAI_URL, settings.api_key, settings.request_timeout)
+    elif settings.base_url is None and not settings.api_key:
+        settings = dataclasses.replace(settings, base_url=EXPORT_BASE_URL)  # nothing is called
+    try:
+        return Job(items, settings, output, api=api, export=export, report=report).run(results)
+    finally:
+        if api is not None:
+            api.close()

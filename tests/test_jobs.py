@@ -511,3 +511,20 @@ def test_two_runs_never_share_an_export_folder(tmp_path):
     other = run(str(SEED), "--output", str(tmp_path / "b.jsonl"), *common)
 
     assert_one_line_error(other, 2, "holds another run's rounds; give an empty folder")
+
+
+def test_the_python_api_runs_the_same_rounds_by_files(tmp_path):
+    from summariser import summarise_batch
+
+    out, rounds = str(tmp_path / "briefs.jsonl"), str(tmp_path / "rounds")
+    options = {"model": "local", "mode": "json_schema", "cache": False}
+
+    waiting = summarise_batch([str(SEED)], out, export=rounds, **options)
+    assert waiting.exported == Path(rounds).absolute() / "round-1.jsonl" and waiting.briefs == 0
+    for number in (1, 2):
+        results = tmp_path / f"results-{number}.jsonl"
+        run_elsewhere(Path(rounds) / f"round-{number}.jsonl", results)
+        outcome = summarise_batch([str(SEED)], out, export=rounds, results=str(results), **options)
+
+    assert (outcome.briefs, outcome.failures, outcome.rounds, outcome.exported) == (1, [], 2, None)
+    assert "brief" in written(Path(out))[0]

@@ -24,7 +24,7 @@ from summariser.client import NO_COMPLETION, is_completion
 from summariser.deadline import MAX_ANSWER_BYTES
 from summariser.errors import InputError
 from summariser.redact import redact
-from summariser.rounds import Answer, Ledger
+from summariser.rounds import Answer, Ledger, article_of
 
 log = logging.getLogger("summariser")
 
@@ -130,45 +130,53 @@ def endpoint(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path.rstrip("/"), "", ""))
 
 
-def ledger_of(state: State, secrets: tuple[str, ...] = ()) -> Ledger:
-    """What every round so far sent and brought back, read from the folder."""
+def ledger_of(state: State, secrets: tuple[str, ...] = (), skip: set[int] | None = None) -> Ledger:
+    """What every round so far sent and brought back, read from the folder; answers for the
+    articles in `skip` (briefs already written) are not kept."""
     ledger = Ledger()
     for identifier, sha256 in state.requests.items():
         ledger.sent(identifier, sha256)
     for part in state.parts:
         if part.ended:
-            read_results(ledger, state, part, secrets=secrets)
+            read_results(ledger, state, part, secrets=secrets, skip=skip)
     return ledger
 
 
 def read_results(
-    ledger: Ledger, state: State, part: Part, resend: bool = False, secrets: tuple[str, ...] = ()
+    ledger: Ledger,
+    state: State,
+    part: Part,
+    resend: bool = False,
+    secrets: tuple[str, ...] = (),
+    skip: set[int] | None = None,
 ) -> None:
     """A finished part's answers into the ledger. A request it holds no answer for failed with
     the batch or, with `resend` (a batch the user cancelled before this run), is to be sent again."""
-    mine = set(part.ids)
+    mine = {i for i in part.ids if not skip or article_of(i) not in skip}
     source = f"batch {part.batch_id}" if part.batch_id else str(state.requests_file(part))
     for name in part.downloaded:
         path = state.folder / name
         if not path.is_file():
             continue
-        unreadable = foreign = 0
+        unreadable, foreign, repeated = 0, 0, 0
         for line in result_lines(path):
             identifier, answer = answer_of(line, source, secrets) if line is not None else (None, None)
             if identifier is None or answer is None:
                 unreadable += 1
+            elif identifier not in part.ids:
+                foreign += 1
             elif identifier not in mine:
-                foreign += identifier not in part.ids
+                repeated += ledger.answer_to(identifier) is not None  # the first answer stands
             elif answer.completion is not None or not resend:
                 ledger.answered(identifier, answer)
                 mine.discard(identifier)
-        if unreadable or foreign:
+        if unreadable or foreign or repeated:
             log.warning(
-                "%s: %d unreadable line(s), %d for no request of round %d; skipped",
+                "%s: %d unreadable line(s), %d for no request of this batch, %d repeating an answer; skipped",
                 path,
                 unreadable,
                 foreign,
-                part.round,
+                repeated,
             )
     why = redact(part.error, secrets) or f"{source} ended {part.status} without answering it"
     for identifier in mine:

@@ -99,12 +99,13 @@ class Job:
         except BaseException:
             self.writer.close()
             raise
-        self.ledger = ledger_of(self.state, self.secrets)
+        done = self.writer.done()
+        self.todo = [index for index, item in enumerate(items) if item.id not in done]
+        written = set(range(len(items))) - set(self.todo)
+        self.ledger = ledger_of(self.state, self.secrets, skip=written)
         self.ledger.forget_failures()  # what failed in an earlier run is sent again by this one
         # cancelled by `summarise jobs cancel` before this run: what they left undone is sent again
         self.resend = {part.name for part in self.state.parts if part.status in ("cancelling", "cancelled")}
-        done = self.writer.done()
-        self.todo = [index for index, item in enumerate(items) if item.id not in done]
         self.outcome = Outcome(skipped=len(items) - len(self.todo))
         self._articles: dict[int, Article] = {}
         self.transport = RoundTransport(self.ledger)
@@ -207,6 +208,8 @@ class Job:
                 else:
                     result = Result(item, brief=brief, text=article.text)
                 self.todo.remove(index)
+                self.ledger.done_with(index)
+                self._articles.pop(index, None)
                 self.writer.write(result)
                 if result.error is None:
                     self.outcome.briefs += 1

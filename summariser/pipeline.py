@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -177,7 +177,10 @@ class Session:
             spans = chunking.split(text, self.settings.max_article_tokens)
             parts = len(spans)
             with ThreadPoolExecutor(max_workers=min(parts, CHUNK_CONCURRENCY)) as pool:
-                chunks = list(pool.map(extract, range(parts), [source.anchors.within(*s) for s in spans]))
+                futures = [
+                    pool.submit(extract, n, source.anchors.within(*span)) for n, span in enumerate(spans)
+                ]
+                chunks = _every(futures)
             extracted = ground(chunking.merge([chunk.draft for chunk in chunks]), source)
         if self.settings.max_requests < 2:
             return extracted
@@ -246,6 +249,25 @@ class Session:
         raise ValidationFailed(
             f"the model's output was still invalid after {budget} request(s): {last_error}"
         )
+
+
+def _every(futures: list[Future[Grounding]]) -> list[Grounding]:
+    """Every chunk's result. A failure cancels the chunks not yet started (their requests would be
+    paid for nothing); a chunk waiting for a batch round lets the others run on to their own first
+    request, so one round holds every chunk's."""
+    results, waiting = [], None
+    for future in futures:
+        try:
+            results.append(future.result())
+        except rounds.Parked as parked:
+            waiting = parked
+        except BaseException:
+            for pending in futures:
+                pending.cancel()
+            raise
+    if waiting is not None:
+        raise waiting
+    return results
 
 
 def summarise_article(

@@ -81,46 +81,57 @@ def article_of(identifier: str) -> int:
 
 
 class Ledger:
-    """Every request sent in a round, what came back, and the requests parked in this pass."""
+    """Every request sent in a round, what came back (kept by article, and let go once its brief is
+    written), and the requests parked in this pass."""
 
     def __init__(self) -> None:
         self._sent: dict[tuple[int, str], str] = {}  # (article, body sha256) -> custom id
-        self._answers: dict[str, Answer] = {}
+        self._key_of: dict[str, tuple[int, str]] = {}
+        self._answers: dict[int, dict[str, Answer]] = {}
         self._lock = threading.Lock()
         self.parked: dict[tuple[int, int], Request] = {}
 
     def sent(self, identifier: str, sha256: str) -> None:
         """A request that went out in a round (a later one for the same body replaces it)."""
-        self._sent[(article_of(identifier), sha256)] = identifier
+        key = (article_of(identifier), sha256)
+        self._sent[key] = identifier
+        self._key_of[identifier] = key
 
     def answered(self, identifier: str, answer: Answer) -> None:
-        self._answers[identifier] = answer
+        self._answers.setdefault(article_of(identifier), {})[identifier] = answer
 
     def answer_to(self, identifier: str) -> Answer | None:
-        return self._answers.get(identifier)
+        return self._answers.get(article_of(identifier), {}).get(identifier)
 
     def unsent(self, identifier: str) -> None:
         """A request its batch never ran (cancelled by the user): parked again, to be sent again."""
-        self._sent = {key: value for key, value in self._sent.items() if value != identifier}
+        key = self._key_of.pop(identifier, None)
+        if key is not None and self._sent.get(key) == identifier:
+            del self._sent[key]
 
-    def forget_failures(self) -> list[str]:
+    def forget_failures(self) -> None:
         """Requests whose rounds failed them, sent again by this run rather than failing again."""
-        failed = [identifier for identifier, answer in self._answers.items() if answer.completion is None]
-        for identifier in failed:
-            del self._answers[identifier]
-        self._sent = {key: value for key, value in self._sent.items() if value not in failed}
-        return failed
+        for answers in self._answers.values():
+            for identifier in [i for i, answer in answers.items() if answer.completion is None]:
+                del answers[identifier]
+                self.unsent(identifier)
+
+    def done_with(self, article: int) -> None:
+        """An article whose brief is written: its answers let go, and what it had parked (chunks
+        still asking when another failed the brief) never sent."""
+        self._answers.pop(article, None)
+        for key in [key for key in self.parked if key[0] == article]:
+            del self.parked[key]
 
     def lookup(self, article: int, body: dict[str, Any]) -> Answer | None:
         """The answer to this exact request; None, the request parked, when no round has one yet."""
         sha256 = fingerprint(body)
         identifier = self._sent.get((article, sha256))
-        if identifier is not None and identifier in self._answers:
-            return self._answers[identifier]
-        if identifier is None:
-            request = Request(article, _chunk.get(), body, sha256)
-            with self._lock:
-                self.parked[(article, request.chunk)] = request
+        if identifier is not None:
+            return self._answers.get(article, {}).get(identifier)
+        request = Request(article, _chunk.get(), body, sha256)
+        with self._lock:
+            self.parked[(article, request.chunk)] = request
         return None
 
 

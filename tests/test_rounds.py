@@ -1,11 +1,14 @@
 """Briefs answered from rounds: a request without an answer parks its brief, naming its chunk."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from summariser.client import connect
 from summariser.config import Settings
 from summariser.errors import ProviderError
-from summariser.pipeline import Session
+from summariser.pipeline import CHUNK_CONCURRENCY, Session, _every
 from summariser.rounds import Answer, Ledger, Parked, RoundTransport, custom_id
 from summariser.sources import Article
 
@@ -19,15 +22,16 @@ def session(ledger: Ledger, article: int = 0, **settings: object) -> Session:
     return Session(made, connector=lambda s: connect(s, answered_by=transport))
 
 
-def test_a_brief_with_no_answers_parks_each_chunks_first_request_under_its_chunk(seed_text):
+def test_a_brief_with_no_answers_parks_every_chunks_first_request_under_its_chunk(seed_text):
     ledger = Ledger()
-    long_article = "\n\n".join([seed_text] * 3)
+    long_article = "\n\n".join([seed_text] * 12)
 
-    with pytest.raises(Parked), session(ledger, article=4, max_article_tokens=1500) as briefing:
+    with pytest.raises(Parked), session(ledger, article=4, max_article_tokens=600) as briefing:
         briefing.brief(Article("long", long_article))
 
     chunks = sorted(ledger.parked)
-    assert len(chunks) > 1 and chunks == [(4, n) for n in range(len(chunks))]
+    assert len(chunks) > CHUNK_CONCURRENCY  # more chunks than run at once: none left for a later round
+    assert chunks == [(4, n) for n in range(len(chunks))]
     assert all(request.body["model"] == "m" and request.body["tools"] for request in ledger.parked.values())
 
 
@@ -56,3 +60,38 @@ def test_a_request_sent_and_awaiting_its_round_is_not_parked_again(seed_text):
         briefing.brief(Article("seed", seed_text))
 
     assert ledger.parked == {}
+
+
+def test_a_chunk_waiting_for_its_round_lets_every_other_chunk_reach_its_first_request():
+    reached: list[int] = []
+
+    def chunk(number: int):
+        reached.append(number)
+        raise Parked()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # one at a time: the rest wait their turn
+        futures = [pool.submit(chunk, number) for number in range(6)]
+        with pytest.raises(Parked):
+            _every(futures)
+
+    assert reached == list(range(6))
+
+
+def test_a_chunk_that_fails_stops_the_chunks_not_yet_started():
+    reached: list[int] = []
+    release = threading.Event()
+
+    def failing() -> None:
+        raise ProviderError("down")
+
+    def chunk(number: int) -> None:
+        reached.append(number)
+        release.wait(timeout=10)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # one at a time: the rest wait their turn
+        futures = [pool.submit(failing)] + [pool.submit(chunk, number) for number in range(1, 6)]
+        with pytest.raises(ProviderError):
+            _every(futures)
+        release.set()
+
+    assert reached in ([], [1])  # at most the one already started when the failure was heard

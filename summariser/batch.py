@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,8 +152,8 @@ class JsonLinesWriter:
     def __init__(self, output: Path) -> None:
         self.output = output
         output.parent.mkdir(parents=True, exist_ok=True)
-        cut_short = output.is_file() and output.stat().st_size and not output.read_bytes().endswith(b"\n")
         self._file = output.open("a", encoding="utf-8")
+        cut_short = self._file.tell() > 0 and _last_byte(output) != b"\n"
         if cut_short:
             self._file.write("\n")  # an interrupted run's half line stays a line of its own
         self._lock = threading.Lock()
@@ -174,15 +174,7 @@ class JsonLinesWriter:
 
     def done(self) -> set[str]:
         """Ids that already have a brief: a rerun skips them."""
-        done = set()
-        for line in self.output.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a line cut short by an interrupted run
-            if "brief" in entry:
-                done.add(str(entry["id"]))
-        return done
+        return {str(entry["id"]) for entry in entries(self.output) if "brief" in entry and "id" in entry}
 
     def write(self, result: Result) -> None:
         line = json.dumps(record(result), ensure_ascii=False)
@@ -198,6 +190,25 @@ class JsonLinesWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def entries(output: Path) -> Iterator[dict]:
+    """The lines of a JSON Lines output, read one at a time; a line cut short by an interrupted run,
+    or anything else that is no JSON object, is skipped."""
+    with output.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                yield entry
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as file:
+        file.seek(-1, 2)
+        return file.read(1)
 
 
 def record(result: Result) -> dict:

@@ -23,13 +23,14 @@ from summariser.batch_api import TERMINAL
 from summariser.client import NO_COMPLETION, is_completion
 from summariser.deadline import MAX_ANSWER_BYTES
 from summariser.errors import InputError
-from summariser.redact import redact
+from summariser.redact import MASK, redact
 from summariser.rounds import Answer, Ledger, article_of
 
 log = logging.getLogger("summariser")
 
 STATE_VERSION = 1
 CUSTOM_ID = re.compile(r"a(\d+)-c\d+-r\d+")
+RESULTS_NAME = re.compile(r"r\d+-p\d+\.(output|errors|imported)\.jsonl")
 MAX_LINE_BYTES = MAX_ANSWER_BYTES  # a result line is one completion
 _STRICT = ConfigDict(strict=True)
 
@@ -46,6 +47,7 @@ class Part:
     batch_id: str | None = None
     error: str = ""
     downloaded: list[str] = field(default_factory=list)  # result files kept in the folder
+    tried_at: float | None = None  # when its create was sent (wall clock), while its answer is unknown
 
     @property
     def name(self) -> str:
@@ -117,11 +119,15 @@ class State:
 
 
 def _check_ids(state: State) -> None:
-    """Every custom id well formed and naming one of the run's articles."""
+    """Every custom id well formed and naming one of the run's articles; every result file one of
+    the folder's own names (a state edited to read files elsewhere is refused)."""
     for identifier in [*state.requests, *(i for part in state.parts for i in part.ids)]:
         found = CUSTOM_ID.fullmatch(identifier)
         if found is None or int(found[1]) >= len(state.inputs):
             raise ValueError(f"{identifier!r} is no request of this run")
+    for name in (name for part in state.parts for name in part.downloaded):
+        if not RESULTS_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is no result file of this run")
 
 
 def endpoint(url: str) -> str:
@@ -200,6 +206,37 @@ def result_lines(path: Path) -> Iterator[str | None]:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError:
                 yield None
+
+
+def scrub(path: Path, secrets: tuple[str, ...]) -> None:
+    """A result file rewritten with any credential the provider echoed masked (an error line
+    saying "Incorrect API key provided: sk-…"); left as it is when it holds none."""
+    known = [secret.encode() for secret in secrets if len(secret) >= 6]
+    if not known or not any(found for _, found in _masked(path, known)):
+        return
+    masked = path.with_name(path.name + ".part")
+    with masked.open("wb") as writing:
+        for block, _ in _masked(path, known):
+            writing.write(block)
+    os.replace(masked, path)
+
+
+def _masked(path: Path, known: list[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """The file in blocks with the secrets masked, and whether a block held one. Read a megabyte
+    at a time, never a line (a line can be as long as the file); the end of each block is carried
+    into the next, so a secret split between two reads is still whole when it is masked."""
+    keep = max(len(secret) for secret in known) - 1
+    carried = b""
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            data, found = carried + block, False
+            for secret in known:
+                found = found or secret in data
+                data = data.replace(secret, MASK.encode())
+            cut = max(0, len(data) - keep)
+            yield data[:cut], found
+            carried = data[cut:]
+    yield carried, False
 
 
 def answer_of(line: str, source: str, secrets: tuple[str, ...] = ()) -> tuple[str | None, Answer | None]:

@@ -10,6 +10,7 @@ import contextlib
 import gc
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -398,12 +399,14 @@ def _run_jobs(
     settings = Settings.from_env(**options)
     watching = verbose or sys.stderr.isatty()
     report = (lambda line: click.echo(f"summarise: {line}", err=True)) if watching else (lambda line: None)
+    signal.signal(signal.SIGTERM, _stopped)  # a scheduler's stop is an interruption like Ctrl-C
     try:
         outcome = jobs.batch_run(
             items, settings, output, export=batch_export, results=batch_import, report=report
         )
-    except KeyboardInterrupt:
-        _fail(f"interrupted; rerun the same command to resume (summarise jobs status {output})", 130)
+    except KeyboardInterrupt as stop:
+        code = 143 if isinstance(stop, _Terminated) else 130
+        _fail(f"interrupted; rerun the same command to resume (summarise jobs status {output})", code)
     failures = outcome.failures
     click.echo(
         f"summarise: {outcome.briefs} brief(s), {len(failures)} failed"
@@ -419,6 +422,14 @@ def _run_jobs(
         )
     if failures:
         sys.exit(max(failures))
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run stands so that it stops as Ctrl-C stops it: state saved."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Terminated()
 
 
 @main.group("jobs")

@@ -13,6 +13,7 @@ is polled, results already downloaded are read from disk (or downloaded again if
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import logging
 import time
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summariser import rounds
-from summariser.batch import Item, JsonLinesWriter, Result, article_of
+from summariser.batch import Item, JsonLinesWriter, Result, article_of, entries
 from summariser.batch_api import MAX_FILE_BYTES, MAX_REQUESTS, TERMINAL, BatchAPI
 from summariser.batch_state import (
     Part,
@@ -32,6 +33,7 @@ from summariser.batch_state import (
     ledger_of,
     read_results,
     result_lines,
+    scrub,
 )
 from summariser.client import OPENAI_URL, ModelClient, connect
 from summariser.config import Settings
@@ -45,6 +47,8 @@ EXPORT_BASE_URL = "http://batch-export.invalid/v1"  # never contacted: exported 
 FIRST_POLL = 5.0  # seconds; a batch takes minutes at best, hours at worst
 LONGEST_POLL = 300.0
 LONGEST_WAIT = 25 * 3600.0  # the provider's 24-hour window, and an hour for it to say so
+UNLISTED_GRACE = 3600.0  # a batch whose create went unanswered is looked for this long before another
+EXPORT_MARK = ".summariser-run"  # in an export folder: the run whose rounds it holds
 UNFINISHED = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
 MAX_IMPORT_BYTES = 2_000_000_000
 
@@ -78,6 +82,7 @@ class Job:
         limits: tuple[int, int] = (MAX_REQUESTS, MAX_FILE_BYTES),
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
         report: Report = lambda line: None,
     ) -> None:
         if (api is None) == (export is None):
@@ -89,6 +94,7 @@ class Job:
         self.limits = limits
         self.sleep = sleep
         self.clock = clock
+        self.wall = wall
         self.report = report
         self.secrets = (self.settings.api_key or "",)
         self.writer = JsonLinesWriter(output)
@@ -118,7 +124,7 @@ class Job:
         ids = [item.id for item in self.items]
         state = State.load(path)
         if state is None:
-            if export is not None and any(export.glob("round-*.jsonl")):
+            if export is not None and (any(export.glob("round-*.jsonl")) or (export / EXPORT_MARK).exists()):
                 raise InputError(f"--batch-export {export}: holds another run's rounds; give an empty folder")
             state = State(
                 path=path,
@@ -130,6 +136,9 @@ class Job:
                 export=str(export) if export is not None else None,
             )
             state.folder.mkdir(parents=True, exist_ok=True)
+            if export is not None:
+                export.mkdir(parents=True, exist_ok=True)
+                (export / EXPORT_MARK).write_text(state.run + "\n", encoding="utf-8")
             state.save()
             return state
         if state.inputs != ids:
@@ -148,6 +157,8 @@ class Job:
             raise InputError(f"{path} is a run {how}; continue it the same way, or use another --output")
         if export is not None and Path(state.export or "") != export:
             raise InputError(f"{path} exports its rounds to {state.export}; give that folder")
+        if export is not None and _mark(export) not in (None, state.run):
+            raise InputError(f"--batch-export {export}: holds another run's rounds; give this run's folder")
         return state
 
     def _recover(self) -> None:
@@ -232,11 +243,6 @@ class Job:
         state = self.state
         number = state.round + 1
         exported = state.export is not None
-        if exported and (Path(str(state.export)) / f"round-{number}.jsonl").exists():
-            raise InputError(
-                f"{state.export}/round-{number}.jsonl exists, written by another run: "
-                "give each run its own folder"
-            )
         state.round = number
         most_requests, most_bytes = self.limits if not exported else (len(parked), float("inf"))
         parts: list[Part] = []
@@ -275,11 +281,14 @@ class Job:
         a round; requests a right one leaves out fail, and are exported again by the next run."""
         waiting = [part for part in self.state.parts if part.status == "exported"]
         if not waiting:
+            if self._imported_already(results):
+                return  # the same command again, after an interruption: nothing new to read
             raise InputError(f"--batch-import {results}: no exported round waits for results")
         part = waiting[0]
         name = f"{part.name}.imported.jsonl"
         kept = self.state.folder / name
         _copy_bounded(results, kept)
+        scrub(kept, self.secrets)
         answered = {
             identifier
             for line in result_lines(kept)
@@ -299,6 +308,16 @@ class Job:
         self.state.save()
         read_results(self.ledger, self.state, part, secrets=self.secrets)
 
+    def _imported_already(self, results: Path) -> bool:
+        """Whether `results` is the file an earlier run of this command imported, byte for byte."""
+        if not results.is_file():
+            return False
+        digest = _sha256(results)
+        copies = [
+            self.state.folder / f"{p.name}.imported.jsonl" for p in self.state.parts if p.status == "imported"
+        ]
+        return any(copy.is_file() and _sha256(copy) == digest for copy in copies)
+
     def _finish(self, parts: list[Part]) -> None:
         """Parts uploaded, created and polled to their end, results downloaded: each step recorded
         before the next, so an interruption anywhere resumes without paying twice. Polling backs
@@ -312,12 +331,12 @@ class Job:
                 state.save()
             if part.batch_id is None:
                 metadata = {"summariser_run": state.run, "round": str(part.round)}
-                lost = api.find(metadata, part.file_id) if part.status == "creating" else None
+                lost = self._created_before(part, metadata)
                 if lost is None:
-                    part.status = "creating"
+                    part.status, part.tried_at = "creating", self.wall()
                     state.save()
                 batch = lost or api.create(part.file_id, metadata)
-                part.batch_id, part.status = batch["id"], "validating"
+                part.batch_id, part.status, part.tried_at = batch["id"], "validating", None
                 state.save()
                 self.report(
                     f"round {part.round}: batch {part.batch_id} of {len(part.ids)} request(s) submitted"
@@ -337,6 +356,23 @@ class Job:
             if pending:
                 self.sleep(wait)
                 wait = min(wait * 1.5, LONGEST_POLL)
+
+    def _created_before(self, part: Part, metadata: dict[str, str]) -> dict | None:
+        """The batch a create made when its answer never came back (the run stopped, the line
+        dropped): looked for by metadata and input file. One the provider does not list yet is
+        waited for, never paid twice, until it has been unlisted for an hour (the create never
+        arrived, then)."""
+        api = self.api
+        if part.status != "creating" or api is None or part.file_id is None:
+            return None
+        found = api.find(metadata, part.file_id)
+        if found is None and self.wall() - (part.tried_at or 0) < UNLISTED_GRACE:
+            raise ProviderError(
+                f"round {part.round}'s batch was being created when a run stopped, and {api.base_url} does "
+                f"not list it yet; rerun in a few minutes (after {UNLISTED_GRACE / 60:.0f} minutes unlisted "
+                "it is created again)"
+            )
+        return found
 
     def _poll(self, part: Part) -> None:
         api, state = self.api, self.state
@@ -360,6 +396,7 @@ class Job:
             if isinstance(batch.get(key), str) and batch[key]:
                 path = state.results_file(part, kind)
                 api.download(batch[key], path)
+                scrub(path, self.secrets)
                 part.downloaded.append(path.name)
         if status == "failed":
             part.error = redact(f"batch {part.batch_id} failed: {_first_error(batch)}", self.secrets)
@@ -374,6 +411,22 @@ def _first_error(batch: dict) -> str:
     data = errors.get("data") if isinstance(errors.get("data"), list) else []
     said = data[0].get("message") if data and isinstance(data[0], dict) else None
     return " ".join(str(said or "no reason given").split())[:300]
+
+
+def _mark(export: Path) -> str | None:
+    """The run an export folder belongs to, if any."""
+    try:
+        return (export / EXPORT_MARK).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _copy_bounded(source: Path, target: Path) -> None:
@@ -444,6 +497,8 @@ def cancel(output: Path, api: BatchAPI) -> tuple[list[str], list[str]]:
     """Every batch of the run still running, cancelled, each recorded as it is (a rerun sends what
     they left undone); what could not be cancelled is said, and the rest still cancelled."""
     state = _state_of(output)
+    with JsonLinesWriter(output) as writer:
+        writer.claim()  # a run still going would plan its next round from what is cancelled here
     done, failed = [], []
     for part in state.parts:
         if part.batch_id is None or part.ended:
@@ -469,11 +524,7 @@ def _state_of(output: Path) -> State:
 def _written(output: Path) -> tuple[int, int]:
     briefs, errors = set(), set()
     if output.is_file():
-        for line in output.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
+        for entry in entries(output):
             (briefs if "brief" in entry else errors).add(str(entry.get("id")))
     return len(briefs), len(errors - briefs)
 
@@ -508,6 +559,11 @@ def batch_run(
         settings = dataclasses.replace(settings, base_url=EXPORT_BASE_URL)  # nothing is called
     try:
         return Job(items, settings, output, api=api, export=export, report=report).run(results)
+    except OSError as error:  # a full disk, a read-only folder: nothing sent is lost, the state says so
+        where = error.filename or "a file of the run"
+        raise InputError(
+            f"cannot write {where} ({error.strerror}); rerun the same command once it can be"
+        ) from error
     finally:
         if api is not None:
             api.close()

@@ -42,6 +42,7 @@ def test_a_state_saved_is_read_back_whole(tmp_path):
         {"round": "two"},
         {"parts": [{"round": 1, "part": 0, "ids": None}]},
         {"version": 99},
+        {"parts": [{"round": 1, "part": 0, "ids": ["a0-c0-r1"], "downloaded": ["../../etc/passwd"]}]},
     ],
 )
 def test_a_state_edited_by_hand_into_nonsense_is_refused_as_input(tmp_path, changes):

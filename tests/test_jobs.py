@@ -1,6 +1,11 @@
 """Batch runs: briefs made in rounds through a Batch API, or by exported request files, resumable."""
 
 import json
+import os
+import signal
+import subprocess
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,14 +17,14 @@ from summariser.batch import Item
 from summariser.batch_api import BatchAPI
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
-from summariser.jobs import Job, State, cancel, status
+from summariser.jobs import Job, State, batch_run, cancel, status
 from summariser.pipeline import Session
 from summariser.sources import Article
 from summariser.tape import Tape, key_of
 from tests import batch_service, oracle
 from tests.batch_service import BatchService
 from tests.conftest import ROOT, SEED, Reply
-from tests.test_cli import assert_one_line_error, run
+from tests.test_cli import SUMMARISE, assert_one_line_error, run
 
 FIXTURES = ROOT / "fixtures"
 RECORDED = ("--model", "local", "--mode", "json_schema")  # what the fixtures were recorded with
@@ -434,7 +439,8 @@ def test_no_key_the_provider_echoes_reaches_the_state_the_output_or_status(servi
     assert outcome.failures == [3, 3]
     assert all("Incorrect API key provided" in line["error"]["message"] for line in written(out))
     shown = "\n".join(status(out, api))
-    for text in [out.read_text(), State.path_for(out).read_text(), shown]:
+    kept = [path.read_text() for path in State.path_for(out).with_suffix("").iterdir()]
+    for text in [out.read_text(), State.path_for(out).read_text(), shown, *kept]:
         assert KEY not in text and "hunter2pass" not in text
 
 
@@ -528,3 +534,132 @@ def test_the_python_api_runs_the_same_rounds_by_files(tmp_path):
 
     assert (outcome.briefs, outcome.failures, outcome.rounds, outcome.exported) == (1, [], 2, None)
     assert "brief" in written(Path(out))[0]
+
+
+def test_a_lost_create_the_provider_lists_late_is_waited_for_and_created_again_only_after_an_hour(
+    service, tmp_path
+):
+    batches = service(drop_after={"create"}, list_lag=100)  # it never shows up: the create was lost
+    out = tmp_path / "briefs.jsonl"
+    with pytest.raises(ProviderError):
+        job(batches, out, items(2)).run()
+
+    with pytest.raises(ProviderError, match="does not list it yet; rerun in a few minutes"):
+        job(batches, out, items(2)).run()
+    assert len(batches.created) == 1
+
+    later = job(batches, out, items(2), wall=lambda: time.time() + 2 * 3600).run()
+    assert later.briefs == 2 and len(batches.created) == 3  # the lost one, round 1 again, round 2
+
+
+def test_an_export_interrupted_while_planning_a_round_resumes_with_the_same_command(tmp_path, monkeypatch):
+    out, rounds = tmp_path / "briefs.jsonl", tmp_path / "rounds"
+    settings = Settings(model="local", mode="json_schema", cache=False)
+    real_save, saves = State.save, []
+
+    def save_then_stop(state: State) -> None:
+        saves.append(1)
+        if len(saves) == 3:  # the round's file is written; the state that records it is not
+            raise KeyboardInterrupt
+        real_save(state)
+
+    monkeypatch.setattr(State, "save", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        batch_run(items_of([SEED]), settings, out, export=rounds)
+    monkeypatch.setattr(State, "save", real_save)
+
+    again = batch_run(items_of([SEED]), settings, out, export=rounds)
+
+    assert again.exported == rounds.absolute() / "round-1.jsonl"
+
+
+def test_the_same_import_given_again_after_an_interruption_goes_on_from_it(tmp_path):
+    out, rounds, results = tmp_path / "briefs.jsonl", tmp_path / "rounds", tmp_path / "results-1.jsonl"
+    settings = Settings(
+        model="local", mode="json_schema", cache=False, base_url="http://batch-export.invalid/v1"
+    )
+    Job(items_of([SEED]), settings, out, export=rounds).run()
+    run_elsewhere(rounds / "round-1.jsonl", results)
+    cut = Job(items_of([SEED]), settings, out, export=rounds)
+    interrupt_after(cut, "_import")
+    with pytest.raises(KeyboardInterrupt):
+        cut.run(results)
+
+    again = Job(items_of([SEED]), settings, out, export=rounds).run(results)
+
+    assert again.exported == rounds.absolute() / "round-2.jsonl"
+
+
+def test_cancel_is_refused_while_a_run_is_writing_the_output(service, tmp_path):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    running = job(batches, out, items(2))
+    interrupt_after(running.api, "get", 1)
+    with pytest.raises(KeyboardInterrupt):
+        running.run()
+    holding = job(batches, out, items(2))  # a second run, still holding the output
+
+    with pytest.raises(InputError, match="another run is writing it"):
+        cancel(out, BatchAPI(batches.url, KEY, 30.0))
+
+    holding.writer.close()
+    assert cancel(out, BatchAPI(batches.url, KEY, 30.0))[0] == [
+        f"round 1: batch {batches.created[0]['id']} cancelling"
+    ]
+
+
+def test_a_full_disk_is_one_line_of_input_trouble_and_the_rerun_resumes(service, tmp_path, monkeypatch):
+    batches = service()
+    out = tmp_path / "briefs.jsonl"
+    real_save, saves = State.save, []
+
+    def full(state: State) -> None:
+        saves.append(1)
+        if len(saves) == 4:
+            raise OSError(28, "No space left on device", str(state.path))
+        real_save(state)
+
+    monkeypatch.setattr(State, "save", full)
+    settings = Settings(base_url=batches.url, api_key=KEY, model="scripted", mode="tools", cache=False)
+    with pytest.raises(
+        InputError, match=r"cannot write .*briefs.jsonl.batch.json \(No space left on device\)"
+    ):
+        batch_run(items(2), settings, out)
+    monkeypatch.setattr(State, "save", real_save)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+
+    assert batch_run(items(2), settings, out).briefs == 2
+    assert len(batches.answered_ids) == len(set(batches.answered_ids)) == 4
+
+
+def items_of(paths: list[Path]) -> list[Item]:
+    return [Item(id=str(path), source=str(path)) for path in paths]
+
+
+def test_a_run_stopped_by_sigterm_says_how_to_resume_and_resumes(service, tmp_path):
+    polled, stuck = threading.Event(), [True]
+
+    def slow(batch: dict) -> dict:
+        if batch["status"] != "validating":
+            polled.set()
+        return {**batch, "status": "in_progress"} if stuck[0] else batch
+
+    batches = service(shown=slow)
+    archive, out = tmp_path / "archive.jsonl", tmp_path / "briefs.jsonl"
+    archive.write_text("".join(json.dumps({"id": i.id, "text": i.text}) + "\n" for i in items(2)))
+    command = [SUMMARISE, str(archive), "--batch", "--output", str(out), "--base-url", batches.url,
+               "--model", "scripted", "--no-cache"]  # fmt: skip
+    env = {**os.environ, "OPENAI_API_KEY": KEY}
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    assert polled.wait(timeout=60)  # the run is polling its batch
+
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 143
+    assert (
+        stderr.splitlines()[-1]
+        == f"summarise: interrupted; rerun the same command to resume (summarise jobs status {out})"
+    )
+    stuck[0] = False
+    assert job(batches, out, items(2)).run().briefs == 2 and len(batches.created) == 2

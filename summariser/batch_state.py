@@ -60,6 +60,9 @@ class Part:
 
 @dataclass(config=_STRICT)
 class State:
+    """A run: its id (the batches' metadata), inputs, how its requests are made, where they went,
+    and every request and part so far."""
+
     path: Path
     run: str
     inputs: list[str]  # article ids by index: `a<index>` in a custom id

@@ -13,7 +13,6 @@ is polled, results already downloaded are read from disk (or downloaded again if
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import logging
 import time
@@ -38,6 +37,7 @@ from summariser.batch_state import (
 from summariser.client import OPENAI_URL, ModelClient, connect
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError, SummariserError
+from summariser.models import sha256_of
 from summariser.pipeline import Session, resolve
 from summariser.redact import redact
 from summariser.rounds import Parked, Request, RoundTransport
@@ -312,11 +312,11 @@ class Job:
         """Whether `results` is the file an earlier run of this command imported, byte for byte."""
         if not results.is_file():
             return False
-        digest = _sha256(results)
+        digest = sha256_of(results)
         copies = [
             self.state.folder / f"{p.name}.imported.jsonl" for p in self.state.parts if p.status == "imported"
         ]
-        return any(copy.is_file() and _sha256(copy) == digest for copy in copies)
+        return any(copy.is_file() and sha256_of(copy) == digest for copy in copies)
 
     def _finish(self, parts: list[Part]) -> None:
         """Parts uploaded, created and polled to their end, results downloaded: each step recorded
@@ -379,11 +379,7 @@ class Job:
         assert api is not None and part.batch_id is not None
         batch = api.get(part.batch_id)
         status = batch.get("status")
-        counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
-        self.report(
-            f"round {part.round}: batch {part.batch_id} {status}, "
-            f"{counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
-        )
+        self.report(f"round {part.round}: batch {part.batch_id} {status}, {_progress(batch, part)}")
         if status in UNFINISHED:
             part.status = str(status)
             return
@@ -405,6 +401,12 @@ class Job:
         read_results(self.ledger, state, part, resend=part.name in self.resend, secrets=self.secrets)
 
 
+def _progress(batch: dict, part: Part) -> str:
+    """How far the provider says a batch has come, as "completed/total done"."""
+    counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
+    return f"{counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
+
+
 def _first_error(batch: dict) -> str:
     """Why a batch failed validation, as the provider says it."""
     errors = batch.get("errors") if isinstance(batch.get("errors"), dict) else {}
@@ -419,14 +421,6 @@ def _mark(export: Path) -> str | None:
         return (export / EXPORT_MARK).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _copy_bounded(source: Path, target: Path) -> None:
@@ -482,8 +476,7 @@ def status(output: Path, api: BatchAPI | None = None) -> list[str]:
                 api = None
             else:
                 part.status = str(batch.get("status"))
-                counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
-                progress = f", {counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
+                progress = f", {_progress(batch, part)}"
         name = part.batch_id or (str(state.requests_file(part)) if state.export else "not submitted")
         lines.append(
             f"round {part.round} part {part.part}: {name} {part.status}, {len(part.ids)} request(s){progress}"

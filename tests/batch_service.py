@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.scripted import send_json
+from tests.scripted import send_json, serve
 
 ENDPOINT = "/v1/chat/completions"
 COMPLETION_WINDOW = "24h"
@@ -573,10 +573,7 @@ def start(
         list_lag=list_lag,
         shown=shown,
     )
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(service))
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    service.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd, service.url = serve(_handler(service))
     return service, httpd
 
 

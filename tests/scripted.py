@@ -175,11 +175,16 @@ def _trickle(handler: BaseHTTPRequestHandler, reply: Reply, stopping: threading.
 def start(*script: Reply, keep_requests: bool = True) -> tuple[ScriptedServer, ThreadingHTTPServer]:
     """A running scripted server; stop it with `stop`."""
     state = ScriptedServer(script=list(script), keep_requests=keep_requests)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    httpd, state.url = serve(_handler(state))
+    return state, httpd
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
+    """`handler` answering on a free port of 127.0.0.1 in threads of its own, and its /v1 base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    return state, httpd
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/v1"
 
 
 def stop(state: ScriptedServer, httpd: ThreadingHTTPServer) -> None:

@@ -211,6 +211,13 @@ def interrupt_after(target: object, method: str, calls: int = 1) -> None:
     setattr(target, method, then_stop)
 
 
+def stopped_while_polling(run: Job) -> None:
+    """A run stopped (Ctrl-C) once it has polled its first batch, which the provider keeps running."""
+    interrupt_after(run.api, "get", 1)
+    with pytest.raises(KeyboardInterrupt):
+        run.run()
+
+
 @pytest.mark.parametrize(
     ("method", "calls"),
     [("_plan", 1), ("upload", 1), ("create", 1), ("get", 2), ("download", 1), ("_plan", 2), ("download", 2)],
@@ -272,9 +279,7 @@ def test_cancel_stops_the_running_batch_and_a_rerun_sends_what_it_left_undone(se
     batches = service()
     out = tmp_path / "briefs.jsonl"
     first = job(batches, out, items(4))
-    interrupt_after(first.api, "get", 1)
-    with pytest.raises(KeyboardInterrupt):
-        first.run()
+    stopped_while_polling(first)
 
     said = cancel(out, BatchAPI(batches.url, KEY, 30.0))
 
@@ -316,9 +321,7 @@ def test_status_shows_each_batch_and_the_key_is_in_no_file_of_the_run(service, t
     batches = service()
     out = tmp_path / "briefs.jsonl"
     first = job(batches, out, items(2))
-    interrupt_after(first.api, "get", 1)
-    with pytest.raises(KeyboardInterrupt):
-        first.run()
+    stopped_while_polling(first)
 
     lines = status(out, BatchAPI(batches.url, KEY, 30.0))
 
@@ -479,9 +482,7 @@ def test_cancel_goes_on_past_a_batch_that_already_ended_and_records_each_it_canc
     batches = service()
     out = tmp_path / "briefs.jsonl"
     first = job(batches, out, items(2), limits=(1, 10_000_000))  # one batch an article
-    interrupt_after(first.api, "get", 1)
-    with pytest.raises(KeyboardInterrupt):
-        first.run()
+    stopped_while_polling(first)
     api = BatchAPI(batches.url, KEY, 30.0)
     ended, running = (b["id"] for b in batches.created)
     for _ in range(3):  # validating → in_progress → finalizing → completed, a step a poll
@@ -594,9 +595,7 @@ def test_cancel_is_refused_while_a_run_is_writing_the_output(service, tmp_path):
     batches = service()
     out = tmp_path / "briefs.jsonl"
     running = job(batches, out, items(2))
-    interrupt_after(running.api, "get", 1)
-    with pytest.raises(KeyboardInterrupt):
-        running.run()
+    stopped_while_polling(running)
     holding = job(batches, out, items(2))  # a second run, still holding the output
 
     with pytest.raises(InputError, match="another run is writing it"):

@@ -105,6 +105,19 @@ class Anchors:
         return grouped
 
 
+PHRASE_WORDS = 4
+PHRASE_CHARS = 30
+
+
+def is_phrase(passage: Anchor) -> bool:
+    """A few words in quotation marks that close no clause of their own (“ultimatum”, “impossible
+    to calculate”, “无法计算”) are a term or scare quotes inside the writer's sentence, not a
+    quotation, however the model answers; “We will fight.” closes one, and stays a quote."""
+    text = passage.text.rstrip()
+    short = len(re.findall(r"\w+", text)) <= PHRASE_WORDS and len(text) <= PHRASE_CHARS
+    return short and not text.endswith((".", ",", "!", "?", "…", "。", "，", "！", "？"))
+
+
 def overlaps(span: Span, spans: list[Span]) -> bool:
     """Whether a span shares any character with one of `spans`."""
     return any(start < span[1] and span[0] < end for start, end in spans)

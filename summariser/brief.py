@@ -56,13 +56,13 @@ class ResponseKind(StrEnum):
 # parsing never rejects a longer field, the brief cuts it and flags it (`pipeline.assemble`).
 HEADLINE_CHARS = 150
 SUMMARY_CHARS = 1200
+WRITTEN_SUMMARY_CHARS = 500  # what the second request's schema allows: four short sentences
 ITEM_CHARS = 400
 
 
 # How many items a list may hold, in the schema only: a small model that lists every quote again as a
 # "development" spends minutes writing what the brief already has.
-MOST_DEVELOPMENTS = 4
-MOST_ACTORS = 10
+MOST_DEVELOPMENTS = 3
 MOST_RESPONSES = 5
 
 
@@ -78,16 +78,7 @@ _NOTHING = {"", "null", "none", "n/a", "na", "unknown", "-"}
 class _DraftItem(BaseModel):
     """Small models write "null" or "N/A" as text where they mean no value; a brief shows no value."""
 
-    @field_validator(
-        "affiliation",
-        "context",
-        "location",
-        "qualifier",
-        "speaker",
-        "claimed_by",
-        mode="before",
-        check_fields=False,
-    )
+    @field_validator("speaker", "claimed_by", mode="before", check_fields=False)
     @classmethod
     def _no_value(cls, value: Any) -> Any:
         if isinstance(value, str) and value.strip().lower() in _NOTHING:
@@ -95,78 +86,66 @@ class _DraftItem(BaseModel):
         return value.strip() if isinstance(value, str) else value
 
 
+# The model's answers, in two requests. The extraction chooses: where the answer is one of the
+# article's names or a closed set, the per-article schema (`summariser.choices`) makes it an enum. The
+# second request writes: the headline, the summary, and a few words for each development and response,
+# from the checked sentences alone (`Writing`). Placeholders only in these descriptions: a name from a
+# real article here turns up in briefs of other articles.
+DEVELOPMENT_WORDS = 15
+_WRITTEN = {"written": "in the second request"}  # a field the extraction leaves to `Writing`
+_IN_KEY = {"answered": "by the id it is keyed under"}  # a field the model's answer gives as its key
+
+
 class DevelopmentDraft(_DraftItem):
-    text: str = _limited(
-        ITEM_CHARS, description="Who did what, where, when, in at most 15 words of your own."
-    )
-    evidence: str = Field(description="The id of the sentence that reports it (S…).")
-
-
-class ActorDraft(_DraftItem):
-    name: str = Field(description="As the article writes it, in full ('Serhiy Gaidai', 'Pentagon').")
-    kind: ActorKind = Field(description="")
-    role: str = _limited(ITEM_CHARS, description="Their part in the story, in a few words.")
-    affiliation: str | None = _limited(
-        ITEM_CHARS, default=None, description="Their country or body, or null."
+    evidence: str = Field(description="The id of a sentence that carries the news (S…), not background.")
+    text: str = Field(
+        default="", description="What happened, in at most 12 words.", json_schema_extra=_WRITTEN
     )
 
 
 class QuoteAnswer(_DraftItem):
     speaker: str | None = Field(
-        description="Whose words they are, as the article names them (the hint lists who is named near "
-        "it); null for a term, a title or scare quotes inside the writer's sentence."
+        description="Whose words, one of the names listed for the passage; null for a term, a title or "
+        "scare quotes inside the writer's sentence."
     )
-    context: str | None = _limited(ITEM_CHARS, default=None, description="Where it was said, or null.")
 
 
 class ClaimAnswer(_DraftItem):
     outcome: Outcome | None = Field(description="What happened to them; null if it counts no people harmed.")
-    who: str = _limited(ITEM_CHARS, default="", description="Who they are (civilians, soldiers…).")
-    location: str | None = _limited(ITEM_CHARS, default=None, description="Where, or null.")
     claimed_by: str | None = Field(
         default=None,
-        description="Who gives the figure, as the article names them (a person, 'local authorities', a "
-        "ministry); null only if the article names no one. Never add figures up.",
+        description="Who gives the figure, one of the names listed for it; null only if the article names "
+        "no source.",
     )
-    qualifier: str | None = _limited(
-        ITEM_CHARS, default=None, description="The source's hedge ('in reality many more'), or null."
-    )
-    count_min: int | None = Field(default=None, description="Lowest number it allows, or null.")
-    count_max: int | None = Field(default=None, description="Highest number it allows, or null.")
 
 
 class ResponseDraft(_DraftItem):
-    actor: str = Field(
-        description="The government or body, as the article names it ('Britain', 'Pentagon'), not a "
-        "person speaking for it."
-    )
-    kind: ResponseKind = Field(description="")
-    description: str = _limited(ITEM_CHARS, description="What they did or said, in one sentence.")
-    evidence: str = Field(description="The id of the sentence that reports it (S…).")
+    """A response as the draft holds it; the model answers it by the R id of its sentence and body
+    (`summariser.choices`), and code reads what the body did off the sentence."""
+
+    evidence: str = Field(description="The sentence that reports it (S…).", json_schema_extra=_IN_KEY)
+    actor: str = Field(description="The government or body, as listed.", json_schema_extra=_IN_KEY)
+    kind: ResponseKind | None = Field(description="What they did; null if nothing about the story.")
 
 
 class Extraction(BaseModel):
-    """What one news article holds, answered with the ids of the article's own passages."""
+    """What one news article holds, answered with the ids of its passages and the names it holds."""
 
     model_config = ConfigDict(title="Extraction")
 
+    quotes: dict[str, QuoteAnswer] = Field(default_factory=dict, description="For every Q id.")
+    casualty_claims: dict[str, ClaimAnswer] = Field(default_factory=dict, description="For every C id.")
     key_developments: list[DevelopmentDraft] = Field(
         default_factory=list,
         json_schema_extra={"maxItems": MOST_DEVELOPMENTS},
-        description="The main new events, at most four, most important first.",
+        description="The one to three sentences that report what happened (the news, not background), "
+        "most important first, from the sentences listed.",
     )
-    actors: list[ActorDraft] = Field(
-        default_factory=list,
-        json_schema_extra={"maxItems": MOST_ACTORS},
-        description="Who acts or speaks in the story, each once, every speaker and claimant too.",
-    )
-    quotes: dict[str, QuoteAnswer] = Field(default_factory=dict, description="For every Q id.")
-    casualty_claims: dict[str, ClaimAnswer] = Field(default_factory=dict, description="For every C id.")
     international_responses: list[ResponseDraft] = Field(
         default_factory=list,
-        json_schema_extra={"maxItems": MOST_RESPONSES},
-        description="What governments and bodies from outside the story's own countries did or "
-        "said about it (the hint lists the sentences that name them).",
+        json_schema_extra={"maxItems": MOST_RESPONSES, "keyed": True},
+        description="For every R id (a sentence and a government or body from outside the story's own "
+        "countries that it names): what that body did there, or null if it did nothing about the story.",
     )
 
     @field_validator("quotes", "casualty_claims", mode="before")
@@ -178,20 +157,66 @@ class Extraction(BaseModel):
         return value
 
 
+_HEADLINE = _limited(
+    HEADLINE_CHARS, description="One line of your own, at most 150 characters: the bottom line."
+)
+_SUMMARY = _limited(
+    SUMMARY_CHARS,
+    description="Two to four short sentences of your own that an editor reads in ten seconds: what "
+    "happened, who says so, what comes next. Never copy the article's sentences.",
+)
+
+
 class Headline(BaseModel):
     """The headline and summary of one news article, written from what was checked in it."""
 
     model_config = ConfigDict(title="Headline")
 
-    headline: str = _limited(
-        HEADLINE_CHARS,
-        description="One line of your own, at most 150 characters: the bottom line.",
+    headline: str = _HEADLINE
+    summary: str = _SUMMARY
+
+
+class Writing(BaseModel):
+    """The second request: the model's own words for what the extraction chose, then the headline
+    and summary, all from the checked sentences alone (with the whole article in view, a small model
+    copies it). Developments are keyed by the ids the request gives them (D1…)."""
+
+    model_config = ConfigDict(title="Writing")
+
+    developments: dict[str, str] = Field(
+        default_factory=dict,
+        description="For every D id: what happened, like a headline, in at most 10 words of your own.",
     )
+    headline: str = _HEADLINE
     summary: str = _limited(
-        SUMMARY_CHARS,
-        description="Two to four short sentences of your own that an editor reads in ten seconds: what "
-        "happened, who says so, what comes next. Never copy the article's sentences.",
+        WRITTEN_SUMMARY_CHARS,
+        description="Two to four short sentences of your own, at most 60 words: what happened, who says "
+        "so, what comes next. Never copy the facts' sentences.",
     )
+
+
+DEVELOPMENT_CHARS = 80  # in the schema: ten words fit, a sentence pasted back does not
+
+
+def writing_for(developments: Sequence[str]) -> type[Writing]:
+    """The second request's answer as one brief states it: a few words for every D id given."""
+
+    class BriefWriting(Writing):
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            schema = super().model_json_schema(*args, **kwargs)
+            words = {"type": "string", "maxLength": DEVELOPMENT_CHARS}
+            schema["properties"]["developments"] = {
+                "type": "object",
+                "description": schema["properties"]["developments"]["description"],
+                "properties": {key: words for key in developments},
+                "required": list(developments),
+                "additionalProperties": False,
+            }
+            return schema
+
+    BriefWriting.model_config["title"] = "Writing"
+    return BriefWriting
 
 
 class Draft(Headline, Extraction):
@@ -201,47 +226,16 @@ class Draft(Headline, Extraction):
     model_config = ConfigDict(title="Draft")
 
 
-def extraction_for(
-    sentences: Sequence[str], passages: Sequence[str], mentions: Sequence[str]
-) -> type[Extraction]:
-    """The draft as one article's request states it: evidence one of its sentence ids, and every
-    passage and mention answered by id, so a constrained decoder (json_schema, strict tools) can
-    neither invent an id nor skip one. Parsing stays lenient (any string, any key): an id that does
-    not exist is dropped item by item in grounding, never costing the whole brief."""
-
-    class ArticleExtraction(Extraction):
-        @classmethod
-        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-            schema = super().model_json_schema(*args, **kwargs)
-            defs = schema["$defs"]
-            for name in ("DevelopmentDraft", "ResponseDraft"):
-                defs[name]["properties"]["evidence"]["enum"] = list(sentences)
-            for field_name, ids, item in (
-                ("quotes", passages, "QuoteAnswer"),
-                ("casualty_claims", mentions, "ClaimAnswer"),
-            ):
-                schema["properties"][field_name] = {
-                    "type": "object",
-                    "description": schema["properties"][field_name]["description"],
-                    "properties": {i: {"$ref": f"#/$defs/{item}"} for i in ids},
-                    "required": list(ids),
-                    "additionalProperties": False,
-                }
-                if not ids:
-                    del defs[item]
-            return schema
-
-    ArticleExtraction.model_config["title"] = "Extraction"
-    return ArticleExtraction
-
-
 def field_guide(model: type[BaseModel] = Extraction, indent: str = "") -> str:
     """The draft's field descriptions as prompt text. Servers that constrain output to a JSON schema
     (llama.cpp, vLLM) enforce its shape but never show the model its descriptions, so they go in the
     prompt too, whatever the mode."""
     lines = []
     for name, info in model.model_fields.items():
+        if info.json_schema_extra in (_WRITTEN, _IN_KEY):
+            continue
         item, keyed = _item_model(info.annotation)
+        keyed = keyed or (isinstance(info.json_schema_extra, dict) and "keyed" in info.json_schema_extra)
         words = [info.description or ""]
         for option in (info.annotation, *getattr(info.annotation, "__args__", ())):
             if isinstance(option, type) and issubclass(option, StrEnum):
@@ -299,16 +293,25 @@ class _Development(BaseModel):
     evidence: str = Field(description="The sentence of the article that reports it, verbatim.")
 
 
+class _Actor(BaseModel):
+    name: str = Field(description="As the article writes it in full.")
+    kind: ActorKind
+    role: str = Field(default="", description="The article's own title or apposition for them, or empty.")
+    affiliation: str | None = Field(default=None, description="The country or body their title names.")
+
+
 class _Quote(BaseModel):
     speaker: str = Field(description="Who said it, as the article names them; also among actors.")
     text: str = Field(description="The passage between quotation marks, verbatim, without the marks.")
-    context: str | None = None
+    context: str | None = Field(default=None, description="Where it was said, as its sentence puts it.")
 
 
 class _Claim(BaseModel):
-    figure: str = Field(description="The number phrase as the article writes it ('about 200').")
-    count_min: int | None = None
-    count_max: int | None = None
+    figure: str = Field(description="The number phrase as the article writes it ('about N').")
+    count_min: int | None = Field(
+        default=None, description="The lowest count the figure allows, read by code."
+    )
+    count_max: int | None = Field(default=None, description="The highest count it allows, read by code.")
     outcome: Outcome
     who: str
     location: str | None = None
@@ -316,7 +319,9 @@ class _Claim(BaseModel):
         description="Who gives the figure, as the article names them; null when the article names no "
         "source (shown as unattributed in the source, never as fact)."
     )
-    qualifier: str | None = None
+    qualifier: str | None = Field(
+        default=None, description="The hedges the article puts on the figure, as it writes them."
+    )
     evidence: str = Field(description="The sentence of the article holding the figure, verbatim.")
 
 
@@ -331,7 +336,7 @@ class KeyDevelopment(Sourced, Grounded, _Development):
     pass
 
 
-class Actor(Sourced, ActorDraft):
+class Actor(Sourced, _Actor):
     pass
 
 
@@ -356,7 +361,7 @@ class Dropped(BaseModel):
         """The words that identify the dropped item to a reader: its text, name or figure."""
         item = self.item
         words = item.get("text") or item.get("name") or item.get("figure") or item.get("actor")
-        return str(words or item.get("id") or "")
+        return str(words or item.get("id") or item.get("evidence") or "")
 
 
 class MissedPassage(BaseModel):

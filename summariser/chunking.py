@@ -2,15 +2,14 @@
 chunks' drafts into one, deterministically.
 
 Ids are global over the article, so the merged draft is grounded against the whole article and every
-span is relative to it, not to a chunk. Duplicates from the overlap are removed: one actor per person,
-one answer per passage or figure id, a development once per evidence sentence, a response once per
-evidence sentence and actor.
+span is relative to it, not to a chunk. Duplicates from the overlap are removed: one answer per
+passage or figure id, a development once per evidence sentence, a response once per evidence
+sentence and actor.
 """
 
 import re
 
 from summariser.brief import (
-    ActorDraft,
     ClaimAnswer,
     DevelopmentDraft,
     Draft,
@@ -18,7 +17,6 @@ from summariser.brief import (
     ResponseDraft,
     Span,
 )
-from summariser.grounding import same_person
 
 CHARS_PER_TOKEN = 4  # a deliberate over-estimate for English news text, so chunks fit with room to spare
 
@@ -67,15 +65,11 @@ def merge(drafts: list[Draft]) -> Draft:
     Ids are global over the article, so a passage or figure in the overlap is one answer: the first
     that says whose words or what harm it is wins."""
     lead = drafts[0]
-    actors: list[ActorDraft] = []
     quotes: dict[str, QuoteAnswer] = {}
     claims: dict[str, ClaimAnswer] = {}
     developments: dict[str, DevelopmentDraft] = {}
     responses: dict[tuple[str, str], ResponseDraft] = {}
     for draft in drafts:
-        for actor in draft.actors:
-            if not any(same_person(actor.name, kept.name) for kept in actors):
-                actors.append(actor)
         for quote_id, quote in draft.quotes.items():
             if quotes.get(quote_id) is None or quotes[quote_id].speaker is None:
                 quotes[quote_id] = quote
@@ -90,7 +84,6 @@ def merge(drafts: list[Draft]) -> Draft:
         headline=lead.headline,
         summary=lead.summary,
         key_developments=list(developments.values()),
-        actors=actors,
         quotes=quotes,
         casualty_claims=claims,
         international_responses=list(responses.values()),

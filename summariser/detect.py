@@ -23,7 +23,10 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"hundred|a hundred|dozens|a dozen|scores|hundreds|thousands|tens of thousands|millions"
 )
-_HEDGES = r"(?:about|around|at least|more than|over|nearly|almost|some|up to|as many as|roughly|an estimated)"
+_HEDGES = (
+    r"(?:about|around|at least|more than|over|nearly|almost|some|up to|as many as|roughly|an estimated|"
+    r"approximately|fewer than|less than)"
+)
 _FIGURE = (
     rf"(?:{_HEDGES}\s+)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
     rf"\b(?:{_NUMBER_WORDS})\b)"
@@ -32,11 +35,15 @@ _HARM = (
     r"killed|dead|died|deaths?|wounded|injured|hurt|missing|displaced|detained|arrested|casualties|"
     r"fled|evacuated|lost their lives|death toll|toll|bodies|victims|fatalities|homeless|from their homes"
 )
-_LINKS = r"(?:to|at|of|has|had|have|is|was|were|now|rose|risen|climbed|reached|stood|stands|by)"
+_LINKS = (
+    r"(?:to|at|of|has|had|have|is|was|were|now|rose|risen|climbed|reached|stood|stands|by|passed|topped|"
+    r"exceeded|surpassed|grown|grew|including|included)"
+)
 _HARM_WORD = re.compile(rf"\b(?:{_HARM})\b", re.IGNORECASE)
-# a figure, then at most four words, then the word for harm ("about 200 dead", "thousands of people
-# have been killed"); or the word for harm, linking words, then the figure ("the toll rose to 35")
-_FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,4}}?\W+$", re.IGNORECASE)
+# a figure (the nearest), then at most five words, then the word for harm ("about 200 dead", "thousands
+# of people have been killed"); or the word for harm, linking words, then the figure ("the toll rose
+# to 35")
+_FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,5}}?\W+$", re.IGNORECASE)
 _FIGURE_AFTER = re.compile(rf"\W+(?:{_LINKS}\W+){{0,4}}?(?P<f>{_FIGURE})", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # French and Russian set out a figure and its harm word as English does, and Russian also puts the
@@ -599,6 +606,55 @@ def casualties(text: str) -> list[Finding]:
     return [figure for figure, _ in casualty_phrases(text)]
 
 
+# the figures listed after one ("killed 25 militants and five civilians", "including 60 children, 15
+# men and 15 women"), each with the word it counts
+_LISTED = re.compile(
+    rf"(?:\s+[a-z][\w-]*){{1,2}}?(?:,\s*(?:and\s+)?|\s+and\s+)(?P<f>{_FIGURE})(?=\s+[a-z])", re.I
+)
+_TOLL = re.compile(
+    rf"\btoll\b(?:[^.!?]|\.(?=\d)){{0,80}}?\b(?:rose|risen|climbed|reached|grown|grew|passed|topped|stood|stands|"
+    rf"jumped|increased)\s+(?:to\s+|at\s+)?(?P<f>{_FIGURE})",
+    re.IGNORECASE,
+)
+
+
+def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The match of `pattern` ending at `end` that starts last: the figure nearest the harm word
+    ("25 militants were among the 30 dead" counts 30 dead), hedge and all ("some 90")."""
+    found = None
+    at = start
+    while (m := pattern.search(text, at, end)) is not None:
+        at = m.end("f")
+        found = None if _CLAUSE_BREAK.search(text, at, end) else m  # "80 bodies …, and warned the toll"
+    return found
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:and|but|while|as)\b")
+_AGE = re.compile(r"[A-Z][\w’'-]+,\s*$")
+
+
+def _age(text: str, m: re.Match[str]) -> bool:
+    """A number set off after a name ("Aristide Biloa, 40, whose brother…") is an age, not a count;
+    a year ("in 2014 … killed") is none either."""
+    return (
+        bool(_AGE.search(text, max(0, m.start("f") - 40), m.start("f")))
+        and text[m.end("f") : m.end("f") + 1] == ","
+    )
+
+
+def _listed(text: str, at: int, found: dict[Span, Span]) -> dict[Span, Span]:
+    """The figures listed after the one ending at `at`, each with the word after it."""
+    listed: dict[Span, Span] = {}
+    for _ in range(6):
+        m = _LISTED.match(text, at)
+        if m is None or m.span("f") in found or _YEAR.match(m.group("f").split()[-1]):
+            break
+        noun = re.match(r"\s+[a-z][\w-]*", text[m.end("f") :])
+        listed[m.span("f")] = (m.start("f"), m.end("f") + (noun.end() if noun else 0))
+        at = m.end("f")
+    return listed
+
+
 @functools.lru_cache(maxsize=4)
 def casualty_phrases(text: str) -> tuple[tuple[Finding, Span], ...]:
     """Figures next to a word for harm, each with the span of the figure and that word ("about 200
@@ -608,12 +664,16 @@ def casualty_phrases(text: str) -> tuple[tuple[Finding, Span], ...]:
     found: dict[Span, Span] = {}
     for harm_word, figure_before, figure_after in _CASUALTY_RULES:
         for harm in harm_word.finditer(text):
-            before = figure_before.search(text, max(0, harm.start() - 80), harm.start())
+            before = _nearest(figure_before, text, max(0, harm.start() - 80), harm.start())
             after = figure_after.match(text, harm.end(), harm.end() + 80) if figure_after else None
             for m in (before, after):
-                if m is not None and not _YEAR.match(m.group("f").split()[-1]):  # "in 2014 … killed"
+                if m is not None and not _YEAR.match(m.group("f").split()[-1]) and not _age(text, m):
                     phrase = (min(m.start("f"), harm.start()), max(m.end("f"), harm.end()))
                     found.setdefault(m.span("f"), phrase)
+                    if harm_word is _HARM_WORD:
+                        found.update(_listed(text, m.end("f"), found))
+    for toll in _TOLL.finditer(text):  # "the death toll from the quake has grown to more than 150"
+        found.setdefault(toll.span("f"), toll.span())
     return tuple(
         (Finding("casualty", text[start:end], (start, end)), phrase)
         for (start, end), phrase in sorted(found.items())

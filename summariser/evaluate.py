@@ -2,9 +2,10 @@
 
 Matching is lenient where an editor would be: an actor matches on their surname; a quote matches
 when its span and the gold quote's span overlap by at least half of the longer of the two; a
-casualty claim matches on its number ('about 200' and '200 dead' agree); a response matches on its
-actor, by name or by the country a capital or demonym stands for ('Berlin' for 'Germany'). Each
-gold item is matched at most once.
+casualty claim matches on its number ('about 200' and '200 dead' agree), then is scored for its
+claimant and, where the gold names one, its outcome; a response matches on its actor, by name or by
+the country a capital or demonym stands for ('Berlin' for 'Germany'). Each gold item is matched at
+most once.
 """
 
 import re
@@ -16,9 +17,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from summariser import nations
-from summariser.brief import Brief, Span
+from summariser.brief import Brief, Outcome, Span
 from summariser.errors import InputError, SummariserError
-from summariser.grounding import SourceText, same_person
+from summariser.grounding import SourceText
+from summariser.names import same_person
 from summariser.sources import Article, read
 
 FIELDS = ("actors", "quotes", "casualty_claims", "international_responses")
@@ -30,8 +32,11 @@ class GoldQuote(BaseModel):
 
 
 class GoldClaim(BaseModel):
-    figure: str = Field(description="The figure as written in the article, e.g. 'about 200'.")
-    claimed_by: str
+    figure: str = Field(description="The figure as written in the article, e.g. 'about N'.")
+    claimed_by: str | None = Field(
+        description="Who gives the figure, as the article names them; null where it names no source."
+    )
+    outcome: Outcome | None = Field(default=None, description="What happened to them, where annotated.")
 
 
 class GoldResponse(BaseModel):
@@ -82,6 +87,10 @@ class ArticleScore:
     counts: dict[str, Counts] = field(default_factory=dict)
     attributed: int = 0  # matched quotes given to the right speaker
     claims_attributed: int = 0  # matched casualty figures given to the right claimant
+    outcomes_judged: int = 0  # matched casualty figures whose gold names an outcome
+    outcomes_right: int = 0  # ... and the brief gives that outcome
+    roles: int = 0  # actors shown with a role
+    roles_not_in_article: int = 0  # ... whose role the article does not write (a topic word)
     items: int = 0
     verified: int = 0
     dropped: int = 0
@@ -174,6 +183,14 @@ def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> Artic
         _same_source(brief.casualty_claims[p].claimed_by, gold.casualty_claims[g].claimed_by)
         for p, g in claim_pairs
     )
+    judged = [(p, g) for p, g in claim_pairs if gold.casualty_claims[g].outcome is not None]
+    result.outcomes_judged = len(judged)
+    result.outcomes_right = sum(
+        brief.casualty_claims[p].outcome == gold.casualty_claims[g].outcome for p, g in judged
+    )
+    roles = [a.role for a in brief.actors if a.role]
+    result.roles = len(roles)
+    result.roles_not_in_article = sum(not source.contains(role) for role in roles)
     count(
         "international_responses",
         brief.international_responses,
@@ -199,11 +216,12 @@ def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> Artic
     return result
 
 
-def _same_source(claimed_by: str | None, gold: str) -> bool:
+def _same_source(claimed_by: str | None, gold: str | None) -> bool:
     """A claimant as an editor would match it: the same person, or the same body ("Local
-    authorities" and "local authorities", "the Red Crescent" and "Red Crescent")."""
-    if claimed_by is None:
-        return False
+    authorities" and "local authorities", "the Red Crescent" and "Red Crescent"); a figure the
+    article gives no source for is right only when the brief says so."""
+    if claimed_by is None or gold is None:
+        return claimed_by is None and gold is None
     plain = [re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).lower() for name in (claimed_by, gold)]
     return plain[0] == plain[1] or same_person(claimed_by, gold)
 
@@ -249,6 +267,10 @@ def evaluate(directory: Path, summarise: Callable[[Article], Brief]) -> list[Art
     return scores
 
 
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
 def summary(scores: list[ArticleScore]) -> dict:
     """Totals over all articles, micro-averaged: the numbers to compare across runs."""
     ok = [s for s in scores if s.error is None]
@@ -270,6 +292,8 @@ def summary(scores: list[ArticleScore]) -> dict:
         "claim_attribution": (
             sum(s.claims_attributed for s in ok) / matched_claims if matched_claims else None
         ),
+        "claim_outcome": _share(sum(s.outcomes_right for s in ok), sum(s.outcomes_judged for s in ok)),
+        "roles_not_in_article": sum(s.roles_not_in_article for s in ok),
         "verified_share": sum(s.verified for s in ok) / items if items else None,
         "dropped": sum(s.dropped for s in ok),
         "missed": sum(s.missed for s in ok),

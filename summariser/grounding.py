@@ -15,13 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from summariser import detect, nations
-from summariser.anchors import Anchor, Anchors, anchor, overlaps
+from summariser import clauses, detect, figures, nations
+from summariser.anchors import Anchor, Anchors, anchor, is_phrase, overlaps
 from summariser.brief import (
     Actor,
     ActorKind,
     CasualtyClaim,
-    ClaimAnswer,
     Draft,
     Dropped,
     Flag,
@@ -32,12 +31,13 @@ from summariser.brief import (
     ResponseDraft,
     Span,
 )
+from summariser.choices import Choices, choices
+from summariser.names import Names, is_person, kind_of, name_keys, same_person, without_place
 
 _QUOTE_MARKS = "\"'‘’‚‛“”„‟«»‹›`´′″"
 _DASHES = "‐‑‒–—―−"
 _TRIM = " .,;:" + _QUOTE_MARKS
 _WORD = re.compile(r"\w+")
-_HONORIFICS = {"mr", "mrs", "ms", "dr", "president", "prime", "minister", "chancellor", "general"}
 SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
 
 
@@ -115,6 +115,7 @@ class SourceText:
         self._quoted_starts = [start for start, _ in self.quoted]
         self.findings = detect.scan(text, self.quoted)
         self.anchors = anchor(text)
+        self.names = Names(text, self.anchors)
         # confident planted instructions never reach the model; doubtful ones reach it, flagged
         self.withheld = [f.span for f in self.findings.injections if f.kind == "injection"]
 
@@ -173,7 +174,7 @@ class SourceText:
     def names_in(self, paragraph: int, name: str) -> bool:
         start, end = self.paragraphs[paragraph]
         text = normalise(self.text[start:end])
-        return any(re.search(_whole(key), text) for key in _name_keys(name))
+        return any(re.search(_whole(normalise(key)), text) for key in name_keys(name))
 
     def resolve(self, name: str, span: Span, known: list[str]) -> str:
         """The name the article uses near `span` for whom the model called `name`: a listed actor
@@ -181,7 +182,7 @@ class SourceText:
         there ("Pentagon spokesman John Kirby" is John Kirby, "Serhiy Gaidai, Luhansk" is Serhiy
         Gaidai); else the model's words as they are, for the trust rules to judge."""
         name = " ".join(name.split())
-        who = _without_place(name)  # "Local officials in Ostrava Nova" are the officials, not the town
+        who = without_place(name)  # "Local officials in the district" are the officials, not the place
         if who != name and self.contains(who) and self.names_near(who, span):
             name = who
         for actor in known:
@@ -209,20 +210,6 @@ class SourceText:
         return name
 
 
-_PLACE_WORDS = frozenset({"in", "at", "near", "outside"})
-
-
-def _without_place(name: str) -> str:
-    """Who, without where: a place named after "in", "at", "near" or "outside" qualifies the one
-    named before it."""
-    words = name.split()
-    for at in range(1, len(words) - 1):
-        place = words[at + 2] if words[at + 1] == "the" and at + 2 < len(words) else words[at + 1]
-        if words[at] in _PLACE_WORDS and place[:1].isupper():
-            return " ".join(words[:at]).rstrip(",")
-    return name
-
-
 def _paragraph_spans(text: str) -> list[Span]:
     spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     return spans or [(0, len(text))]
@@ -246,20 +233,6 @@ def _whole(key: str) -> str:
     start = r"\b" if key and _in_words(key[0]) else ""
     end = r"\b" if key and _in_words(key[-1]) else ""
     return f"{start}{re.escape(key)}{end}"
-
-
-def _name_keys(name: str) -> list[str]:
-    """The forms that identify a person in running text: full name, and surname alone."""
-    words = [w for w in normalise(name).split() if w.lower().strip(".") not in _HONORIFICS]
-    if not words:
-        return []
-    return [" ".join(words), words[-1]] if len(words) > 1 else words
-
-
-def same_person(a: str, b: str) -> bool:
-    """Whether two names can be the same actor: equal, or sharing a surname."""
-    keys_a, keys_b = _name_keys(a), _name_keys(b)
-    return bool(keys_a and keys_b and (keys_a[0] == keys_b[0] or keys_a[-1] == keys_b[-1]))
 
 
 # --- The trust rules ------------------------------------------------------------------------------
@@ -322,25 +295,23 @@ def _clip(text: str, limit: int = 120) -> str:
 UNKNOWN_ID = "unknown id"
 
 
-def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Grounding:
+def ground(
+    draft: Draft, source: SourceText, asked: Anchors | None = None, offered: Choices | None = None
+) -> Grounding:
     """Turn the draft's ids into text and spans and apply the trust rules to every item. `asked`
     are the ids the request listed (a chunk's own); by default the whole article's, never what
-    lies in a withheld instruction."""
+    lies in a withheld instruction. `offered` are the names the request offered for each id."""
     asked = (asked or source.anchors).outside(source.withheld)
+    offered = offered or choices(source.names, asked, source.withheld)
+    # every person the article names acts in it; a body acts where it speaks, claims or responds
     out = Grounding(draft=draft)
-    for actor in draft.actors:
-        if any(same_person(actor.name, kept.name) for kept in out.actors):
-            continue  # listed twice (small models repeat a list)
-        if source.contains(actor.name):
-            out.actors.append(Actor(**actor.model_dump()))
-        else:
-            out.drop("actors", actor.model_dump(mode="json"), "name not in source as written")
-    _ground_quotes(draft, source, asked, out)
-    _ground_claims(draft, source, asked, out)
+    out.actors = [_actor(name, source) for name in source.names.everyone() if is_person(name)]
+    _ground_quotes(draft, source, asked, offered, out)
+    _ground_claims(draft, source, asked, offered, out)
     # a withheld instruction is no one's evidence, whatever id the model gives
     readable = [s for s in asked.sentences if not overlaps(s.span, source.withheld)]
     _ground_developments(draft, asked, readable, out)
-    _ground_responses(draft, asked, readable, out)
+    _ground_responses(draft, source, asked, readable, out)
     out.issues = _contradictions(draft, source)
     out.flags = _unsupported(draft, source) + _copied_summary(draft, source)
     out.omitted = _omitted(out, asked)
@@ -351,30 +322,58 @@ def ground(draft: Draft, source: SourceText, asked: Anchors | None = None) -> Gr
     return out
 
 
-def _ground_quotes(draft: Draft, source: SourceText, asked: Anchors, out: Grounding) -> None:
-    for quote_id, answer in draft.quotes.items():
-        item = {"id": quote_id, **answer.model_dump(mode="json")}
-        passage = _anchor(asked, "Q", quote_id)
-        if passage is None:
+def _actor(name: str, source: SourceText) -> Actor:
+    """An actor as the article presents them: their kind by what their name is made of, their role
+    and affiliation as the article's title or apposition gives them, never the model's words."""
+    role, affiliation = source.names.role(name)
+    return Actor(name=name, kind=kind_of(name), role=role, affiliation=affiliation)
+
+
+def _ground_quotes(
+    draft: Draft, source: SourceText, asked: Anchors, offered: Choices, out: Grounding
+) -> None:
+    answers = {quote_id.strip(): answer for quote_id, answer in draft.quotes.items()}
+    for quote_id, answer in answers.items():
+        if _anchor(asked, "Q", quote_id) is None:
+            item = {"id": quote_id, **answer.model_dump(mode="json")}
             out.drop("quotes", item, f"{UNKNOWN_ID} {quote_id!r}: answer only for the Q ids listed")
-            continue
-        if answer.speaker is None or _is_phrase(passage):
+    for passage in asked.passages:
+        # where its sentence attributes the quotation and says little else, code names the speaker
+        by_code = source.names.attributed(passage)
+        answer = answers.get(passage.id)
+        given = by_code or (answer.speaker if answer else None)
+        if given is None or is_phrase(passage):
             continue  # nobody's words: a term, a title, scare quotes
-        item["text"] = passage.text
-        speaker = source.resolve(answer.speaker, passage.span, [a.name for a in out.actors])
+        item = {"id": passage.id, "speaker": given, "text": passage.text}
+        speaker = source.names.full(source.resolve(given, passage.span, [a.name for a in out.actors]))
         reason = _quote_problem(speaker, passage.span, out.actors, source)
+        if reason is None and by_code is None and not offered.speaker_allowed(passage.id, speaker):
+            reason = _not_offered(speaker, offered.passages.get(passage.id, []))
         if reason:
             out.drop("quotes", item, reason)
             continue
-        _add_actor(out.actors, speaker)
+        _add_actor(out.actors, speaker, source)
+        sentence = source.anchors.get(passage.sentence)
         out.quotes.append(
             Quote(
-                speaker=speaker, text=passage.text, context=answer.context, span=passage.span, verified=True
+                speaker=speaker,
+                text=passage.text,
+                context=clauses.occasion(passage, sentence) if sentence else None,
+                span=passage.span,
+                verified=True,
             )
         )
 
 
-def _ground_claims(draft: Draft, source: SourceText, asked: Anchors, out: Grounding) -> None:
+def _not_offered(name: str, offered: list[str]) -> str:
+    if not offered:
+        return f"{name!r} is not named near it, and no one else is: answer null"
+    return f"{name!r} is not named near it: choose one of {', '.join(offered)}, or null"
+
+
+def _ground_claims(
+    draft: Draft, source: SourceText, asked: Anchors, offered: Choices, out: Grounding
+) -> None:
     for mention_id, claim in draft.casualty_claims.items():
         item = {"id": mention_id, **claim.model_dump(mode="json")}
         mention = _anchor(asked, "C", mention_id)
@@ -388,19 +387,36 @@ def _ground_claims(draft: Draft, source: SourceText, asked: Anchors, out: Ground
         item["figure"] = mention.text
         # a figure its own sentence attributes ("…, the interior ministry said") is never shown as
         # unattributed because the model left the claimant out
-        claimant = claim.claimed_by or source.anchors.source_of(mention)
+        claimant = claim.claimed_by or source.names.subject(mention)
         if claimant is not None:
-            claimant = source.resolve(claimant, mention.span, [a.name for a in out.actors])
+            claimant = source.names.full(source.resolve(claimant, mention.span, [a.name for a in out.actors]))
             if not source.names_near(claimant, mention.span):
                 out.drop("casualty_claims", item, f"{claimant!r} is not named at or just before the figure")
                 continue
+            if not offered.claimant_allowed(mention_id, claimant) and claimant != source.names.subject(
+                mention
+            ):
+                out.drop(
+                    "casualty_claims", item, _not_offered(claimant, offered.mentions.get(mention_id, []))
+                )
+                continue
+        if claimant in source.names.everyone():  # a named body, not "officials" or "local authorities"
+            _add_actor(out.actors, claimant, source)
+        sentence = source.anchors.get(mention.sentence)
+        assert sentence is not None  # a mention always stands in one of the article's sentences
+        who = figures.harm(mention, sentence)[1]
+        count = figures.read(mention, sentence, [m for m in asked.mentions if m.sentence == mention.sentence])
         out.casualty_claims.append(
             CasualtyClaim(
-                **claim.model_dump(exclude={"claimed_by", "who"}),
-                who=_who(claim, claimant),
                 figure=mention.text,
+                count_min=count.low,
+                count_max=count.high,
+                outcome=claim.outcome,
+                who=_who(who, claimant),
+                location=clauses.place(mention, source.names),
                 claimed_by=claimant,
-                evidence=source.sentence_text(mention),
+                qualifier=count.qualifier,
+                evidence=sentence.text,
                 span=mention.span,
                 verified=True,
             )
@@ -409,21 +425,53 @@ def _ground_claims(draft: Draft, source: SourceText, asked: Anchors, out: Ground
 
 def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], out: Grounding) -> None:
     for development in draft.key_developments:
-        sentence = _supporting(asked, readable, development.evidence, development.text, SUPPORT)
+        item = development.model_dump(mode="json")
+        if development.text.strip():
+            sentence = _supporting(asked, readable, development.evidence, development.text, SUPPORT)
+        else:  # chosen, not yet worded: the sentence the model chose, if it may be evidence
+            chosen = _anchor(asked, "S", development.evidence)
+            sentence = chosen if chosen in readable else None
         if sentence is None:
-            reason = _unsupported_by(development.evidence, asked)
-            out.drop("key_developments", development.model_dump(mode="json"), reason)
+            out.drop("key_developments", item, _unsupported_by(development.evidence, asked))
             continue
+        if _copies(development.text, sentence.text):
+            out.drop("key_developments", item, f"repeats {sentence.id} instead of saying what it means")
+            continue
+        if any(kept.span == sentence.span for kept in out.key_developments):
+            continue  # the same sentence twice
         out.key_developments.append(
-            KeyDevelopment(text=development.text, evidence=sentence.text, span=sentence.span, verified=True)
+            KeyDevelopment(
+                text=development.text,
+                evidence=sentence.text,
+                span=sentence.span,
+                verified=True,
+            )
         )
 
 
-def _ground_responses(draft: Draft, asked: Anchors, readable: list[Anchor], out: Grounding) -> None:
+REPEATED = 0.8  # of a sentence's words, in a row, in its development's wording: the sentence pasted back
+
+
+def _copies(text: str, sentence: str) -> bool:
+    """Whether a wording repeats its sentence whole rather than saying what it means: most of the
+    sentence's words, in a row. A headline-like opening of a long sentence ("Troops seized a town
+    on Tuesday") is a wording of it."""
+    said = _WORD.findall(normalise(text).lower())
+    source = _WORD.findall(normalise(sentence).lower())
+    run = max(1, round(REPEATED * len(source)))
+    grams = {tuple(source[i : i + run]) for i in range(len(source) - run + 1)}
+    return any(tuple(said[i : i + run]) in grams for i in range(len(said) - run + 1))
+
+
+def _ground_responses(
+    draft: Draft, source: SourceText, asked: Anchors, readable: list[Anchor], out: Grounding
+) -> None:
     for response in draft.international_responses:
+        if response.kind is None:
+            continue  # named there, but not responding
         names = _naming(response.actor)
         naming = [s for s in readable if names.search(s.text)]
-        sentence = _supporting(asked, naming, response.evidence, response.description, 0.0)
+        sentence = _supporting(asked, naming, response.evidence, "", 0.0)
         if sentence is None:
             out.drop(
                 "international_responses", response.model_dump(mode="json"), _unnamed(response, asked, naming)
@@ -434,36 +482,33 @@ def _ground_responses(draft: Draft, asked: Anchors, readable: list[Anchor], out:
             for kept in out.international_responses
         ):
             continue  # the same response twice ("Germany" and "Berlin" in one sentence)
+        deed = clauses.deed(names, sentence)
+        if clauses.denied(deed):
+            reason = f"its sentence says what {response.actor} did not do: “{deed}”"
+            out.drop("international_responses", response.model_dump(mode="json"), reason)
+            continue
         out.international_responses.append(
             InternationalResponse(
-                **response.model_dump(exclude={"evidence"}),
+                actor=response.actor,
+                kind=response.kind,
+                description=deed,
                 evidence=sentence.text,
                 span=sentence.span,
                 verified=True,
             )
         )
+        _add_actor(out.actors, response.actor, source)
 
 
 def _unnamed(response: ResponseDraft, asked: Anchors, naming: list[Anchor]) -> str:
     """Why no sentence could stand as a response's evidence, as the model should hear it."""
+    if response.evidence.startswith("R"):
+        return f"{UNKNOWN_ID} {response.evidence!r}: answer only for the R ids listed"
     if _anchor(asked, "S", response.evidence) is None:
         return _unsupported_by(response.evidence, asked)
     if not naming:
         return f"no sentence names {response.actor!r}: name the government or body as the article does"
     return f"{response.evidence} does not name {response.actor!r}: give the sentence that says what they did"
-
-
-PHRASE_WORDS = 4
-PHRASE_CHARS = 30
-
-
-def _is_phrase(passage: Anchor) -> bool:
-    """A few words in quotation marks that close no clause of their own (“ultimatum”, “impossible
-    to calculate”, “无法计算”) are a term or scare quotes inside the writer's sentence, not a
-    quotation, however the model answers; “We will fight.” closes one, and stays a quote."""
-    text = passage.text.rstrip()
-    short = len(_WORD.findall(text)) <= PHRASE_WORDS and len(text) <= PHRASE_CHARS
-    return short and not text.endswith((".", ",", "!", "?", "…", "。", "，", "！", "？"))
 
 
 def _anchor(asked: Anchors, kind: str, anchor_id: str) -> Anchor | None:
@@ -514,12 +559,10 @@ def _supporting(
     return None
 
 
-def _who(claim: ClaimAnswer, claimant: str | None) -> str:
-    """Who a figure counts, as the model put it, unless it put the claimant there: "Serhiy Gaidai
-    killed" would report the governor dead. Then only "people", which the figure always counts."""
-    who = claim.who.strip()
-    names = [n for n in (claim.claimed_by, claimant) if n]
-    if not who or any(same_person(who, n) or normalise(n).lower() in normalise(who).lower() for n in names):
+def _who(who: str, claimant: str | None) -> str:
+    """Who a figure counts, unless that names its claimant: "the ministry said 57" never reports
+    the ministry dead. Then only "people", which the figure always counts."""
+    if claimant and (same_person(who, claimant) or normalise(claimant).lower() in normalise(who).lower()):
         return "people"
     return who
 
@@ -527,28 +570,20 @@ def _who(claim: ClaimAnswer, claimant: str | None) -> str:
 def _same_body(a: str, b: str) -> bool:
     """Two names of one responding government: equal, or the same country by name, demonym or capital."""
     return a.strip().lower() == b.strip().lower() or (
-        nations.country_of(a) is not None and nations.country_of(a) == nations.country_of(b)
+        nations.owner(a) is not None and nations.owner(a) == nations.owner(b)
     )
 
 
-def _add_actor(actors: list[Actor], name: str) -> None:
-    """A speaker the model named but did not list is an actor all the same (with no role: the
-    model gave none, and a renderer shows the quote's context instead)."""
-    if not any(same_person(name, actor.name) for actor in actors):
-        actors.append(
-            Actor(name=name, kind=ActorKind.person if _looks_personal(name) else ActorKind.other, role="")
-        )
-
-
-def _looks_personal(name: str) -> bool:
-    words = name.split()
-    return len(words) >= 2 and all(word[:1].isupper() for word in words)
+def _add_actor(actors: list[Actor], name: str, source: SourceText) -> None:
+    """A body that speaks, gives a figure or responds acts in the story too."""
+    if not any(same_person(name, actor.name) or name.lower() == actor.name.lower() for actor in actors):
+        actors.append(_actor(name, source))
 
 
 def _naming(actor: str) -> re.Pattern[str]:
     """What names a responding government or body in a sentence: its name or surname, or the
     demonym or capital the article uses for a country ("German", "Berlin" for Germany)."""
-    keys = {*_name_keys(actor), *(n for n in nations.names_for(actor) if n != actor.strip().lower())}
+    keys = {*name_keys(actor), *(n for n in nations.names_for(actor) if n != actor.strip().lower())}
     return re.compile("|".join(_whole(key) for key in sorted(keys, key=len, reverse=True) if key), re.I)
 
 

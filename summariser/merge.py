@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from summariser.brief import Brief, CasualtyClaim, Meta, Missed, Quote, SourceInfo, Usage, Verification
-from summariser.grounding import normalise, same_person, trimmed
+from summariser.grounding import normalise, trimmed
+from summariser.names import same_person
 
 
 def _text(value: str | None) -> str:

@@ -79,6 +79,25 @@ def country_of(name: str) -> str | None:
     return next((country for country, names in _groups() if key in names), None)
 
 
+_PEOPLE_ENDINGS = ("an", "ish", "ese", "ch", "i", "ss", "eek")
+
+
+def is_people(name: str) -> bool:
+    """Whether a name is a people's adjective ("German", "Japanese"), not a country or its capital."""
+    country = country_of(name)
+    return country is not None and country != name and name.endswith(_PEOPLE_ENDINGS)
+
+
+_UNIONS = frozenset({"United Nations", "European Union", "NATO"})
+
+
+def is_state(name: str) -> bool:
+    """Whether a name stands for a country's government: the country, its capital, an institution
+    of its state ("Pentagon"); not a union of states ("United Nations")."""
+    country = country_of(name)
+    return (country is not None and country not in _UNIONS) or name.strip() in _INSTITUTIONS
+
+
 def names_for(name: str) -> frozenset[str]:
     """Every name of the country or body `name` stands for (lower case), or just `name` itself."""
     key = name.strip().lower()
@@ -100,7 +119,27 @@ _INSTITUTIONS = {
     "Elysee": "France",
     "Élysée": "France",
 }
-_BODIES = ("World Health Organization", "WHO", "Red Cross", "Red Crescent", "IMF", "World Bank")
+_BODIES = (
+    "World Health Organization",
+    "WHO",
+    "International Committee of the Red Cross",
+    "IMF",
+    "World Bank",
+    "UNICEF",
+    "UNHCR",
+    "World Food Programme",
+    "African Union",
+    "Arab League",
+    "OSCE",
+    "International Criminal Court",
+    "IAEA",
+    "Amnesty International",
+    "Human Rights Watch",
+    "Doctors Without Borders",
+    "Médecins Sans Frontières",
+    "G7",
+    "ASEAN",
+)
 
 
 @cache
@@ -114,6 +153,12 @@ def _finder() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![\w.])(?:{pattern})(?![\w])"), owner
 
 
+def owner(name: str) -> str | None:
+    """The country or body a name stands for, an institution's country included ("Pentagon")."""
+    found = named(name.strip())
+    return found[0][1] if len(found) == 1 and found[0][0] == name.strip() else None
+
+
 def named(text: str) -> list[tuple[str, str]]:
     """The countries and international bodies a text names, in order: each name as written, and
     the country or body it stands for."""
@@ -121,10 +166,15 @@ def named(text: str) -> list[tuple[str, str]]:
     return [(m.group(), owner[m.group()]) for m in finder.finditer(text)]
 
 
-def home(text: str, least: int = 3) -> set[str]:
-    """The countries a story is about: those it names most, `least` times or more and at least half
-    as often as the most named. Any other it names is foreign to the story, and what it does there
-    is an international response."""
-    counts = Counter(country for _, country in named(text))
+def home(text: str, lead: str, least: int = 3) -> set[str]:
+    """The countries a story is about: those its opening sentence (`lead`) names that it names
+    `least` times or more; failing those, the one it names most, if that often. Any other it
+    names is foreign to the story, and what it does there is an international response."""
+    counts = Counter(
+        country for _, country in named(text) if country not in _UNIONS and country not in _BODIES
+    )
+    opening = {country for _, country in named(lead) if counts[country] >= least}
+    if opening:
+        return opening
     most = max(counts.values(), default=0)
-    return {country for country, times in counts.items() if times >= max(least, most / 2)}
+    return {country for country, times in counts.items() if times == most >= least}

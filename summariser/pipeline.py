@@ -22,24 +22,29 @@ from pydantic import BaseModel
 from summariser import cache, chunking, rounds
 from summariser.anchors import Anchors, anchor, overlaps
 from summariser.brief import (
+    DEVELOPMENT_CHARS,
+    DEVELOPMENT_WORDS,
     HEADLINE_CHARS,
     ITEM_CHARS,
     SUMMARY_CHARS,
     Brief,
+    DevelopmentDraft,
     Draft,
     Flag,
-    Headline,
+    KeyDevelopment,
     Meta,
     SourceInfo,
     Verification,
-    extraction_for,
+    Writing,
+    writing_for,
 )
 from summariser.cache import Cache
+from summariser.choices import choices
 from summariser.client import Meter, ModelClient, ModelFault, connect, endpoint_of, metering
 from summariser.config import Settings
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
 from summariser.grounding import Grounding, SourceText, ground
-from summariser.prompts import PromptSet, load
+from summariser.prompts import Facts, PromptSet, load
 from summariser.sources import Article
 from summariser.tape import Tape
 
@@ -189,27 +194,28 @@ class Session:
         )
 
     def _headlined(self, source: SourceText, extracted: Grounding, budget: int, part: int) -> Grounding:
-        """The brief with its headline and summary, written from the checked facts alone (with the
-        article in view a small model pastes its opening as the summary), in the requests the
-        extraction left: a reply that does not parse, or that denies the casualties the article
-        reports, is asked again while any are left, then kept flagged. None that parses leaves
-        the first development as the headline and no summary, flagged, never costing the brief."""
+        """The brief with the model's own words: a few for each development, then the
+        headline and summary, written from the checked sentences alone (with the article in view a
+        small model pastes its opening as the summary), in the requests the extraction left. A reply
+        that does not parse, or that denies the casualties the article reports, is asked again while
+        any are left, then kept flagged. None that parses leaves no headline or summary, flagged,
+        and the developments without words of the model's, never costing the brief."""
         lead, facts = _lead(source), _facts(extracted)
         messages = self.prompts.headline(lead, facts)
+        answer = writing_for(list(facts.developments))
         briefed: Grounding | None = None
         for _ in range(max(1, budget)):
             try:
-                written = self.ask(messages, Headline, part)
+                written = self.ask(messages, answer, part)
             except ModelFault as fault:
                 messages = self.prompts.headline(lead, facts, [fault.note])
                 continue
-            briefed = ground(extracted.draft.model_copy(update=written.model_dump()), source)
+            briefed = ground(_worded(extracted, facts, written, source), source)
             if not briefed.issues:
                 break
             messages = self.prompts.headline(lead, facts, [f"- {issue.text}" for issue in briefed.issues])
         if briefed is None:
-            fallback = Headline(headline=next((d.text for d in extracted.key_developments), ""), summary="")
-            briefed = ground(extracted.draft.model_copy(update=fallback.model_dump()), source)
+            briefed = ground(extracted.draft.model_copy(update={"headline": "", "summary": ""}), source)
         return briefed
 
     def _attempts(self, source: SourceText, asked: Anchors, budget: int, part: int) -> list[Grounding]:
@@ -220,10 +226,9 @@ class Session:
         groundings: list[Grounding] = []
         withheld = source.withheld
         asked = asked.outside(withheld)
-        answer = extraction_for(
-            [a.id for a in asked.sentences], [a.id for a in asked.passages], [a.id for a in asked.mentions]
-        )
-        messages = prompts.messages(source.text, asked, withheld)
+        offered = choices(source.names, asked, withheld)
+        answer = offered.schema()
+        messages = prompts.messages(source.text, asked, offered, withheld)
         omissions_asked = not settings.omission_reask
         last_error = ""
         for _ in range(budget):
@@ -233,7 +238,7 @@ class Session:
                 last_error = str(fault)
                 problems, missed = [fault.note], []
             else:
-                grounding = ground(draft, source, asked)
+                grounding = ground(draft, source, asked, offered)
                 groundings.append(grounding)
                 problems = grounding.problems()
                 # once per brief, inside the same budget: what the detectors found and this answer lacks
@@ -242,7 +247,7 @@ class Session:
                     return groundings
             omissions_asked = omissions_asked or bool(missed)
             messages = prompts.reask(
-                source.text, asked, withheld, problems, [f"- {a.id}: {a.label}" for a in missed]
+                source.text, asked, offered, withheld, problems, [f"- {a.id}: {a.label}" for a in missed]
             )
         if groundings:
             return groundings
@@ -353,8 +358,9 @@ def assemble(
     )
 
 
-# The model's own words that a reader is shown, each within ITEM_CHARS (limits in `summariser.brief`);
-# verbatim text (quotes, evidence) comes from the article and is exempt.
+# The words a reader is shown beside each item's verbatim text (quotes and evidence, exempt), each
+# within ITEM_CHARS (limits in `summariser.brief`): the model's own for a development; read off the
+# article by code for the rest, and bounded all the same.
 FREE_TEXT = {
     "key_developments": ("text",),
     "actors": ("role", "affiliation"),
@@ -407,19 +413,64 @@ def _lead(source: SourceText) -> str:
     return ""
 
 
-def _facts(extracted: Grounding) -> list[str]:
-    """What held in the article, one line each, for the headline request: never the article itself."""
-    facts = [f"- {d.text}" for d in extracted.key_developments]
+def _facts(extracted: Grounding) -> Facts:
+    """What held in the article, for the second request, never the article itself: the sentences
+    of the developments (each under the id the model writes its words for), what each outside
+    government or body did, and every casualty claim with who gives it."""
+    other = []
     for c in extracted.casualty_claims:
         where = f" in {c.location}" if c.location else ""
-        who = c.who.removeprefix(c.figure).strip() or "people"
-        source = c.claimed_by or "The article, naming no source,"
-        facts.append(f"- {source} says {c.figure} {who} {c.outcome.value}{where}")
-    facts += [f"- {r.actor}: {r.description}" for r in extracted.international_responses]
-    return facts
+        by = c.claimed_by or "The article, naming no source,"
+        other.append(f"- {by} says {c.figure} {c.who} {c.outcome.value}{where}")
+    other += [f"- {r.actor}: {r.description}" for r in extracted.international_responses if r.description]
+    return Facts(
+        developments={f"D{n}": d.evidence for n, d in enumerate(extracted.key_developments, 1)},
+        other=other,
+    )
+
+
+def _worded(extracted: Grounding, facts: Facts, written: Writing, source: SourceText) -> Draft:
+    """The extraction's draft with the model's words for what held: each development under the
+    sentence it was checked against, and the headline and summary."""
+    words = {
+        d.span: written.developments.get(key, "")
+        for key, d in zip(facts.developments, extracted.key_developments, strict=True)
+    }
+
+    def worded(development: DevelopmentDraft) -> DevelopmentDraft:
+        sentence = source.anchors.get(development.evidence.strip())
+        text = words.get(sentence.span, development.text) if sentence else development.text
+        return development.model_copy(update={"text": text})
+
+    return extracted.draft.model_copy(
+        update={
+            "headline": written.headline,
+            "summary": written.summary,
+            "key_developments": [worded(d) for d in extracted.draft.key_developments],
+        }
+    )
+
+
+def _development_cut(text: str, cuts: list[Flag]) -> str:
+    """A development's words within DEVELOPMENT_WORDS, and never stopped inside a word where a
+    server held them to the schema's DEVELOPMENT_CHARS: a cut keeps whole words, ends with "…" and
+    is flagged."""
+    words = text.split()
+    if len(words) > DEVELOPMENT_WORDS:
+        note = f"a key development ran to {len(words):,} words, cut to {DEVELOPMENT_WORDS}"
+        text = " ".join(words[:DEVELOPMENT_WORDS]).rstrip(",;:") + " …"
+    elif len(text) >= DEVELOPMENT_CHARS and len(words) > 1:
+        note = f"a key development stopped at its {DEVELOPMENT_CHARS}-character limit, cut to whole words"
+        text = " ".join(words[:-1]).rstrip(",;:") + " …"
+    else:
+        return text
+    cuts.append(Flag(kind="truncated", text=note, span=None))
+    return text
 
 
 def _clipped(item: Item, names: tuple[str, ...], cuts: list[Flag], field: str) -> Item:
+    if isinstance(item, KeyDevelopment):
+        item = item.model_copy(update={"text": _development_cut(item.text, cuts)})
     changes = {
         name: _cut(value, ITEM_CHARS, f"{field.replace('_', ' ')} {name}", cuts)
         for name in names

@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-from summariser import nations
 from summariser.anchors import Anchor, Anchors
 from summariser.brief import Span, field_guide
+from summariser.choices import Choices
 from summariser.detect import PLACEHOLDER
 from summariser.errors import SummariserError
 
@@ -41,16 +41,29 @@ def _directory() -> Path:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What held in the article, for the second request: the chosen sentences, each under the id the
+    model writes its words for (D1…), and the other checked facts one line each."""
+
+    developments: dict[str, str]
+    other: list[str]
+
+
+@dataclass(frozen=True)
 class PromptSet:
     templates: dict[str, Template]
     version: str
 
-    def messages(self, text: str, asked: Anchors, withheld: Sequence[Span] = ()) -> list[dict[str, str]]:
+    def messages(
+        self, text: str, asked: Anchors, choices: Choices, withheld: Sequence[Span] = ()
+    ) -> list[dict[str, str]]:
         """The first request: instructions, then the sentences `asked` holds (a chunk's own, or
-        all), each passage and casualty figure marked with its id where it stands."""
+        all), each passage and casualty figure marked with its id where it stands, and after them
+        the names the model may choose from for each id."""
         tag = marker(text)
         marks = sorted(
-            [(_opening(p), p.id) for p in asked.passages] + [(m.span[0], m.id) for m in asked.mentions]
+            [(_opening(p), p.id) for p in asked.passages if p.id in choices.passages]
+            + [(m.span[0], m.id) for m in asked.mentions]
         )
         article = "\n".join(
             " ".join(f"[{s.id}] {_shown(s, withheld, marks)}" for s in paragraph)
@@ -59,10 +72,12 @@ class PromptSet:
         user = self.templates["user"].substitute(
             marker=tag,
             article=article,
-            passages="\n".join(f"{p.id} (in {p.sentence}): {_names_before(p, asked)}" for p in asked.passages)
-            or "none",
-            foreign=_foreign(text, asked),
-            mentions="\n".join(f"{m.id} (in {m.sentence}): {_source_of(m, asked)}" for m in asked.mentions)
+            passages=_listed(choices.passages) or "none",
+            mentions=_claims(choices) or "none",
+            news=", ".join(choices.news) or "none",
+            responses="\n".join(
+                f"{key} ({sentence}): {fence(body)}" for key, (sentence, body) in choices.responses.items()
+            )
             or "none",
         )
         # the same for every article, so a server that caches a prompt's beginning reuses it
@@ -73,6 +88,7 @@ class PromptSet:
         self,
         text: str,
         asked: Anchors,
+        choices: Choices,
         withheld: Sequence[Span],
         problems: list[str],
         missing: list[str] | None = None,
@@ -84,16 +100,21 @@ class PromptSet:
             notes.append(self.templates["reask"].substitute(problems="\n".join(_capped(problems))))
         if missing:
             notes.append(self.templates["omission"].substitute(missing="\n".join(_capped(missing))))
-        return [*self.messages(text, asked, withheld), {"role": "user", "content": "\n\n".join(notes)}]
+        return [
+            *self.messages(text, asked, choices, withheld),
+            {"role": "user", "content": "\n\n".join(notes)},
+        ]
 
-    def headline(
-        self, lead: str, facts: list[str], problems: list[str] | None = None
-    ) -> list[dict[str, str]]:
-        """The short second request: the headline and summary, from the article's opening sentence
-        and the checked facts, never the whole article (a small model pastes it back); asked
-        again, the same request plus what did not hold."""
-        listed = "\n".join(_capped(facts)) or "- (nothing else in the article could be checked)"
-        content = self.templates["headline"].substitute(lead=fence(lead), facts=listed)
+    def headline(self, lead: str, facts: Facts, problems: list[str] | None = None) -> list[dict[str, str]]:
+        """The second request: the model's own words for the developments and responses the
+        extraction chose, and the headline and summary, from the article's opening sentence and
+        the checked facts, never the whole article (a small model pastes it back); asked again,
+        the same request plus what did not hold."""
+        content = self.templates["headline"].substitute(
+            lead=fence(lead),
+            developments=_listed_sentences(facts.developments) or "- (none)",
+            facts="\n".join(_capped(facts.other)) or "- (nothing else in the article could be checked)",
+        )
         messages = [{"role": "user", "content": content}]
         if problems:
             note = self.templates["rewrite"].substitute(problems="\n".join(_capped(problems)))
@@ -101,90 +122,34 @@ class PromptSet:
         return messages
 
 
+def _listed_sentences(sentences: dict[str, str]) -> str:
+    return "\n".join(f"{key}: {fence(sentence)}" for key, sentence in sentences.items())
+
+
 def marker(text: str) -> str:
     """The article's own boundary token: the same for the same article, unknowable to its author."""
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-_NOT_NAME_LIST = (
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december "
-)
-_NOT_NAMES = frozenset(_NOT_NAME_LIST.split())
-_TITLE_LIST = (
-    "spokesman spokeswoman spokesperson minister president governor chancellor negotiator official "
-    "secretary commander chief mayor ambassador envoy general director head leader coordinator "
-)
-_TITLES = frozenset(_TITLE_LIST.split())
-_WORDS = re.compile(r"[^\W\d_][\w’'-]*")
-NAMES_SHOWN = 3
+def _claims(choices: Choices) -> str:
+    """One figure a line, with the outcome its word for harm names and the names it may be given by."""
+    lines = []
+    for key, names in choices.mentions.items():
+        outcome = choices.outcomes[key]
+        shown = f" ({outcome[0]})" if len(outcome) == 1 else ""
+        lines.append(f"{key}{shown}: {_names(names)}")
+    return "\n".join(lines)
 
 
-def _names_before(passage: Anchor, asked: Anchors) -> str:
-    """Who the article names where a passage stands: in its own sentence (outside any quotation),
-    else in the sentences before it, up to two paragraphs back, nearest first. Only a hint for
-    the model's choice; the trust rules judge the speaker it gives."""
-    sentences = asked.sentences
-    at = next((i for i, s in enumerate(sentences) if s.id == passage.sentence), None)
-    if at is None:
-        return "no name near it"
-    line = asked.line_of(sentences[at].span[0])
-    for i in range(at, -1, -1):
-        if line - asked.line_of(sentences[i].span[0]) > 2:
-            break
-        names = _names_in(sentences[i], asked.passages)
-        if names:
-            where = "named in its sentence" if i == at else f"named before it, in {sentences[i].id}"
-            return f"{where}: {', '.join(names[:NAMES_SHOWN])}"
-    return "no name near it"
+def _listed(choices: dict[str, list[str] | None]) -> str:
+    """One id a line with the names it may be answered with: "Q2: Name Surname | Other Name"."""
+    return "\n".join(f"{key}: {_names(names)}" for key, names in choices.items())
 
 
-def _foreign(text: str, asked: Anchors) -> str:
-    """The sentences that name a government or body from outside the story's own countries: where
-    international responses are found. A hint; the model says which report one."""
-    home = nations.home(text)
-    found = []
-    for sentence in asked.sentences:
-        names = [name for name, country in nations.named(sentence.text) if country not in home]
-        if names:
-            found.append(f"{sentence.id} ({', '.join(dict.fromkeys(names))})")
-    return "; ".join(found) or "none"
-
-
-def _source_of(mention: Anchor, asked: Anchors) -> str:
-    """Who gives a figure, as its sentence puts it (`Anchors.source_of`); for a pronoun or none,
-    the names before it. A hint only, like `_names_before`."""
-    source = asked.source_of(mention)
-    if source is None:
-        return _names_before(mention, asked)
-    return f"given by {source}"
-
-
-def _names_in(sentence: Anchor, passages: list[Anchor]) -> list[str]:
-    """Runs of capitalised words outside quotation marks (the sentence's first word alone excepted),
-    a title between two kept with them ("Pentagon spokesman John Kirby"), as the article writes them."""
-    start = sentence.span[0]
-    quoted = [(p.span[0] - start, p.span[1] - start) for p in passages if p.sentence == sentence.id]
-    runs: list[list[int]] = []  # [start, end] of each run in the sentence
-    for word in _WORDS.finditer(sentence.text):
-        inside = any(a - 1 <= word.start() < b + 1 for a, b in quoted)
-        name = word.group().removesuffix("’s").removesuffix("'s")
-        if inside or not name[0].isupper() or name.lower() in _NOT_NAMES or _is_demonym(name):
-            continue
-        end = word.start() + len(name)
-        gap = sentence.text[runs[-1][1] : word.start()] if runs else "-"
-        if runs and (not gap.strip() or all(w in _TITLES for w in gap.split())):
-            runs[-1][1] = end
-        else:
-            runs.append([word.start(), end])
-    if runs and runs[0][0] == 0 and " " not in sentence.text[: runs[0][1]]:
-        runs = runs[1:]  # "He said", "The ministry": a capital that only opens the sentence
-    return list(dict.fromkeys(sentence.text[a:b] for a, b in runs))
-
-
-def _is_demonym(word: str) -> bool:
-    """A people or a capital ("Russian", "Berlin"): another name for a country, seldom a speaker's."""
-    return nations.country_of(word) not in (None, word) or word in ("Western", "European")
+def _names(names: list[str] | None) -> str:
+    if names is None:
+        return "(whom the article names near it)"
+    return fence(" | ".join(names)) or "(no name near it)"
 
 
 def _opening(passage: Anchor) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from summariser.brief import Brief
+from summariser.brief import Brief, Draft
 from tests import scripted
 from tests.scripted import Reply, ScriptedServer, completion
 
@@ -48,9 +48,32 @@ def model_args(server: ScriptedServer) -> list[str]:
     return ["--base-url", server.url, "--model", "m", "--mode", "json_schema"]
 
 
+def drafted(text: str, answer: dict[str, Any]) -> Draft:
+    """A draft from a hand-made answer, read as the pipeline reads the model's: through the article's
+    own schema (responses by R id), with the second request's words for each development (D1… in
+    the order the developments were chosen) and its headline and summary."""
+    from summariser.choices import choices
+    from summariser.grounding import SourceText
+
+    source = SourceText(text)
+    offered = choices(source.names, source.anchors.outside(source.withheld), source.withheld)
+    extraction = offered.schema().model_validate(answer)
+    words = answer.get("developments", {})
+    developments = [
+        d.model_copy(update={"text": words.get(f"D{n}", d.text)})
+        for n, d in enumerate(extraction.key_developments, 1)
+    ]
+    return Draft(
+        **extraction.model_dump(exclude={"key_developments"}),
+        key_developments=developments,
+        headline=answer.get("headline", ""),
+        summary=answer.get("summary", ""),
+    )
+
+
 def grounded_brief(text: str, draft: dict[str, Any]) -> Brief:
-    """A brief made by the real grounding and assembly from a hand-made draft, with no model."""
-    from summariser.brief import Draft, Meta, SourceInfo
+    """A brief made by the real grounding and assembly from a hand-made answer, with no model."""
+    from summariser.brief import Meta, SourceInfo
     from summariser.grounding import SourceText, ground
     from summariser.pipeline import assemble
 
@@ -62,7 +85,7 @@ def grounded_brief(text: str, draft: dict[str, Any]) -> Brief:
         attempts=1,
         latency_ms=1,
     )
-    return assemble(ground(Draft.model_validate(draft), source), meta, source)
+    return assemble(ground(drafted(text, draft), source), meta, source)
 
 
 @dataclass

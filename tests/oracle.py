@@ -2,10 +2,11 @@
 
 It answers the pipeline's real request bodies (what openai sends to `tests/scripted.py`'s server)
 with a chat completion, reading only what a model would read: the numbered article in the prompt
-(`[S3]`, `[Q2]`, `[C1]`), the hints code computed beside it (who is named near each passage, who
-gives each figure, which sentences name a foreign government or body) and the per-article schema
-(its ids). It understands nothing: every choice is a fixed rule over those hints, written so that
-the answer grounds with nothing dropped on the sample articles (`seeds/`), the planted ones
+(`[S3]`, `[Q2]`, `[C1]`) and the choices listed after it (the names offered for each passage and
+figure, the sentences that may carry the news, each outside body a sentence names under its R id).
+It understands nothing: every choice is a fixed rule over those lists (the first name offered, the
+first two news sentences, a response where its clause gives, sends or says), written so that the
+answer grounds with nothing dropped on the sample articles (`seeds/`), the planted ones
 (`tests/planted/`) and the copies of them `articles` makes. Tests and benchmarks use it where a
 recording would pin them to one article and a real model would make them slow and unrepeatable.
 
@@ -28,7 +29,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from summariser import nations
 from summariser.detect import PLACEHOLDER
 from tests.scripted import completion, tool_call
 
@@ -42,16 +42,15 @@ Body = dict[str, Any]
 _ARTICLE = re.compile(r"<article (\w+)>\n(.*?)\n</article \1>", re.S)
 _SENTENCE = re.compile(r"(?:^| )\[(S\d+)\] ")
 _MARK = re.compile(r"\[([QC]\d+)\]")
-_HINT = re.compile(r"^([QC]\d+) \(in (S\d+)\): (.*)$", re.M)
-_FOREIGN = re.compile(r"international_responses are found: (.*)$", re.M)
-_FOREIGN_ITEM = re.compile(r"(S\d+) \((.*?)\)(?:; |$)")
+_OFFERED = re.compile(r"^([QC]\d+)(?: \((\w+)\))?: (.*)$", re.M)
+_NEWS = re.compile(r"^key_developments: .*?: (.*)$", re.M)
+_RESPONSE = re.compile(r"^(R\d+) \((S\d+)\): (.*)$", re.M)
 
 
 @dataclass
 class Sentence:
     id: str
     shown: str  # as the prompt shows it, marks included
-    paragraph: int
 
     @property
     def text(self) -> str:
@@ -63,25 +62,25 @@ class Sentence:
 
 
 @dataclass
-class Hint:
-    sentence: str
-    where: str  # "in" (its own sentence), "before" (an earlier one), "given" (the saying verb's subject), ""
-    names: list[str]
-
-
-@dataclass
 class Request:
-    """One extraction request, as read from its body."""
+    """One extraction request, as read from its body: the article and the choices listed after it."""
 
     code: str
     sentences: dict[str, Sentence]
-    paragraphs: list[str]
-    quote_ids: list[str]
-    claim_ids: list[str]
-    hints: dict[str, Hint]
-    foreign: list[tuple[str, list[str]]]
+    offered: dict[str, list[str]]  # each passage's and figure's names, nearest first
+    outcomes: dict[str, str]  # a figure's outcome, where the request names it
+    news: list[str]
+    responses: dict[str, tuple[str, str]]  # R id: its sentence and the body
     reask: bool
     article: str = field(repr=False)
+
+    @property
+    def quote_ids(self) -> list[str]:
+        return [i for i in self.offered if i.startswith("Q")]
+
+    @property
+    def claim_ids(self) -> list[str]:
+        return [i for i in self.offered if i.startswith("C")]
 
 
 def _schema(body: Body) -> tuple[str, dict[str, Any]]:
@@ -95,153 +94,44 @@ def _schema(body: Body) -> tuple[str, dict[str, Any]]:
     return "", {}
 
 
-def _is_headline(schema: dict[str, Any], body: Body) -> bool:
-    properties = schema.get("properties", {})
-    if properties:
-        return "headline" in properties and "key_developments" not in properties
-    return "<article " not in body["messages"][-1 if len(body["messages"]) == 1 else 1]["content"]
+def _is_headline(body: Body) -> bool:
+    return not any("<article " in m["content"] for m in body["messages"])
 
 
-def _ids(schema: dict[str, Any], name: str) -> list[str]:
-    return list(schema.get("properties", {}).get(name, {}).get("properties", {}))
-
-
-def _read(body: Body, schema: dict[str, Any]) -> Request:
-    """The article, its ids and the hints, from the first user message (a re-ask repeats it)."""
+def _read(body: Body) -> Request:
+    """The article and its choices, from the first user message (a re-ask repeats it)."""
     user = next(m["content"] for m in body["messages"] if m["role"] == "user")
     found = _ARTICLE.search(user)
     if found is None:
         raise ValueError("no <article CODE> block in the request")
     code, block = found.group(1), found.group(2)
     sentences: dict[str, Sentence] = {}
-    for paragraph, line in enumerate(block.split("\n")):
+    for line in block.split("\n"):
         parts = _SENTENCE.split(line)
         for at in range(1, len(parts) - 1, 2):
-            sentences[parts[at]] = Sentence(parts[at], parts[at + 1], paragraph)
-    hints = {}
+            sentences[parts[at]] = Sentence(parts[at], parts[at + 1])
     tail = user[found.end() :]
-    for hint in _HINT.finditer(tail):
-        anchor_id, sentence, said = hint.groups()
-        where, _, names = said.partition(": ")
-        kind = "in" if where.startswith("named in") else "before" if where.startswith("named before") else ""
-        if said.startswith("given by "):
-            kind, names = "given", said.removeprefix("given by ")
-        hints[anchor_id] = Hint(sentence, kind, names.split(", ") if kind else [])
-    foreign_line = _FOREIGN.search(tail)
-    foreign = [
-        (item.group(1), item.group(2).split(", "))
-        for item in _FOREIGN_ITEM.finditer(foreign_line.group(1) if foreign_line else "")
-    ]
-    # the schema lists every id it requires; hints stand in for a mode that sends no schema
-    quote_ids = _ids(schema, "quotes") or [i for i in hints if i.startswith("Q")]
-    claim_ids = _ids(schema, "casualty_claims") or [i for i in hints if i.startswith("C")]
-    paragraphs = [_MARK.sub("", line) for line in block.split("\n")]
+    offered: dict[str, list[str]] = {}
+    outcomes: dict[str, str] = {}
+    for line in _OFFERED.finditer(tail):
+        anchor_id, outcome, names = line.groups()
+        offered[anchor_id] = [] if names.startswith("(") else names.split(" | ")
+        if outcome:
+            outcomes[anchor_id] = outcome
+    news = _NEWS.search(tail)
     return Request(
         code=code,
         sentences=sentences,
-        paragraphs=paragraphs,
-        quote_ids=quote_ids,
-        claim_ids=claim_ids,
-        hints=hints,
-        foreign=foreign,
+        offered=offered,
+        outcomes=outcomes,
+        news=[] if news is None or news.group(1) == "none" else news.group(1).split(", "),
+        responses={r.group(1): (r.group(2), r.group(3)) for r in _RESPONSE.finditer(tail)},
         reask=len(body["messages"]) > 2,
-        article="\n".join(paragraphs),
+        article="\n".join(_MARK.sub("", line) for line in block.split("\n")),
     )
-
-
-# --- Names ----------------------------------------------------------------------------------------
-
-_TITLE_LIST = (
-    "mr mrs ms dr president prime minister governor chancellor spokesman spokeswoman spokesperson "
-    "negotiator official secretary commander chief mayor ambassador envoy general director head "
-    "leader coordinator interior foreign defence defense lead the us"
-)
-_TITLES = frozenset(_TITLE_LIST.split())
-_BODY_LIST = (
-    "nations union house ministry crescent cross organization organisation council army police "
-    "office agency committee department government authorities officials region province"
-)
-_BODIES = frozenset(_BODY_LIST.split())
-_SAYING = r"(?:said|says|told|added|warned|announced)"
-
-
-def _person(name: str) -> str | None:
-    """The person inside a name as the hint gives it ("Pentagon spokesman John Kirby" is John
-    Kirby, "Mr Zelensky" is Zelensky), or None when it names a body or a place."""
-    words = name.replace("-", " - ").split()
-    if any(w.lower() in _BODIES for w in words):
-        return None
-    while words and (words[0].lower().strip(".") in _TITLES or not words[0][:1].isupper()):
-        words = words[1:]
-    for at in range(len(words) - 1, -1, -1):  # after the last title: "Pentagon spokesman John Kirby"
-        if words[at].lower() in _TITLES:
-            words = words[at + 1 :]
-            break
-    if not words or len(words) > 3 or not all(w[:1].isupper() for w in words):
-        return None
-    return " ".join(words)
-
-
-def _full(name: str, article: str) -> str:
-    """A surname alone ("Zelensky") in full as the article first writes it ("Volodymyr Zelensky")."""
-    if " " in name:
-        return name
-    for found in re.finditer(rf"\b([A-Z][\w’'-]+) {re.escape(name)}\b", article):
-        if found.group(1).lower() not in _TITLES:
-            return f"{found.group(1)} {name}"
-    return name
-
-
-def _speaker(hint: Hint | None, sentence: Sentence | None, article: str) -> str | None:
-    """Whose words a passage is: the name next to a saying verb in its sentence, else the first
-    person the hint names, else its first name of any kind."""
-    if hint is None or not hint.names:
-        return None
-    text = sentence.text if sentence is not None else ""
-    chosen = next(
-        (
-            name
-            for name in hint.names
-            if hint.where == "in"
-            and re.search(rf"{re.escape(name)}(?:’s|'s)?,? {_SAYING}\b|\b{_SAYING} {re.escape(name)}\b", text)
-        ),
-        None,
-    )
-    if chosen is None:
-        chosen = next((name for name in hint.names if _person(name)), hint.names[0])
-    person = _person(chosen)
-    return _full(person, article) if person else chosen
 
 
 # --- The extraction -------------------------------------------------------------------------------
-
-_OPENERS = {"“": '”"', '"': '"”', "«": "»", "‹": "›", "„": '“”"', "‘": "’", "'": "'", "「": "」", "『": "』"}
-
-
-def _passage(shown: str, mark: str) -> str:
-    """The words of a passage after its id, to its closing mark (a quotation inside it skipped)."""
-    at = shown.find(f"[{mark}]")
-    rest = _MARK.sub("", shown[at + len(mark) + 2 :])
-    if not rest or rest[0] not in _OPENERS:
-        return rest
-    closers, inner, out = _OPENERS[rest[0]], None, []
-    for i, char in enumerate(rest[1:], 1):
-        between_letters = rest[i - 1 : i].isalnum() and rest[i + 1 : i + 2].isalpha()
-        if inner is not None:
-            inner = None if char in _OPENERS[inner] and not between_letters else inner
-        elif char in closers and not between_letters:
-            break
-        elif char in _OPENERS and char not in closers and not rest[i - 1 : i].isalnum():
-            inner = char
-        out.append(char)
-    return "".join(out)
-
-
-def _term(passage: str) -> bool:
-    """A few words in quotation marks that close no clause: a term or scare quotes, nobody's words."""
-    text = passage.rstrip()
-    return len(re.findall(r"\w+", text)) <= 4 and not text.endswith((".", ",", "!", "?", "…"))
-
 
 _HARM = (
     ("killed", r"kill|dead|die|death|bodies|fatal"),
@@ -250,73 +140,17 @@ _HARM = (
     ("displaced", r"displac|homes|homeless|evacuat|flee|fled|shelter"),
     ("detained", r"detain|arrest|captur|prisoner"),
 )
-_WHO = ("civilians", "soldiers", "children", "residents", "troops", "people", "fighters", "migrants")
-_NUMBER = re.compile(r"\d[\d,]*")
 
 
-def _claim(mark: str, sentence: Sentence, hint: Hint | None) -> dict[str, Any]:
-    """A casualty figure: what it counts from the words around it, who gives it from the hint."""
+def _outcome(mark: str, sentence: Sentence) -> str:
+    """What a figure counts, from the words around it, where the request does not name it."""
     shown = sentence.shown
     at = shown.find(f"[{mark}]")
     after = " ".join(_MARK.sub("", shown[at:]).split()[:8]).lower()
     before = " ".join(_MARK.sub("", shown[:at]).split()[-6:]).lower()
-    outcome = next(
+    return next(
         (o for window in (after, before) for o, pattern in _HARM if re.search(pattern, window)), "other"
     )
-    who = next((w for w in _WHO if re.search(rf"\b{w}\b", after)), "people")
-    head = " ".join(after.split()[:4])
-    number = _NUMBER.search(head)
-    low = high = int(number.group().replace(",", "")) if number else None
-    hedge = head[: number.start()] if number else ""
-    if re.search(r"\b(?:at least|more than|over)\b", hedge):
-        high = None
-    if re.search(r"\b(?:about|around|nearly|almost|some|up to)\b", hedge):
-        low = high = None
-    claimant = None
-    if hint is not None and hint.names:
-        given = hint.where == "given"
-        claimant = _body(hint.names[0], sentence.text) if given else _person(hint.names[0]) or hint.names[0]
-    return {
-        "outcome": outcome,
-        "who": who,
-        "location": None,
-        "claimed_by": claimant,
-        "qualifier": None,
-        "count_min": low,
-        "count_max": high,
-    }
-
-
-_ARTICLES = ("the ", "The ", "a ", "A ")
-
-
-def _body(given: str, sentence: str) -> str:
-    """Who gives a figure, from the saying verb's subject the hint names: without "the" and the
-    place after it ("officials in Ostrava Nova" are "Local officials", not Ostrava Nova), with the
-    capitalised word the article puts before it."""
-    name = re.split(r" (?:in|of|from|at) ", given.removeprefix("the ").removeprefix("The "), maxsplit=1)[0]
-    before = re.search(rf"(\w+) {re.escape(name)}\b", sentence)
-    if before is not None and before.group(1)[:1].isupper() and f"{before.group(1)} " not in _ARTICLES:
-        name = f"{before.group(1)} {name}"
-    return name
-
-
-_CUT = re.compile(r",\s| as | after | while | but | adding|;")
-_CONTENT = re.compile(r"\w+")
-
-
-def _development(sentence: Sentence) -> str | None:
-    """Who did what, from the sentence's own main clause: at most 15 of its words, none quoted."""
-    text = sentence.text
-    for mark in '“"«„‘':
-        text = text.split(mark)[0]
-    cut = _CUT.search(text)
-    if cut is not None and len(text[: cut.start()].split()) >= 4:
-        text = text[: cut.start()]
-    words = text.split()[:15]
-    if len(words) < 4 or sum(len(w) > 3 for w in _CONTENT.findall(" ".join(words))) < 2:
-        return None
-    return " ".join(words).rstrip(" ,;:.") + "."
 
 
 _RESPONDS = re.compile(
@@ -332,79 +166,34 @@ _KINDS = (
 )
 
 
-def _responses(request: Request) -> list[dict[str, Any]]:
-    """Foreign governments and bodies that did something, from the sentences the hint lists: the
-    clause that names them, if it holds a verb of giving, sending or condemning."""
-    out: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for sentence_id, names in request.foreign:
-        sentence = request.sentences.get(sentence_id)
-        if sentence is None or sentence.withheld:
-            continue
-        text = sentence.text
-        for name in names:
-            country = nations.country_of(name)
-            actor = country if country and name.lower() in nations.names_for(country) else name
-            body = country or actor
-            clause = next((c for c in re.split(r", and |, while |; ", text) if name in c), "")
-            denied = re.search(r"\bnot\b|n't\b|n’t\b", clause)
-            if body in seen or clause in seen or denied or not _RESPONDS.search(clause) or len(out) == 5:
-                continue
-            seen.update((body, clause))  # one response a clause: "US ..., the White House said"
-            kind = next((k for k, p in _KINDS if re.search(p, clause, re.I)), "statement")
-            description = " ".join(clause.split()[:30]).strip(" ,.") + "."
-            out.append({"actor": actor, "kind": kind, "description": description, "evidence": sentence_id})
-    return out
+def _response(sentence: Sentence | None, body: str) -> dict[str, Any]:
+    """What a body did in a sentence: a kind where the clause naming it gives, sends or condemns
+    and denies nothing; else null."""
+    if sentence is None or sentence.withheld:
+        return {"kind": None}
+    clause = next((c for c in re.split(r", and |, while |; ", sentence.text) if body in c), "")
+    if re.search(r"\bnot\b|n't\b|n’t\b", clause) or not _RESPONDS.search(clause):
+        return {"kind": None}
+    return {"kind": next((k for k, p in _KINDS if re.search(p, clause, re.I)), "statement")}
 
 
 def _extraction(request: Request) -> dict[str, Any]:
-    """A whole, correct extraction: every passage and figure answered, developments and responses
-    only where a sentence bears them out."""
-    article = request.article
-    quotes: dict[str, Any] = {}
-    speakers: list[str] = []
-    for quote_id in request.quote_ids:
-        hint = request.hints.get(quote_id)
-        sentence = request.sentences.get(hint.sentence) if hint else None
-        passage = _passage(sentence.shown, quote_id) if sentence else ""
-        speaker = None if _term(passage) else _speaker(hint, sentence, article)
-        quotes[quote_id] = {"speaker": speaker, "context": None}
-        if speaker and speaker not in speakers:
-            speakers.append(speaker)
+    """A whole, correct extraction: every passage and figure answered with the first name offered,
+    the first two news sentences, and a response where its clause bears one out."""
+    quotes = {q: {"speaker": (request.offered[q] or [None])[0]} for q in request.quote_ids}
     claims = {}
     for claim_id in request.claim_ids:
-        hint = request.hints.get(claim_id)
-        sentence = request.sentences.get(hint.sentence) if hint else None
-        if sentence is None:
-            claims[claim_id] = {"outcome": "other", "who": "people", "claimed_by": None}
-            continue
-        claims[claim_id] = _claim(claim_id, sentence, hint)
-    readable = [s for s in request.sentences.values() if not s.withheld]
-    marked = {h.sentence for h in request.hints.values() if h.sentence}
-    foreign = {sentence_id for sentence_id, _ in request.foreign}
-    quoted = {h.sentence for i, h in request.hints.items() if i.startswith("Q")}
-    ranked = readable[:1] + [s for s in readable[1:] if s.id in marked or s.id in foreign]
-    ranked = [s for s in ranked if s.id not in quoted]  # a quotation's sentence is the quote's
-    developments = []
-    for sentence in ranked:
-        text = _development(sentence)
-        if text and len(developments) < 4:
-            developments.append({"text": text, "evidence": sentence.id})
-    responses = _responses(request)
-    actors = [
-        {"name": name, "kind": "person" if _person(name) else "organisation", "role": "quoted in the article"}
-        for name in speakers
-    ]
-    for response in responses:
-        written = re.search(rf"\b{re.escape(response['actor'])}\b", article)  # not "Germany" for "Berlin"
-        if written and len(actors) < 10 and response["actor"] not in {a["name"] for a in actors}:
-            kind = "government" if nations.country_of(response["actor"]) else "organisation"
-            actors.append({"name": response["actor"], "kind": kind, "role": "responded from abroad"})
+        sentence = next((s for s in request.sentences.values() if f"[{claim_id}]" in s.shown), None)
+        outcome = request.outcomes.get(claim_id) or (_outcome(claim_id, sentence) if sentence else "other")
+        claims[claim_id] = {"outcome": outcome, "claimed_by": (request.offered[claim_id] or [None])[0]}
+    responses = {
+        rid: _response(request.sentences.get(sentence_id), body)
+        for rid, (sentence_id, body) in request.responses.items()
+    }
     return {
-        "key_developments": developments,
-        "actors": actors,
         "quotes": quotes,
         "casualty_claims": claims,
+        "key_developments": [{"evidence": s} for s in request.news[:2]],
         "international_responses": responses,
     }
 
@@ -412,40 +201,47 @@ def _extraction(request: Request) -> dict[str, Any]:
 # --- The headline ---------------------------------------------------------------------------------
 
 _FACT = re.compile(r"^- (.+)$", re.M)
+_DEVELOPMENT = re.compile(r"^(D\d+): (.+)$", re.M)
 _COUNTED = re.compile(
     r"^(?!The article, naming no source)(.+?) says (.+) (killed|injured|missing|displaced|detained)$"
 )
+_ARTICLES = ("the ", "The ", "a ", "A ")
+_CUT = re.compile(r",\s| as | after | while | but | adding|;")
+
+
+def _wording(sentence: str) -> str:
+    """A development in a few words: the sentence's main clause, at most eight of its words."""
+    text = sentence
+    for mark in '“"«„‘':
+        text = text.split(mark)[0]
+    cut = _CUT.search(text)
+    if cut is not None and len(text[: cut.start()].split()) >= 4:
+        text = text[: cut.start()]
+    words = text.split()
+    return " ".join(words[: max(3, min(8, len(words) * 6 // 10))]).rstrip(" ,;:.")
 
 
 def _headline(body: Body) -> dict[str, Any]:
-    """A headline and two sentences from the checked facts the request lists (never the article):
-    the first development as the headline; two developments joined, then a figure or a response."""
+    """The developments' words, a headline and two sentences from the checked facts the request
+    lists (never the article): the first development as the headline; two joined, then a figure."""
     content = body["messages"][0]["content"]
-    facts_part = content.split("Checked facts:", 1)[-1].split("\n\nWrite", 1)[0]
-    facts = [f.strip().rstrip(".") for f in _FACT.findall(facts_part) if not f.startswith("(")]
-    said = [f for f in facts if " says " in f]
-    responded = [f for f in facts if re.match(r"^[^:]{1,60}: ", f) and f not in said]
-    done = [f for f in facts if f not in said and f not in responded]
+    developments = {d.group(1): _wording(d.group(2)) for d in _DEVELOPMENT.finditer(content)}
+    facts_part = content.split("Other checked facts:", 1)[-1].split("\n\nWrite", 1)[0]
+    said = [f.strip().rstrip(".") for f in _FACT.findall(facts_part) if " says " in f]
+    done = list(developments.values())
     if not done:
         lead = content.split("The article opens:\n", 1)[-1].split("\n", 1)[0].strip('"')
-        done = [lead.rstrip(".")] if lead else ["A report from the article"]
-    headline = done[0]
-    if len(headline) > 150:
-        headline = headline[:149].rsplit(" ", 1)[0]
+        done = [_wording(lead)] if lead else ["A report from the article"]
+    headline = done[0][:150]
     first = done[0] + (f"; {_lower(done[1])}." if len(done) > 1 else ", the report says.")
     counted = _COUNTED.match(said[0]) if said else None
     if counted is not None:
         source, figure, outcome = counted.groups()
         source = _lower(source) if source[:1].isupper() else f"the {source}"
         second = f"According to {source}, {figure} were {outcome}."
-    elif said:
-        second = f"{said[0]}."
-    elif responded:
-        actor, _, what = responded[0].partition(": ")
-        second = f"Abroad, {actor} responded: {_lower(what)}."
     else:
         second = "More is expected as the story develops."
-    return {"headline": headline, "summary": f"{first} {second}"}
+    return {"developments": developments, "headline": headline, "summary": f"{first} {second}"}
 
 
 def _lower(text: str) -> str:
@@ -467,10 +263,10 @@ def _reply(body: Body, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
 
 def answer(body: Body) -> dict[str, Any]:
     """The correct answer to one request: an extraction that grounds whole, or a headline."""
-    name, schema = _schema(body)
-    if _is_headline(schema, body):
+    name, _ = _schema(body)
+    if _is_headline(body):
         return _reply(body, name, _headline(body))
-    return _reply(body, name, _extraction(_read(body, schema)))
+    return _reply(body, name, _extraction(_read(body)))
 
 
 def faulted(text: str, every: int) -> bool:
@@ -491,14 +287,14 @@ def _fault(request: Request, draft: dict[str, Any]) -> dict[str, Any]:
     figure answered under an id that names nothing, else evidence that is no sentence's id."""
     spoken = [q for q, a in draft["quotes"].items() if a["speaker"]]
     if spoken and _NOBODY not in request.article:
-        draft["quotes"][spoken[0]] = {"speaker": _NOBODY, "context": None}
+        draft["quotes"][spoken[0]] = {"speaker": _NOBODY}
     elif request.claim_ids:
         draft["casualty_claims"][f"C{len(request.claim_ids) + 90}"] = {
             "outcome": "killed",
             "claimed_by": None,
         }
     else:
-        draft["key_developments"].insert(0, {"text": "Something happened.", "evidence": "S9999"})
+        draft["key_developments"].insert(0, {"evidence": "S9999"})
     return draft
 
 
@@ -507,10 +303,10 @@ def faulty(every: int) -> Callable[[Body], dict[str, Any]]:
     re-ask (the request with the pipeline's note after the article) is answered correctly."""
 
     def respond(body: Body) -> dict[str, Any]:
-        name, schema = _schema(body)
-        if _is_headline(schema, body):
+        name, _ = _schema(body)
+        if _is_headline(body):
             return _reply(body, name, _headline(body))
-        request = _read(body, schema)
+        request = _read(body)
         draft = _extraction(request)
         if not request.reask and int(request.code, 16) % every == 0:
             draft = _fault(request, draft)

@@ -3,13 +3,14 @@
 import json
 
 from summariser.brief import (
+    DEVELOPMENT_CHARS,
     HEADLINE_CHARS,
-    ITEM_CHARS,
     SUMMARY_CHARS,
     Brief,
     Draft,
     brief_json_schema,
-    extraction_for,
+    field_guide,
+    writing_for,
 )
 from tests.conftest import ROOT
 
@@ -56,12 +57,12 @@ def test_brief_has_exactly_the_contract_keys():
         assert item_keys(Brief, field) == keys | {"sources"}, field
 
 
-ANCHORED = {
-    "key_developments": {"text", "evidence"},
-    "actors": {"name", "kind", "role", "affiliation"},
-    "quotes": {"speaker", "context"},
-    "casualty_claims": {"outcome", "who", "location", "claimed_by", "qualifier", "count_min", "count_max"},
-    "international_responses": {"actor", "kind", "description", "evidence"},
+# What the model answers (small answers): ids, choices among what code offers, and no free words
+SMALL = {
+    "quotes": {"speaker"},
+    "casualty_claims": {"outcome", "claimed_by"},
+    "key_developments": {"evidence", "text"},
+    "international_responses": {"evidence", "actor", "kind"},
 }
 
 
@@ -70,45 +71,40 @@ def answer_model(field: str):
     return annotation.__args__[-1]
 
 
-def test_the_model_answers_the_anchored_draft_with_headline_and_summary_last():
-    assert list(Draft.model_fields) == [*ANCHORED, "headline", "summary"]
-    for field, keys in ANCHORED.items():
+def test_the_draft_holds_the_small_answers_then_the_headline_and_summary():
+    assert list(Draft.model_fields) == [*SMALL, "headline", "summary"]
+    for field, keys in SMALL.items():
         assert set(answer_model(field).model_fields) == keys, field
 
 
-def test_every_field_the_model_fills_is_described_for_it():
-    for field, keys in ANCHORED.items():
-        assert Draft.model_fields[field].description, field
-        for name in keys - {"kind"}:
-            assert answer_model(field).model_fields[name].description, f"{field}.{name}"
-
-
-def test_an_articles_schema_makes_its_ids_enums_and_every_passage_and_figure_a_required_key():
-    schema = extraction_for(["S1", "S2"], ["Q1", "Q2"], ["C1"]).model_json_schema()
-    defs = schema["$defs"]
-    assert defs["DevelopmentDraft"]["properties"]["evidence"]["enum"] == ["S1", "S2"]
-    assert defs["ResponseDraft"]["properties"]["evidence"]["enum"] == ["S1", "S2"]
-    quotes = schema["properties"]["quotes"]
-    assert quotes["required"] == ["Q1", "Q2"] and quotes["additionalProperties"] is False
-    assert quotes["properties"]["Q2"] == {"$ref": "#/$defs/QuoteAnswer"}
-    assert schema["properties"]["casualty_claims"]["required"] == ["C1"]
-    assert "headline" not in schema["properties"], "the headline has a request of its own"
-
-
-def test_an_unknown_id_still_parses_so_grounding_can_drop_that_item_alone():
-    answer = extraction_for(["S1"], ["Q1"], []).model_validate(
+def test_fields_code_computes_are_not_asked_for_and_ignored_if_a_model_sends_them():
+    draft = Draft.model_validate(
         {
-            "quotes": {"Q1": {"speaker": "A"}, "Q9": {"speaker": "B"}},
-            "key_developments": [{"text": "t", "evidence": "S7"}],
+            "headline": "h",
+            "summary": "s",
+            "quotes": {"Q1": {"speaker": "A", "context": "somewhere"}},
+            "casualty_claims": {"C1": {"outcome": "killed", "count_min": 9, "qualifier": "q", "who": "w"}},
         }
     )
-    assert set(answer.quotes) == {"Q1", "Q9"} and answer.key_developments[0].evidence == "S7"
+    assert draft.casualty_claims["C1"].model_dump() == {"outcome": "killed", "claimed_by": None}
+    assert draft.quotes["Q1"].model_dump() == {"speaker": "A"}
+    guide = field_guide()
+    for computed in ("count_min", "count_max", "qualifier", "context", "role", "affiliation", "location"):
+        assert computed not in guide
+
+
+def test_every_field_the_model_answers_is_described_for_it():
+    guide = field_guide()
+    for field in SMALL:
+        assert Draft.model_fields[field].description, field
+        assert f"- {field}" in guide
+    for name in ("speaker", "outcome", "claimed_by", "evidence", "kind"):
+        assert f"  - {name}:" in guide, name
+    assert "  - text:" not in guide, "a development's words are the second request's"
 
 
 def test_answers_listed_with_their_ids_read_the_same_as_answers_keyed_by_id():
-    listed = Draft.model_validate(
-        {"headline": "h", "summary": "s", "quotes": [{"id": "Q1", "speaker": "A", "context": None}]}
-    )
+    listed = Draft.model_validate({"headline": "h", "summary": "s", "quotes": [{"id": "Q1", "speaker": "A"}]})
     assert listed.quotes["Q1"].speaker == "A"
 
 
@@ -116,10 +112,17 @@ def test_limits_are_stated_in_the_schema_but_never_reject_an_answer():
     schema = Draft.model_json_schema()
     assert schema["properties"]["headline"]["maxLength"] == HEADLINE_CHARS
     assert schema["properties"]["summary"]["maxLength"] == SUMMARY_CHARS
-    assert schema["$defs"]["DevelopmentDraft"]["properties"]["text"]["maxLength"] == ITEM_CHARS
-    assert "maxLength" not in schema["$defs"]["DevelopmentDraft"]["properties"]["evidence"]
     long = Draft.model_validate({"headline": "x" * 5000, "summary": "y" * 50_000})
     assert len(long.headline) == 5000
+
+
+def test_the_second_request_asks_words_for_each_development_it_names_and_caps_them():
+    schema = writing_for(["D1", "D2"]).model_json_schema()
+    developments = schema["properties"]["developments"]
+    assert developments["required"] == ["D1", "D2"] and developments["additionalProperties"] is False
+    assert developments["properties"]["D2"]["maxLength"] == DEVELOPMENT_CHARS
+    assert list(schema["properties"]) == ["developments", "headline", "summary"], "words before the headline"
+    assert schema["properties"]["summary"]["maxLength"] < SUMMARY_CHARS
 
 
 def test_placeholder_text_for_no_value_becomes_null():
@@ -128,14 +131,11 @@ def test_placeholder_text_for_no_value_becomes_null():
             "headline": "h",
             "summary": "s",
             "quotes": {"Q1": {"speaker": "n/a"}},
-            "actors": [
-                {"name": "Kyiv", "kind": "government", "role": "capital", "affiliation": "null"},
-                {"name": "Moscow", "kind": "government", "role": "capital", "affiliation": " N/A "},
-            ],
+            "casualty_claims": {"C1": {"outcome": "killed", "claimed_by": " N/A "}},
         }
     )
-    assert [a.affiliation for a in draft.actors] == [None, None]
     assert draft.quotes["Q1"].speaker is None
+    assert draft.casualty_claims["C1"].claimed_by is None
 
 
 def test_the_brief_and_its_parts_are_importable_from_the_package():

@@ -1,14 +1,17 @@
 """Long articles: split within the budget, merged without duplicates, spans relative to the whole."""
 
 import re
+from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summariser import summarise
-from summariser.brief import Draft
+from summariser.brief import QuoteAnswer
+from summariser.choices import choices
 from summariser.chunking import estimate_tokens, merge, split
-from tests.conftest import SEED, Reply, completion, handwritten
+from summariser.grounding import SourceText
+from tests.conftest import SEED, Reply, completion, drafted, handwritten
 
 
 def long_article(words: int) -> str:
@@ -36,30 +39,45 @@ def test_chunks_cover_the_text_within_the_budget_and_overlap(paragraphs, budget)
     assert [c[0] for c in chunks] == sorted(c[0] for c in chunks)
 
 
-def test_merging_keeps_one_actor_per_person_and_one_answer_per_id_the_first_that_says_whose():
-    draft = Draft.model_validate(handwritten("kreminna-faithful"))
+def test_merging_keeps_one_answer_per_id_the_first_that_says_whose():
+    draft = drafted(SEED.read_text(encoding="utf-8"), handwritten("kreminna-faithful"))
     other = draft.model_copy(deep=True)
-    other.actors[0].name = "Gaidai"  # the same person, named shorter in a later chunk
     other.headline = "a later chunk's headline"
-    other.quotes["Q3"] = other.quotes["Q1"]  # the overlap's passage, which the first chunk declined
+    other.quotes["Q3"] = other.quotes["Q2"]  # the overlap's passage, which the first chunk declined
+    draft.quotes["Q3"] = QuoteAnswer(speaker=None)
     merged = merge([draft, other])
     assert merged.headline == draft.headline
-    assert len(merged.actors) == len(draft.actors)
     assert merged.quotes.keys() == draft.quotes.keys()
     assert merged.quotes["Q3"].speaker == "Serhiy Gaidai"
     assert len(merged.casualty_claims) == len(draft.casualty_claims)
+    assert len(merged.international_responses) == len(draft.international_responses)
 
 
 SEED_IDS = {"S": 21, "Q": 12, "C": 2}  # each copy of the seed in `long_article` holds this many
 
 
+@cache
+def seed_responses() -> dict[tuple[str, str], str | None]:
+    """The faithful answer's responses by the seed's sentence and body, whatever R id a chunk gives."""
+    source = SourceText(SEED.read_text(encoding="utf-8"))
+    offered = choices(source.names, source.anchors)
+    answered = handwritten("kreminna-faithful")["international_responses"]
+    return {pair: answered[rid]["kind"] for rid, pair in offered.responses.items()}
+
+
 def seed_answer_for(request: dict) -> dict:
-    """The faithful draft, renumbered for the chunk a request carries: every copy of the seed
+    """The faithful answer, renumbered for the chunk a request carries: every copy of the seed
     answered as the seed is, under the global ids the chunk lists."""
     faithful = handwritten("kreminna-faithful")
-    if "Checked facts" in request["messages"][-1]["content"]:
-        return completion({"headline": faithful["headline"], "summary": faithful["summary"]})
-    listed = re.findall(r"\[([SQC])(\d+)\]", request["messages"][1]["content"])
+    content = request["messages"][-1]["content"]
+    if "<article" not in request["messages"][-1 if len(request["messages"]) == 1 else 1]["content"]:
+        developments = re.findall(r"^(D\d+): (.*)$", content, re.M)
+        words = {d: " ".join(sentence.split()[:6]) for d, sentence in developments}
+        return completion(
+            {"developments": words, "headline": faithful["headline"], "summary": faithful["summary"]}
+        )
+    content = request["messages"][1]["content"]
+    listed = re.findall(r"\[([SQC])(\d+)\]", content)
 
     def seed_id(kind: str, n: int) -> str:
         return f"{kind}{(n - 1) % SEED_IDS[kind] + 1}"
@@ -71,16 +89,18 @@ def seed_answer_for(request: dict) -> dict:
         if kind == "S":
             first_s.setdefault(seed_id("S", int(n)), f"S{n}")
     developments = [
-        {**d, "evidence": first_s[d["evidence"]]}
-        for d in faithful["key_developments"]
-        if d["evidence"] in first_s
+        {"evidence": first_s[d["evidence"]]} for d in faithful["key_developments"] if d["evidence"] in first_s
     ]
+    responses = {
+        rid: {"kind": seed_responses().get((seed_id("S", int(n)), body))}
+        for rid, n, body in re.findall(r"^(R\d+) \(S(\d+)\): (.*)$", content, re.M)
+    }
     return completion(
         {
-            "key_developments": developments,
-            "actors": faithful["actors"],
             "quotes": quotes,
             "casualty_claims": claims,
+            "key_developments": developments,
+            "international_responses": responses,
         }
     )
 

@@ -2,35 +2,39 @@
 
 import json
 
+import pytest
+
 from summariser.anchors import anchor
 from summariser.evaluate import Gold, figure_key, score
 from summariser.grounding import SourceText
 from tests.conftest import ROOT, grounded_brief
 from tests.test_cli import run
 
+# Each quotation stands alone in its paragraph, so the model, not code, says whose words it is.
 TEXT = (
     "Governor Anna Berg spoke on Monday.\n"
-    "“We will hold the line whatever happens to us here,” Ms Berg said.\n"
+    "“We will hold the line whatever happens to us here.”\n"
     "Officials said about 12 people were killed. Rival groups said 30 died.\n"
-    "“Nobody should travel to the valley tonight or tomorrow,” said Piotr Lanz, a police chief."
+    "Piotr Lanz, a police chief, spoke after her.\n"
+    "“Nobody should travel to the valley tonight or tomorrow.”"
 )
 GOLD = Gold.model_validate(
     {
         "actors": ["Anna Berg", "Piotr Lanz"],
         "quotes": [
-            {"speaker": "Anna Berg", "text": "We will hold the line whatever happens to us here,"},
-            {"speaker": "Piotr Lanz", "text": "Nobody should travel to the valley tonight or tomorrow,"},
+            {"speaker": "Anna Berg", "text": "We will hold the line whatever happens to us here."},
+            {"speaker": "Piotr Lanz", "text": "Nobody should travel to the valley tonight or tomorrow."},
         ],
         "casualty_claims": [
-            {"figure": "about 12", "claimed_by": "Officials"},
-            {"figure": "30", "claimed_by": "Rival groups"},
+            {"figure": "about 12", "claimed_by": "Officials", "outcome": "killed"},
+            {"figure": "30", "claimed_by": "Rival groups", "outcome": "killed"},
         ],
         "international_responses": [],
     }
 )
 
 
-def brief_of(quotes, claims, actors=("Anna Berg", "Piotr Lanz")):
+def brief_of(quotes, claims):
     """A brief of TEXT holding these (speaker, passage) quotes and (figure, claimant) claims,
     answered by id as the model would."""
     anchors = anchor(TEXT)
@@ -39,11 +43,8 @@ def brief_of(quotes, claims, actors=("Anna Berg", "Piotr Lanz")):
     draft = {
         "headline": "h",
         "summary": "s",
-        "actors": [{"name": n, "kind": "person", "role": "r"} for n in actors],
         "quotes": {passage[t]: {"speaker": s} for s, t in quotes},
-        "casualty_claims": {
-            mention[f]: {"outcome": "killed", "who": "people", "claimed_by": c} for f, c in claims
-        },
+        "casualty_claims": {mention[f]: {"outcome": "killed", "claimed_by": c} for f, c in claims},
     }
     return grounded_brief(TEXT, draft), SourceText(TEXT)
 
@@ -61,10 +62,10 @@ def test_a_perfect_brief_scores_one_everywhere():
 
 
 def test_an_empty_brief_has_no_precision_and_zero_recall():
-    brief, source = brief_of([], [], actors=())
+    brief, source = brief_of([], [])
     result = score(brief, GOLD, source)
     assert result.counts["quotes"].scores() == {"precision": None, "recall": 0.0, "f1": None}
-    assert result.counts["actors"].matched == 0
+    assert result.counts["casualty_claims"].scores() == {"precision": None, "recall": 0.0, "f1": None}
 
 
 def test_a_matched_quote_with_the_wrong_speaker_counts_for_recall_but_not_attribution():
@@ -80,7 +81,7 @@ def test_a_quote_matches_when_the_spans_overlap_by_half_and_not_less():
     brief, source = brief_of([ALL_QUOTES[0]], [])
     quote = brief.quotes[0]
     start = quote.span[0]
-    half = len("We will hold the line whatever happens")  # 38 of the gold's 49 characters
+    half = len("We will hold the line whatever happens")  # 38 of the gold's 50 characters
     brief.quotes[0] = quote.model_copy(update={"span": (start, start + half)})
     assert score(brief, GOLD, source).counts["quotes"].matched == 1
     brief.quotes[0] = quote.model_copy(update={"span": (start, start + len("We will hold"))})
@@ -90,10 +91,34 @@ def test_a_quote_matches_when_the_spans_overlap_by_half_and_not_less():
 def test_a_figure_matches_on_its_number_and_an_actor_on_the_surname():
     assert figure_key("about 200") & figure_key("200 dead")
     assert not figure_key("about 200") & figure_key("2,000")
-    brief, source = brief_of([], [("about 12", "Officials")], actors=("Berg",))
-    result = score(brief, GOLD, source)
+    brief, source = brief_of([], [("about 12", "Officials")])
+    result = score(brief, GOLD.model_copy(update={"actors": ["Berg"]}), source)
     assert result.counts["casualty_claims"].matched == 1
     assert result.counts["actors"].matched == 1
+
+
+def test_claimant_and_outcome_are_scored_per_figure_and_a_figure_without_a_source_is_right_unattributed():
+    brief, source = brief_of([], [("about 12", "Officials"), ("30", None)])
+    claims = brief.casualty_claims
+    assert [c.claimed_by for c in claims] == ["Officials", "Rival groups"], "its sentence names who gives it"
+    unattributed = GOLD.model_copy(
+        update={"casualty_claims": [GOLD.casualty_claims[0].model_copy(update={"claimed_by": None})]}
+    )
+    assert score(brief, unattributed, source).claims_attributed == 0
+    wrong_outcome = GOLD.model_copy(
+        update={"casualty_claims": [GOLD.casualty_claims[0].model_copy(update={"outcome": "injured"})]}
+    )
+    result = score(brief, wrong_outcome, source)
+    assert (result.outcomes_judged, result.outcomes_right) == (1, 0)
+    assert (score(brief, GOLD, source).outcomes_judged, score(brief, GOLD, source).outcomes_right) == (2, 2)
+
+
+def test_no_role_is_a_word_the_article_does_not_write():
+    brief, source = brief_of([], [])
+    result = score(brief, GOLD, source)
+    assert result.roles == 2 and result.roles_not_in_article == 0  # "Governor", "police chief", as written
+    brief.actors[0] = brief.actors[0].model_copy(update={"role": "humanitarian aid"})
+    assert score(brief, GOLD, source).roles_not_in_article == 1
 
 
 def test_eval_over_the_recorded_seeds_prints_scores_offline():
@@ -149,10 +174,13 @@ def test_committed_gold_schema_matches_the_model():
     assert committed == gold_json_schema(), "run: summarise schema gold > schemas/gold.schema.json"
 
 
-def test_every_gold_file_stands_in_its_article():
+@pytest.mark.parametrize(
+    "folder", ["seeds", "benchmarks/devset/dev", "benchmarks/devset/held-out"], ids=lambda f: f.split("/")[-1]
+)
+def test_every_gold_file_stands_in_its_article(folder):
     from summariser.evaluate import gold_articles
 
-    pairs = list(gold_articles(ROOT / "seeds"))
+    pairs = list(gold_articles(ROOT / folder))
     assert len(pairs) >= 3
     for article, gold_path in pairs:
         gold = Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
@@ -166,6 +194,9 @@ def test_every_gold_file_stands_in_its_article():
             )
         for claim in gold.casualty_claims:
             assert source.contains(claim.figure), (gold_path.name, claim.figure)
+            claimant = claim.claimed_by or ""
+            forms = {claimant, claimant.lower(), claimant[:1].upper() + claimant[1:]}
+            assert not claimant or any(source.contains(form) for form in forms), (gold_path.name, claimant)
 
 
 def test_a_matched_figure_given_to_the_wrong_claimant_counts_for_recall_but_not_claim_attribution():

@@ -70,7 +70,7 @@ def test_a_denial_that_persists_is_flagged_and_the_brief_is_partial(model_server
 def thin_draft():
     """An answer in json mode (no schema enforced) that skips ids: two quotes, no casualty figure."""
     draft = handwritten("kreminna-faithful")
-    draft["quotes"] = {"Q1": draft["quotes"]["Q1"], "Q2": draft["quotes"]["Q2"]}
+    draft["quotes"] = {"Q2": draft["quotes"]["Q2"], "Q4": draft["quotes"]["Q4"]}
     draft["casualty_claims"] = {}
     return draft
 
@@ -97,10 +97,11 @@ def test_what_is_still_missing_after_the_omission_reask_is_listed_never_invented
     brief = live(server, source=SEED)
 
     assert len(server.requests) == 3  # one omission re-ask, not a loop, then the headline
-    assert len(brief.quotes) == 2 and brief.casualty_claims == []
+    # the two answered, and the three quotations their sentences attribute, which code names
+    assert len(brief.quotes) == 5 and brief.casualty_claims == []
     missed = {(m.field, m.text) for m in brief.verification.missed}
     assert ("casualty_claims", "thousands") in missed
-    assert len([m for m in missed if m[0] == "quotes"]) == 7
+    assert len([m for m in missed if m[0] == "quotes"]) == 4
     text = SEED.read_text(encoding="utf-8")
     for m in brief.verification.missed:
         assert text[m.span[0] : m.span[1]] == m.text
@@ -112,7 +113,7 @@ def test_the_omission_reask_can_be_switched_off(model_server):
     brief = live(server, source=SEED, omission_reask=False)
 
     assert len(server.requests) == 2  # the extraction and the headline
-    assert len(brief.verification.missed) == 9
+    assert len(brief.verification.missed) == 6  # four quotations and two figures
     assert all(m.sentence and m.text in m.sentence for m in brief.verification.missed)
 
 

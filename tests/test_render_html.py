@@ -29,11 +29,8 @@ def hostile_page() -> str:
     draft = {
         "headline": "<script>window.pwned = 3</script>",
         "summary": '<img src=x onerror="window.pwned = 4">',
-        "key_developments": [],
-        "actors": [{"name": "Anna Berg", "kind": "person", "role": "<b>mayor</b>"}],
-        "quotes": [{"speaker": "Anna Berg", "text": "We will never accept this, whatever they say,"}],
-        "casualty_claims": [],
-        "international_responses": [],
+        "key_developments": [{"evidence": "S1"}],
+        "developments": {"D1": "Officials said 12 <b>were killed</b>"},
     }
     return html.render(grounded_brief(HOSTILE, draft), HOSTILE)
 
@@ -79,7 +76,7 @@ def test_article_and_model_text_is_escaped_and_only_our_script_is_on_the_page():
     assert [tag for tag, _ in parsed.tags if tag in ("script", "img")] == ["script"]  # ours, at the end
     text = "".join(parsed.text)
     assert "<script>window.pwned = 1</script>" in text and 'onerror="window.pwned = 2"' in text
-    assert "<script>window.pwned = 3</script>" in text and "<b>mayor</b>" in text
+    assert "<script>window.pwned = 3</script>" in text and "<b>were killed</b>" in text
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)")

@@ -27,7 +27,9 @@ def print_table(summary: dict, console: Console) -> None:
     per = summary["per_article"]
     console.print(
         f"quote attribution {_pct(summary['quote_attribution'])} · claimants"
-        f" {_pct(summary['claim_attribution'])} · verified {_pct(summary['verified_share'])}"
+        f" {_pct(summary['claim_attribution'])} · outcomes {_pct(summary['claim_outcome'])}"
+        f" · roles not in the article {summary['roles_not_in_article']}"
+        f" · verified {_pct(summary['verified_share'])}"
         f" · dropped {summary['dropped']} · missed {summary['missed']} · per article: "
         f"{per['requests']:.1f} requests, {per['tokens']:.0f} tokens, {per['seconds']:.1f} s"
     )

@@ -19,7 +19,7 @@ from summariser.brief import (
     Missed,
     Quote,
 )
-from summariser.grounding import same_person
+from summariser.names import same_person
 
 SECTIONS = (
     ("key_developments", "Key developments"),

@@ -1,0 +1,216 @@
+"""What the model may answer for one article: the ids it answers for, and the names it chooses from.
+
+Code proposes, the model chooses. Each passage's speaker is one of the names the article gives where
+the trust rules would accept a speaker (`Names.near`), or null; each figure's claimant likewise; an
+actor is one of the article's names; a response's actor one of the outside governments or bodies its
+sentence names. The per-article JSON schema makes every such choice an enum, so a server that
+enforces the schema (llama.cpp, vLLM, OpenAI's structured outputs) cannot name anyone else; in json
+mode, where nothing is enforced, grounding checks the same lists and a name outside them is re-asked.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import field_validator
+
+from summariser import figures, nations
+from summariser.anchors import Anchor, Anchors, is_phrase, overlaps
+from summariser.brief import (
+    MOST_DEVELOPMENTS,
+    Extraction,
+    Outcome,
+    ResponseDraft,
+    ResponseKind,
+    Span,
+)
+from summariser.names import Names, same_person
+
+# an outside government the table does not know, by where it stands: "neighbouring Korvia dispatched…"
+_NEIGHBOURING = re.compile(r"\b(?:neighbouring|neighboring|nearby|foreign)\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """One request's ids and the names each may be answered with, nearest first."""
+
+    news: list[str]  # the sentences that may carry the news: the writer's own, in article order
+    # the names each may be answered with; None where the article's script has no capitals to find
+    # names by (Chinese, Japanese): any name then, for the trust rules alone to judge
+    passages: dict[str, list[str] | None]
+    mentions: dict[str, list[str] | None]
+    outcomes: dict[str, list[str]]  # what each figure's word for harm allows, else every outcome
+    responses: dict[str, tuple[str, str]]  # R1…: a sentence and an outside body it names
+
+    def speaker_allowed(self, passage_id: str, name: str) -> bool:
+        offered = self.passages.get(passage_id, [])
+        return offered is None or _among(name, offered)
+
+    def claimant_allowed(self, mention_id: str, name: str) -> bool:
+        offered = self.mentions.get(mention_id, [])
+        return offered is None or _among(name, offered)
+
+    def schema(self) -> type[Extraction]:
+        """The draft as this request states it: every id answered, every name an enum."""
+        return _article_extraction(self)
+
+
+def _outcomes(mention: Anchor, asked: Anchors) -> list[str]:
+    """The outcome the figure's own word for harm names ("dead" is killed), or all of them where that
+    word says no more than harm ("casualties"); the model still says whether it counts people harmed."""
+    sentence = asked.get(mention.sentence)
+    outcome = figures.harm(mention, sentence)[0] if sentence else None
+    return [outcome.value] if outcome else [o.value for o in Outcome]
+
+
+def _claimants(names: Names, mention: Anchor, most: int) -> list[str]:
+    """Who may give a figure: in someone's quoted words, whoever may have said them; where its
+    sentence attributes it ("…, the ministry said"), that one alone; where the sentence reports
+    words of someone it does not name ("he said"), whom the article names just before; else no
+    one, for the article states it with no source."""
+    quoted = next((p for p in names.anchors.passages if p.span[0] <= mention.span[0] < p.span[1]), None)
+    if quoted is not None:
+        attributed = names.attributed(quoted)
+        return [attributed] if attributed else names.near(quoted, most=most)
+    subject = names.subject(mention)
+    if subject:
+        return [subject]
+    return names.near(mention, most=most) if names.reported(mention) else []
+
+
+def _among(name: str, names: list[str]) -> bool:
+    key = name.strip().lower()
+    return any(key == n.lower() or same_person(name, n) for n in names)
+
+
+NEWS_SENTENCES = 8
+
+
+def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: int = 5) -> Choices:
+    """The choices for the ids `asked` holds (a chunk's own, or all), from the whole article's names.
+    Responses are numbered across the article's sentences in order, so a chunk's ids are its own."""
+    lead = names.anchors.sentences[0].text if names.anchors.sentences else ""
+    home = nations.home(names.text, lead)
+    readable = [s for s in asked.sentences if not overlaps(s.span, list(withheld))]
+    pairs = [(s.id, body) for s in readable for body in _outside(s.text, home, names.everyone())]
+    return Choices(
+        news=[s.id for s in readable if not _mostly_quoted(s, asked)][:NEWS_SENTENCES],
+        # not asked: a few words that close no clause (a term, scare quotes: never a quote), and a
+        # quotation its sentence attributes and says little else (code names the speaker)
+        passages={
+            p.id: None if names.caseless(p) else names.near(p, most=most)
+            for p in asked.passages
+            if not is_phrase(p) and names.attributed(p) is None
+        },
+        # a figure its own sentence attributes ("…, the ministry said") has that one claimant
+        mentions={m.id: None if names.caseless(m) else _claimants(names, m, most) for m in asked.mentions},
+        outcomes={m.id: _outcomes(m, asked) for m in asked.mentions},
+        responses={f"R{n}": pair for n, pair in enumerate(pairs, 1)},
+    )
+
+
+def _mostly_quoted(sentence: Anchor, asked: Anchors) -> bool:
+    """A sentence that is mostly someone's quoted words reports what they said, not what happened."""
+    quoted = sum(p.span[1] - p.span[0] for p in asked.passages if p.sentence == sentence.id)
+    return quoted * 2 > sentence.span[1] - sentence.span[0]
+
+
+def _outside(sentence: str, home: set[str], known: list[str]) -> list[str]:
+    """The governments and bodies from outside the story's own countries that a sentence names, as
+    it names them ("Britain", "Berlin", "Pentagon"); a country only its people's adjective names
+    ("German officials") by the country's own name."""
+    found: list[str] = []
+    named = [(name, country) for name, country in nations.named(sentence) if country not in home]
+    for name, country in named:
+        if nations.is_people(name):
+            if any(c == country and not nations.is_people(n) for n, c in named):
+                continue
+            name = country
+        if name not in found:
+            found.append(name)
+    for name in known:
+        if name in found or nations.country_of(name) is not None or " " in name:
+            continue
+        at = sentence.find(name)
+        if at > 0 and _NEIGHBOURING.search(sentence, max(0, at - 20), at):
+            found.append(name)
+    return found
+
+
+def _article_extraction(choices: Choices) -> type[Extraction]:
+    """An Extraction whose JSON schema lists this article's ids and names, and which reads responses
+    answered by their R ids; parsing stays lenient (any string, any key), so an answer outside them
+    is dropped item by item in grounding, never costing the whole brief."""
+
+    class ArticleExtraction(Extraction):
+        @field_validator("international_responses", mode="before")
+        @classmethod
+        def _responses_by_id(cls, value: Any) -> Any:
+            """{"R2": {"kind": "statement"}, "R3": {"kind": null}} as the responses they name."""
+            if not isinstance(value, dict):
+                return value
+            answered = []
+            for key, answer in value.items():
+                kind = answer.get("kind") if isinstance(answer, dict) else None
+                if kind is None:
+                    continue  # the body named does not respond in that sentence
+                evidence, actor = choices.responses.get(key, (key, ""))
+                answered.append(ResponseDraft(evidence=evidence, actor=actor, kind=kind))
+            return answered
+
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            return _schema(choices, super().model_json_schema(*args, **kwargs))
+
+    ArticleExtraction.model_config["title"] = "Extraction"
+    return ArticleExtraction
+
+
+def _schema(choices: Choices, base: dict[str, Any]) -> dict[str, Any]:
+    properties = base["properties"]
+
+    def described(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"description": properties[name]["description"], **schema}
+
+    def enum(values: list[Any]) -> dict[str, Any]:
+        return {"enum": values}
+
+    def named(names: list[str] | None) -> dict[str, Any]:
+        return {"type": ["string", "null"]} if names is None else enum([*names, None])
+
+    quotes = {pid: _object({"speaker": named(names)}) for pid, names in choices.passages.items()}
+    claims = {
+        mid: _object({"outcome": enum([*choices.outcomes[mid], None]), "claimed_by": named(names)})
+        for mid, names in choices.mentions.items()
+    }
+    developments = _object({"evidence": enum(choices.news)})
+    kinds = enum([*(k.value for k in ResponseKind), None])
+    responses = {rid: _object({"kind": kinds}) for rid in choices.responses}
+    return {
+        "title": "Extraction",
+        "description": base.get("description", ""),
+        "type": "object",
+        "properties": {
+            "quotes": described("quotes", _object(quotes)),
+            "casualty_claims": described("casualty_claims", _object(claims)),
+            "key_developments": described(
+                "key_developments",
+                {"type": "array", "items": developments, "maxItems": MOST_DEVELOPMENTS}
+                if choices.news
+                else {"type": "array", "maxItems": 0},
+            ),
+            "international_responses": described("international_responses", _object(responses)),
+        },
+        "required": ["quotes", "casualty_claims", "key_developments", "international_responses"],
+        "additionalProperties": False,
+    }
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }

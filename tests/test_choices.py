@@ -1,0 +1,101 @@
+"""What the model may answer for an article: every id it is asked about, and the names it chooses from."""
+
+from summariser.brief import Draft
+from summariser.choices import choices
+from summariser.grounding import SourceText, ground
+from tests.conftest import SEED
+
+ARTICLE = (
+    "Rebels seized the town of Velmar on Monday, officials said.\n"
+    "“We had to withdraw,” Anna Kowal, the governor of the province, told a briefing.\n"
+    "“Our people are safe, and we will go back,” she added, calling it a “tactical pause”.\n"
+    "The health ministry said 40 people had been killed. There were 12 casualties in the second town.\n"
+    "Japan said it would send a rescue team, while neighbouring Korvia dispatched two helicopters.\n"
+)
+
+
+def offered(text: str = ARTICLE):
+    source = SourceText(text)
+    return source, choices(source.names, source.anchors, source.withheld)
+
+
+def test_each_passage_the_model_is_asked_about_offers_the_names_near_it_nearest_first():
+    source, c = offered()
+    attributed, continued, pause = source.anchors.passages
+    assert attributed.id not in c.passages, "its sentence attributes it: code names the speaker"
+    assert pause.id not in c.passages, "two words in quotation marks are never a quote"
+    assert c.passages[continued.id][0] == "Anna Kowal"
+
+
+def test_a_figure_its_sentence_attributes_offers_that_claimant_alone():
+    source, c = offered()
+    killed, casualties = source.anchors.mentions
+    assert c.mentions[killed.id] == ["health ministry"]
+    assert c.outcomes[killed.id] == ["killed"], "the word for harm names the outcome"
+    assert len(c.outcomes[casualties.id]) == 6, "'casualties' names no outcome: every one is offered"
+
+
+def test_each_outside_body_a_sentence_names_is_a_response_to_answer_by_id():
+    _, c = offered()
+    assert list(c.responses.values()) == [("S6", "Japan"), ("S6", "Korvia")]
+
+
+def test_the_schema_makes_every_choice_an_enum_and_every_id_required():
+    _, c = offered()
+    schema = c.schema().model_json_schema()
+    quotes = schema["properties"]["quotes"]
+    [asked] = quotes["required"]
+    assert quotes["additionalProperties"] is False
+    assert quotes["properties"][asked]["properties"]["speaker"]["enum"][-1] is None
+    claims = schema["properties"]["casualty_claims"]["properties"]
+    assert claims["C1"]["properties"]["claimed_by"]["enum"] == ["health ministry", None]
+    assert claims["C1"]["properties"]["outcome"]["enum"] == ["killed", None]
+    responses = schema["properties"]["international_responses"]
+    assert responses["required"] == ["R1", "R2"]
+    assert None in responses["properties"]["R1"]["properties"]["kind"]["enum"]
+    assert schema["properties"]["key_developments"]["items"]["properties"]["evidence"]["enum"] == c.news
+    assert list(schema["properties"]) == [
+        "quotes",
+        "casualty_claims",
+        "key_developments",
+        "international_responses",
+    ]
+
+
+def test_sentences_mostly_quoted_are_not_offered_as_the_news():
+    _, c = offered()
+    assert "S1" in c.news and "S3" not in c.news
+
+
+def test_responses_answered_by_id_read_as_the_responses_they_name():
+    _, c = offered()
+    answer = c.schema().model_validate(
+        {
+            "international_responses": {
+                "R1": {"kind": "humanitarian_aid"},
+                "R2": {"kind": None},
+                "R9": {"kind": "other"},
+            }
+        }
+    )
+    assert [(r.evidence, r.actor, r.kind) for r in answer.international_responses] == [
+        ("S6", "Japan", "humanitarian_aid"),
+        ("R9", "", "other"),
+    ]
+
+
+def test_a_response_under_an_id_that_names_nothing_is_dropped_alone():
+    source, c = offered()
+    answer = c.schema().model_validate(
+        {"international_responses": {"R1": {"kind": "humanitarian_aid"}, "R9": {"kind": "other"}}}
+    )
+    grounded = ground(Draft(**answer.model_dump(), headline="", summary=""), source, offered=c)
+    assert [r.actor for r in grounded.international_responses] == ["Japan"]
+    assert grounded.dropped[0].reason.startswith("unknown id 'R9'")
+
+
+def test_the_seed_offers_its_speakers_and_claimants_as_it_names_them():
+    _, c = offered(SEED.read_text(encoding="utf-8"))
+    assert c.mentions == {"C1": ["Serhiy Gaidai"], "C2": ["Local authorities"]}
+    assert all("Luhansk" not in names for names in c.passages.values()), "a place is no one's speaker"
+    assert ("S19", "Britain") in c.responses.values()

@@ -1,0 +1,80 @@
+"""Who an article names: people and bodies (never places), in full, near a passage, with their titles."""
+
+from summariser.anchors import anchor
+from summariser.names import Names, is_person, kind_of, same_person
+from tests.conftest import ROOT
+
+ARTICLE = (
+    "Rebels seized the town of Velmar in the Ostra province on Monday, officials said.\n"
+    "“We had to withdraw,” Anna Kowal, the governor of the Ostra province, told a briefing.\n"
+    "“Our people are safe.”\n"
+    "Ministry spokesman Piotr Lind said 40 people had been killed in Velmar. "
+    "Mr Lind said more were missing.\n"
+    "The health ministry said 12 were injured, and the Red Crescent said it had counted 30 bodies.\n"
+    "Elsewhere, fighting continued around Dorsk and Velmar.\n"
+)
+
+
+def names(text: str = ARTICLE) -> Names:
+    return Names(text, anchor(text))
+
+
+def test_people_and_bodies_are_named_in_full_and_places_are_not_names():
+    found = names().everyone()
+    assert "Anna Kowal" in found and "Piotr Lind" in found and "Red Crescent" in found
+    assert "Velmar" not in found and "Dorsk" not in found and "Ostra" not in found
+    assert "Elsewhere" not in found, "a capital that only opens a sentence names no one"
+    assert "Mr Lind" not in found and "Lind" not in found, "a surname is the person the article named in full"
+
+
+def test_a_passages_choices_are_whom_the_article_names_there_nearest_first():
+    n = names()
+    first, second = n.anchors.passages
+    assert n.near(first)[0] == "Anna Kowal"
+    assert n.near(second)[0] == "Anna Kowal", "a quotation's own paragraph names no one: the one before does"
+
+
+def test_a_figures_claimant_is_the_subject_of_its_saying_verb():
+    n = names()
+    by_figure = {m.text: n.subject(m) for m in n.anchors.mentions}
+    assert by_figure["40"] == "Piotr Lind"
+    assert by_figure["12"] == "health ministry"
+    assert by_figure["30"] == "Red Crescent"
+
+
+def test_a_quotation_its_sentence_attributes_and_says_little_else_is_attributed_by_code():
+    n = names()
+    attributed, continued = n.anchors.passages
+    assert n.attributed(attributed) == "Anna Kowal"
+    assert n.attributed(continued) is None, "a quotation standing alone is the model's to attribute"
+
+
+def test_a_role_is_the_articles_own_title_or_apposition():
+    n = names()
+    assert n.role("Anna Kowal") == ("governor of the Ostra province", None)
+    assert n.role("Piotr Lind")[0] == "Ministry spokesman"
+    assert n.role("Red Crescent") == ("", None)
+
+
+def test_the_seed_names_its_speakers_in_full_with_their_titles():
+    text = (ROOT / "seeds" / "kreminna.txt").read_text(encoding="utf-8")
+    n = names(text)
+    assert n.full("Mr Podolyak") == "Mykhailo Podolyak"
+    assert n.role("John Kirby") == ("Pentagon spokesman", "Pentagon")
+    assert n.role("Olaf Scholz") == ("German Chancellor", "Germany")
+    assert n.role("Mykhailo Podolyak") == ("Ukraine’s lead negotiator", "Ukraine")
+    assert not {"Donbas", "Luhansk", "Kharkiv", "Kramatorsk", "Dnipro"} & set(n.everyone())
+
+
+def test_kinds_are_read_off_the_name():
+    assert kind_of("Anna Kowal").value == "person"
+    assert kind_of("White House").value == "government" and not is_person("White House")
+    assert kind_of("Interior Ministry").value == "government"
+    assert kind_of("Taliban").value == "armed_group"
+    assert kind_of("Red Crescent").value == "organisation"
+    assert kind_of("United Nations").value == "organisation"
+
+
+def test_two_names_are_one_person_when_they_share_a_surname():
+    assert same_person("Mr Kirby", "John Kirby")
+    assert not same_person("John Kirby", "Joe Biden")

@@ -114,7 +114,10 @@ def is_phrase(passage: Anchor) -> bool:
     to calculate”, “无法计算”) are a term or scare quotes inside the writer's sentence, not a
     quotation, however the model answers; “We will fight.” closes one, and stays a quote."""
     text = passage.text.rstrip()
-    short = len(re.findall(r"\w+", text)) <= PHRASE_WORDS and len(text) <= PHRASE_CHARS
+    words = len(re.findall(r"\w+", text))
+    short = words <= PHRASE_WORDS and len(text) <= PHRASE_CHARS
+    if short and words <= 3 and text[:1].islower():
+        return True  # “dirty bomb.”: a term with the sentence's full stop inside the marks
     return short and not text.endswith((".", ",", "!", "?", "…", "。", "，", "！", "？"))
 
 

@@ -15,17 +15,16 @@ from typing import Any
 
 from pydantic import field_validator
 
-from summariser import figures, nations
+from summariser import clauses, figures, nations
 from summariser.anchors import Anchor, Anchors, is_phrase, overlaps
 from summariser.brief import (
     MOST_DEVELOPMENTS,
     Extraction,
     Outcome,
     ResponseDraft,
-    ResponseKind,
     Span,
 )
-from summariser.names import Names, same_person
+from summariser.names import Names, naming, same_person
 
 # an outside government the table does not know, by where it stands: "neighbouring Korvia dispatched…"
 _NEIGHBOURING = re.compile(r"\b(?:neighbouring|neighboring|nearby|foreign)\s+$", re.IGNORECASE)
@@ -41,7 +40,8 @@ class Choices:
     passages: dict[str, list[str] | None]
     mentions: dict[str, list[str] | None]
     outcomes: dict[str, list[str]]  # what each figure's word for harm allows, else every outcome
-    responses: dict[str, tuple[str, str]]  # R1…: a sentence and an outside body it names
+    responses: dict[str, tuple[str, str]]  # R1…: a sentence and an outside body that acts in it
+    kinds: dict[str, list[str]]  # what kind each response's own clause says it is, else every kind
 
     def speaker_allowed(self, passage_id: str, name: str) -> bool:
         offered = self.passages.get(passage_id, [])
@@ -93,7 +93,13 @@ def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: i
     lead = names.anchors.sentences[0].text if names.anchors.sentences else ""
     home = nations.home(names.text, lead)
     readable = [s for s in asked.sentences if not overlaps(s.span, list(withheld))]
-    pairs = [(s.id, body) for s in readable for body in _outside(s.text, home, names.everyone())]
+    # an outside body named where it does nothing ("a base near the capital") is asked about no more
+    pairs = [
+        (s.id, body, deed)
+        for s in readable
+        for body in _outside(s.text, home, names.everyone())
+        if (deed := clauses.deed(naming(body), s)) and not clauses.denied(deed)
+    ]
     return Choices(
         news=[s.id for s in readable if not _mostly_quoted(s, asked)][:NEWS_SENTENCES],
         # not asked: a few words that close no clause (a term, scare quotes: never a quote), and a
@@ -106,7 +112,8 @@ def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: i
         # a figure its own sentence attributes ("…, the ministry said") has that one claimant
         mentions={m.id: None if names.caseless(m) else _claimants(names, m, most) for m in asked.mentions},
         outcomes={m.id: _outcomes(m, asked) for m in asked.mentions},
-        responses={f"R{n}": pair for n, pair in enumerate(pairs, 1)},
+        responses={f"R{n}": (sentence, body) for n, (sentence, body, _) in enumerate(pairs, 1)},
+        kinds={f"R{n}": [k.value for k in clauses.kinds(deed)] for n, (_, _, deed) in enumerate(pairs, 1)},
     )
 
 
@@ -185,8 +192,7 @@ def _schema(choices: Choices, base: dict[str, Any]) -> dict[str, Any]:
         for mid, names in choices.mentions.items()
     }
     developments = _object({"evidence": enum(choices.news)})
-    kinds = enum([*(k.value for k in ResponseKind), None])
-    responses = {rid: _object({"kind": kinds}) for rid in choices.responses}
+    responses = {rid: _object({"kind": enum([*choices.kinds[rid], None])}) for rid in choices.responses}
     return {
         "title": "Extraction",
         "description": base.get("description", ""),

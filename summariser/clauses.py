@@ -10,6 +10,7 @@ they say only what the article says, and nothing where it says nothing.
 import re
 
 from summariser.anchors import Anchor
+from summariser.brief import ResponseKind
 from summariser.names import Names
 
 _OCCASION = re.compile(
@@ -51,23 +52,61 @@ _CLAUSE_END = re.compile(
 _SAID_AFTER = re.compile(r",\s*(?:the\s+)?$")
 
 
+# a verb by which a government or body responds, and what each kind of response is made of
+_RESPONDS = re.compile(
+    r"\b(?:send|sent|sending|dispatch|provid|suppl|ship|deliver|donat|pledg|offer|promis|giv|gave|deploy|"
+    r"sanction|impos|condemn|denounc|criticiz|criticis|urg|call|said|say|express|condolence|welcom|prais|"
+    r"warn|deplor|met|meet|visit|consult|summon|respond|help|support|assist|announc|intend|vow)\w*",
+    re.IGNORECASE,
+)
+_KINDS = (
+    (ResponseKind.sanctions, r"sanction|embargo|freez"),
+    (
+        ResponseKind.military_aid,
+        r"weapon|artillery|\btanks?\b|anti-tank|missile|ammunition|air defen|\barms\b|aircraft",
+    ),
+    (
+        ResponseKind.humanitarian_aid,
+        r"\baid\b|rescue|relief|supplies|kits|medical|food|tents|euros|dollars|donat|helicopter|team of|"
+        r"doctors",
+    ),
+    (ResponseKind.diplomatic, r"\bmet\b|\bmeet|talks|visit|envoy|consult|summon|negotiat|mediat|diplomat"),
+    (
+        ResponseKind.statement,
+        r"condemn|denounc|critici|\burg|called (?:on|for)|condolence|welcom|prais|deplor|sadden|troubl|"
+        r"statement",
+    ),
+)
+_PLACE_BEFORE = re.compile(r"\b(?:to|in|from|at|into|near|across|for)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def deed(actor: re.Pattern[str], sentence: Anchor) -> str:
-    """What a government or body did, as its sentence says it: the clause that opens with its name
-    ("Britain would provide more artillery weapons to Kyiv as the fighting intensified"), or, where
-    its name only attributes the sentence ("…, the White House said"), the sentence before it; at
-    most DEED_WORDS words, verbatim."""
+    """What a government or body did, as its sentence says it: the first clause opening with its
+    name that holds a verb of responding ("Britain would provide more artillery weapons to Kyiv as
+    the fighting intensified"; not "a trip to Russia"), or, where its name only attributes the
+    sentence ("…, the White House said"), the sentence before it; at most DEED_WORDS words,
+    verbatim. Empty where no clause of the body's does anything."""
     text = sentence.text
-    found = actor.search(text)
-    if found is None:
-        return ""
-    end = _CLAUSE_END.search(text, found.end())
-    clause = text[found.start() : end.start() if end else len(text)]
-    if len(clause.split()) <= 3 and _SAID_AFTER.search(text[: found.start()]):
-        clause = _SAID_AFTER.sub("", text[: found.start()])
-    words = clause.split()
-    if len(words) > DEED_WORDS:
-        return " ".join(words[:DEED_WORDS]).rstrip(",;:") + " …"
-    return " ".join(words).rstrip(",;:")
+    for found in actor.finditer(text):
+        if _PLACE_BEFORE.search(text, max(0, found.start() - 12), found.start()):
+            continue  # "a trip to Russia": a place here, not a government acting
+        end = _CLAUSE_END.search(text, found.end())
+        clause = text[found.start() : end.start() if end else len(text)]
+        if len(clause.split()) <= 3 and _SAID_AFTER.search(text[: found.start()]):
+            clause = _SAID_AFTER.sub("", text[: found.start()])
+        if _RESPONDS.search(clause):
+            words = clause.split()
+            if len(words) > DEED_WORDS:
+                return " ".join(words[:DEED_WORDS]).rstrip(",;:") + " …"
+            return " ".join(words).rstrip(",;:")
+    return ""
+
+
+def kinds(deed: str) -> list[ResponseKind]:
+    """What kind of response a deed is, by what it is made of ("more artillery weapons" is
+    military aid); every kind where its words do not say."""
+    said = [kind for kind, words in _KINDS if re.search(words, deed, re.IGNORECASE)]
+    return said[:1] or list(ResponseKind)
 
 
 _NEGATION = re.compile(r"\b(?:not|never|no longer|denied|refused to)\b|n[’']t\b", re.IGNORECASE)

@@ -40,10 +40,10 @@ _LINKS = (
     r"exceeded|surpassed|grown|grew|including|included)"
 )
 _HARM_WORD = re.compile(rf"\b(?:{_HARM})\b", re.IGNORECASE)
-# a figure (the nearest), then at most five words, then the word for harm ("about 200 dead", "thousands
+# a figure, then at most six words, then the word for harm ("about 200 dead", "thousands
 # of people have been killed"); or the word for harm, linking words, then the figure ("the toll rose
 # to 35")
-_FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,5}}?\W+$", re.IGNORECASE)
+_FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,6}}?\W+$", re.IGNORECASE)
 _FIGURE_AFTER = re.compile(rf"\W+(?:{_LINKS}\W+){{0,4}}?(?P<f>{_FIGURE})", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # French and Russian set out a figure and its harm word as English does, and Russian also puts the
@@ -609,7 +609,8 @@ def casualties(text: str) -> list[Finding]:
 # the figures listed after one ("killed 25 militants and five civilians", "including 60 children, 15
 # men and 15 women"), each with the word it counts
 _LISTED = re.compile(
-    rf"(?:\s+[a-z][\w-]*){{1,2}}?(?:,\s*(?:and\s+)?|\s+and\s+)(?P<f>{_FIGURE})(?=\s+[a-z])", re.I
+    rf"(?:\s+[a-z][\w-]*){{1,2}}?(?:,\s*(?:and\s+)?|\s+and\s+|\s+[-–—]\s+)(?P<f>{_FIGURE})(?=\s+[a-z])",
+    re.IGNORECASE,
 )
 _TOLL = re.compile(
     rf"\btoll\b(?:[^.!?]|\.(?=\d)){{0,80}}?\b(?:rose|risen|climbed|reached|grown|grew|passed|topped|stood|stands|"
@@ -618,18 +619,19 @@ _TOLL = re.compile(
 )
 
 
-def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
-    """The match of `pattern` ending at `end` that starts last: the figure nearest the harm word
-    ("25 militants were among the 30 dead" counts 30 dead), hedge and all ("some 90")."""
-    found = None
+def _before(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Every figure close enough before a harm word, hedge and all ("some 90"): "25 militants were
+    among the 30 dead" counts both; none across a clause ("80 bodies …, and warned the toll")."""
+    found = []
     at = start
     while (m := pattern.search(text, at, end)) is not None:
         at = m.end("f")
-        found = None if _CLAUSE_BREAK.search(text, at, end) else m  # "80 bodies …, and warned the toll"
+        if not _CLAUSE_BREAK.search(text, at, end):
+            found.append(m)
     return found
 
 
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:and|but|while|as)\b")
+_CLAUSE_BREAK = re.compile(r"[;:\n]|[.!?]\s|,\s*(?:and|but|while|as)\b")
 _AGE = re.compile(r"[A-Z][\w’'-]+,\s*$")
 
 
@@ -642,15 +644,19 @@ def _age(text: str, m: re.Match[str]) -> bool:
     )
 
 
-def _listed(text: str, at: int, found: dict[Span, Span]) -> dict[Span, Span]:
-    """The figures listed after the one ending at `at`, each with the word after it."""
+def _listed(text: str, at: int, harm: Span, found: dict[Span, Span]) -> dict[Span, Span]:
+    """The figures listed after the one ending at `at`, each with the word after it and the harm
+    word the list hangs on ("killed, including 60 children, 15 men")."""
     listed: dict[Span, Span] = {}
     for _ in range(6):
         m = _LISTED.match(text, at)
         if m is None or m.span("f") in found or _YEAR.match(m.group("f").split()[-1]):
             break
+        if _HARM_WORD.match(text, m.end("f") + 1) or _HARM_WORD.search(text[m.end("f") : m.end("f") + 25]):
+            break  # "… and more than 25 wounded": its own harm word says what it counts
         noun = re.match(r"\s+[a-z][\w-]*", text[m.end("f") :])
-        listed[m.span("f")] = (m.start("f"), m.end("f") + (noun.end() if noun else 0))
+        end = m.end("f") + (noun.end() if noun else 0)
+        listed[m.span("f")] = (min(harm[0], m.start("f")), max(harm[1], end))
         at = m.end("f")
     return listed
 
@@ -664,14 +670,14 @@ def casualty_phrases(text: str) -> tuple[tuple[Finding, Span], ...]:
     found: dict[Span, Span] = {}
     for harm_word, figure_before, figure_after in _CASUALTY_RULES:
         for harm in harm_word.finditer(text):
-            before = _nearest(figure_before, text, max(0, harm.start() - 80), harm.start())
+            before = _before(figure_before, text, max(0, harm.start() - 80), harm.start())
             after = figure_after.match(text, harm.end(), harm.end() + 80) if figure_after else None
-            for m in (before, after):
+            for m in (*before, after):
                 if m is not None and not _YEAR.match(m.group("f").split()[-1]) and not _age(text, m):
                     phrase = (min(m.start("f"), harm.start()), max(m.end("f"), harm.end()))
                     found.setdefault(m.span("f"), phrase)
                     if harm_word is _HARM_WORD:
-                        found.update(_listed(text, m.end("f"), found))
+                        found.update(_listed(text, m.end("f"), harm.span(), found))
     for toll in _TOLL.finditer(text):  # "the death toll from the quake has grown to more than 150"
         found.setdefault(toll.span("f"), toll.span())
     return tuple(

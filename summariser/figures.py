@@ -183,7 +183,9 @@ def harm(mention: Anchor, sentence: Anchor) -> tuple[Outcome | None, str]:
     """What a figure's word for harm says happened, or None where it says only harm ("casualties");
     and who the figure counts, in the article's words after it ("civilians", "police officers"),
     else "people"."""
-    outcome = next((o for o, words in _OUTCOME_WORDS if words.search(mention.label)), None)
+    at = mention.label.find(mention.text)
+    said = [(abs(m.start() - at), o) for o, words in _OUTCOME_WORDS for m in words.finditer(mention.label)]
+    outcome = min(said, key=lambda found: found[0])[1] if said else None  # the word nearest the figure
     after = sentence.text[mention.span[1] - sentence.span[0] :]
     words = []
     for word in re.findall(r"[^\s]+", after)[:6]:

@@ -32,7 +32,17 @@ from summariser.brief import (
     Span,
 )
 from summariser.choices import Choices, choices
-from summariser.names import Names, is_person, kind_of, name_keys, same_person, without_place
+from summariser.names import (
+    Names,
+    in_words,
+    is_person,
+    kind_of,
+    name_keys,
+    naming,
+    same_person,
+    whole,
+    without_place,
+)
 
 _QUOTE_MARKS = "\"'‘’‚‛“”„‟«»‹›`´′″"
 _DASHES = "‐‑‒–—―−"
@@ -143,7 +153,7 @@ class SourceText:
 
     def _uncut(self, neighbour: int, edge: str) -> bool:
         inside = 0 <= neighbour < len(self.normal)
-        return not (_in_words(edge) and inside and self.normal[neighbour].isalnum())
+        return not (in_words(edge) and inside and self.normal[neighbour].isalnum())
 
     def contains(self, snippet: str) -> bool:
         """Whether the snippet stands in the source as written, as whole words."""
@@ -174,7 +184,7 @@ class SourceText:
     def names_in(self, paragraph: int, name: str) -> bool:
         start, end = self.paragraphs[paragraph]
         text = normalise(self.text[start:end])
-        return any(re.search(_whole(normalise(key)), text) for key in name_keys(name))
+        return any(re.search(whole(normalise(key)), text) for key in name_keys(name))
 
     def resolve(self, name: str, span: Span, known: list[str]) -> str:
         """The name the article uses near `span` for whom the model called `name`: a listed actor
@@ -216,23 +226,7 @@ def _paragraph_spans(text: str) -> list[Span]:
 
 
 def _holds_words(text: str, name: str) -> bool:
-    return bool(re.search(_whole(normalise(name)), normalise(text)))
-
-
-def _in_words(char: str) -> bool:
-    """Whether a character belongs to a space-separated word: Chinese and Japanese run their words
-    together, so a name in them never needs a word boundary beside it."""
-    return char.isalnum() and not _UNSPACED.match(char)
-
-
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def _whole(key: str) -> str:
-    """A pattern for `key` as a whole word, where its script has words."""
-    start = r"\b" if key and _in_words(key[0]) else ""
-    end = r"\b" if key and _in_words(key[-1]) else ""
-    return f"{start}{re.escape(key)}{end}"
+    return bool(re.search(whole(normalise(name)), normalise(text)))
 
 
 # --- The trust rules ------------------------------------------------------------------------------
@@ -469,12 +463,14 @@ def _ground_responses(
     for response in draft.international_responses:
         if response.kind is None:
             continue  # named there, but not responding
-        names = _naming(response.actor)
-        naming = [s for s in readable if names.search(s.text)]
-        sentence = _supporting(asked, naming, response.evidence, "", 0.0)
+        names = naming(response.actor)
+        naming_it = [s for s in readable if names.search(s.text)]
+        sentence = _supporting(asked, naming_it, response.evidence, "", 0.0)
         if sentence is None:
             out.drop(
-                "international_responses", response.model_dump(mode="json"), _unnamed(response, asked, naming)
+                "international_responses",
+                response.model_dump(mode="json"),
+                _unnamed(response, asked, naming_it),
             )
             continue
         if any(
@@ -578,13 +574,6 @@ def _add_actor(actors: list[Actor], name: str, source: SourceText) -> None:
     """A body that speaks, gives a figure or responds acts in the story too."""
     if not any(same_person(name, actor.name) or name.lower() == actor.name.lower() for actor in actors):
         actors.append(_actor(name, source))
-
-
-def _naming(actor: str) -> re.Pattern[str]:
-    """What names a responding government or body in a sentence: its name or surname, or the
-    demonym or capital the article uses for a country ("German", "Berlin" for Germany)."""
-    keys = {*name_keys(actor), *(n for n in nations.names_for(actor) if n != actor.strip().lower())}
-    return re.compile("|".join(_whole(key) for key in sorted(keys, key=len, reverse=True) if key), re.I)
 
 
 _NO_CASUALTIES = re.compile(

@@ -106,7 +106,8 @@ _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w&-]*(?:[’'.][\w&-]+)*")  # "U.
 _POSSESSIVE = ("’s", "'s", "’", "'")
 _SAYING = re.compile(
     r"(?<=\s)(?:said|says|say|told|tells|reported|reports|announced|estimated|estimates|put|puts|"
-    r"confirmed|added|warned|stated)\b|\baccording to\b",
+    r"confirmed|added|warned|stated|urged|asked|insisted|noted|wrote|declared|tweeted|explained)\b|"
+    r"\baccording to\b",
     re.IGNORECASE,
 )
 _CLAUSE_AFTER = re.compile(r"[,;:()]|\s(?:and|but|while|as|that|which|who|after|before|when)\s|\.\s|\.$")
@@ -216,6 +217,29 @@ _ARMED_GROUPS = frozenset(
 )
 
 
+def whole(key: str) -> str:
+    """A pattern for `key` as a whole word, where its script has words."""
+    start = r"\b" if key and in_words(key[0]) else ""
+    end = r"\b" if key and in_words(key[-1]) else ""
+    return f"{start}{re.escape(key)}{end}"
+
+
+def in_words(char: str) -> bool:
+    """Whether a character belongs to a space-separated word: Chinese and Japanese run their words
+    together, so a name in them never needs a word boundary beside it."""
+    return char.isalnum() and not _UNSPACED.match(char)
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def naming(actor: str) -> re.Pattern[str]:
+    """What names a responding government or body in a sentence: its name or surname, or the
+    demonym or capital the article uses for a country ("German", "Berlin" for Germany)."""
+    keys = {*name_keys(actor), *(n for n in nations.names_for(actor) if n != actor.strip().lower())}
+    return re.compile("|".join(whole(key) for key in sorted(keys, key=len, reverse=True) if key), re.I)
+
+
 def is_person(name: str) -> bool:
     """Whether a name reads as a person's: two or more capitalised words, none of them the last word
     of a body's name ("White House", "Red Crescent") and not a country or an institution."""
@@ -312,6 +336,8 @@ class Names:
         subject = self.subject(anchor)
         if subject:
             chosen.append(subject)
+        elif self.reported(anchor):  # "He said X “…”": he is someone named before, X is not him
+            order = [*order[1:], sentence]
         for s in order:
             named = self._named_in(s)
             if s is sentence:  # in its own sentence, nearest the passage or figure first
@@ -343,6 +369,8 @@ class Names:
         chosen = before[-1] if before else next((m for m in says if m.start() >= at), None)
         if chosen is None:
             return None
+        while re.search(r"\s(?:and|but)\s+$", text[: chosen.start()]) and says.index(chosen) > 0:
+            chosen = says[says.index(chosen) - 1]  # "Officers said … and reported 30 dead": the officers
         start = sentence.span[0]
         if chosen.group().lower() == "according to":
             return self._named_or_phrase(text, chosen.end(), _CLAUSE_AFTER, start)
@@ -356,15 +384,28 @@ class Names:
             after = self.text[named[-1].span[1] : ends].split() if named else []
             if named and (not after or after[0].lower() in _QUALIFIERS or not phrase[-1:].islower()):
                 return named[-1].name  # "Mr Name said", "Mr Name on Monday warned"; not "Name’s officials"
-            return self._fullest_body(phrase) if _speaker_like(phrase) else None
+            if _speaker_like(phrase):
+                return self._fullest_body(phrase)
+            return self._opening_name(sentence, start + chosen.start())
         if chosen.group() in ("said", "says", "added", "told"):  # "…,” said the teacher"
             inverted = self._named_or_phrase(text, chosen.end(), _INVERTED_END, start)
             if inverted:
                 return inverted
+        opening = self._opening_name(sentence, start + chosen.start())
+        if opening:  # "Name, the most senior official in the region, where …, said"
+            return opening
         # "…,” Name, the governor of the region, told": the name stands in an earlier segment
         earlier = start + max(0, head.rfind(",", 0, max(0, len(head.rstrip()) - 1)) - 120)
         inside = [n for n in self.found if earlier <= n.span[0] < start + chosen.start()]
         return inside[-1].name if inside else None
+
+    def _opening_name(self, sentence: Anchor, verb: int) -> str | None:
+        """The name a sentence opens with, set off by a comma, when its saying verb comes after the
+        apposition ("Name Surname, the most senior official in the region, where …, said")."""
+        first = next((n for n in self.found if sentence.span[0] <= n.span[0] < verb), None)
+        if first is None or self.text[sentence.span[0] : first.span[0]].strip(' “"') != "":
+            return None
+        return first.name if self.text[first.span[1] : first.span[1] + 1] == "," else None
 
     def reported(self, anchor: Anchor) -> bool:
         """Whether an anchor's sentence reports someone's words at all ("he said"), named or not."""
@@ -381,8 +422,28 @@ class Names:
         phrase = without_place(_LEADING.sub("", " ".join(tail.split()[:4])).strip(" ,."))
         return self._fullest_body(phrase) if _speaker_like(phrase) else None
 
+    def _titled(self, phrase: str) -> str | None:
+        """The one person the article gives the title a phrase is ("the U.S. president" where
+        "U.S. President Name Surname" stands), if exactly one has it."""
+        words = [w.lower() for w in phrase.split()]
+        if not words or words[-1].strip(".") not in TITLES:
+            return None
+        roles = {n: [w.lower() for w in self.role(n)[0].split()] for n in self.everyone() if is_person(n)}
+        holding = [n for n, role in roles.items() if words[-1] in role]
+        # of several presidents, the one whose title says as much ("U.S. President"), else the one
+        # the article calls just that ("President Name Surname")
+        for fits in (lambda role: set(words) <= set(role), lambda role: role == words[-1:]):
+            titled = [n for n in holding if fits(roles[n])]
+            if len(titled) == 1:
+                return titled[0]
+        return holding[0] if len(holding) == 1 else None
+
     def _fullest_body(self, phrase: str) -> str:
-        """A body as the article names it most fully: "ministry" after "the interior ministry"."""
+        """A body as the article names it most fully: "ministry" after "the interior ministry"; a
+        title as the one person who holds it."""
+        titled = self._titled(phrase)
+        if titled:
+            return titled
         fuller = [
             other
             for other in self._subjects()
@@ -521,7 +582,7 @@ class Names:
             longer = [
                 other
                 for other in names
-                if other != name and len(other) > len(name) and same_person(name, other)
+                if other != name and len(other) > len(name) and is_person(other) and same_person(name, other)
             ]
             if longer and _one_person(longer):
                 full[name] = max(longer, key=len)

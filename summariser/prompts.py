@@ -75,10 +75,7 @@ class PromptSet:
             passages=_listed(choices.passages) or "none",
             mentions=_claims(choices) or "none",
             news=", ".join(choices.news) or "none",
-            responses="\n".join(
-                f"{key} ({sentence}): {fence(body)}" for key, (sentence, body) in choices.responses.items()
-            )
-            or "none",
+            responses=_responses(choices) or "none",
         )
         # the same for every article, so a server that caches a prompt's beginning reuses it
         system = self.templates["system"].substitute(fields=field_guide())
@@ -138,6 +135,16 @@ def _claims(choices: Choices) -> str:
         outcome = choices.outcomes[key]
         shown = f" ({outcome[0]})" if len(outcome) == 1 else ""
         lines.append(f"{key}{shown}: {_names(names)}")
+    return "\n".join(lines)
+
+
+def _responses(choices: Choices) -> str:
+    """One outside body a line, with its sentence and the kind of response its clause names."""
+    lines = []
+    for key, (sentence, body) in choices.responses.items():
+        kinds = choices.kinds[key]
+        shown = f", {kinds[0]}" if len(kinds) == 1 else ""
+        lines.append(f"{key} ({sentence}{shown}): {fence(body)}")
     return "\n".join(lines)
 
 

@@ -44,7 +44,7 @@ _SENTENCE = re.compile(r"(?:^| )\[(S\d+)\] ")
 _MARK = re.compile(r"\[([QC]\d+)\]")
 _OFFERED = re.compile(r"^([QC]\d+)(?: \((\w+)\))?: (.*)$", re.M)
 _NEWS = re.compile(r"^key_developments: .*?: (.*)$", re.M)
-_RESPONSE = re.compile(r"^(R\d+) \((S\d+)\): (.*)$", re.M)
+_RESPONSE = re.compile(r"^(R\d+) \((S\d+)(?:, \w+)?\): (.*)$", re.M)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 from summariser import clauses
 from summariser.anchors import anchor
-from summariser.grounding import SourceText, _naming
+from summariser.grounding import SourceText
+from summariser.names import naming
 
 
 def test_a_quotations_occasion_is_its_sentences_saying_phrase():
@@ -29,9 +30,9 @@ def test_a_bodys_deed_is_its_own_clause_verbatim():
         "Leaders met to discuss aid, the White House said.\n"
     )
     first, second = source.anchors.sentences
-    assert clauses.deed(_naming("Britain"), first) == "Britain said it would send more weapons"
-    assert clauses.deed(_naming("Germany"), first) == "Berlin intended to supply tanks"
-    assert clauses.deed(_naming("White House"), second) == "Leaders met to discuss aid"
+    assert clauses.deed(naming("Britain"), first) == "Britain said it would send more weapons"
+    assert clauses.deed(naming("Germany"), first) == "Berlin intended to supply tanks"
+    assert clauses.deed(naming("White House"), second) == "Leaders met to discuss aid"
 
 
 def test_a_deed_the_sentence_denies_is_told_apart():

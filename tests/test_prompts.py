@@ -60,7 +60,7 @@ def test_after_the_article_each_id_lists_the_names_the_model_may_choose_from():
     assert "\nQ2: Boris Johnson" in content
     assert "\nC1 (killed): Serhiy Gaidai" in content
     assert "what happened: S1, S2, S3, S4, S6" in content, "not S5, all quotation"
-    assert "\nR1 (S4): Britain\nR2 (S6): Japan" in content
+    assert "\nR1 (S4, military_aid): Britain\nR2 (S6, humanitarian_aid): Japan" in content
 
 
 def test_no_name_place_or_figure_of_a_real_article_is_in_the_instructions_or_the_schema():

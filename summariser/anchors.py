@@ -113,7 +113,7 @@ def is_phrase(passage: Anchor) -> bool:
     """A few words in quotation marks that close no clause of their own (“ultimatum”, “impossible
     to calculate”, “无法计算”) are a term or scare quotes inside the writer's sentence, not a
     quotation, however the model answers; “We will fight.” closes one, and stays a quote."""
-    text = passage.text.rstrip()
+    text = passage.label.strip("“”„‟\"«»‹›「」『』‘’‚'").rstrip()  # with the comma that closes a clause
     words = len(re.findall(r"\w+", text))
     short = words <= PHRASE_WORDS and len(text) <= PHRASE_CHARS
     if short and words <= 3 and text[:1].islower():
@@ -241,7 +241,10 @@ def _opens(text: str, at: int, closers: list[int], breaks: tuple[int, ...]) -> b
 def _passages(text: str, quoted: list[Quoted], numbered: Anchors) -> list[Anchor]:
     passages: list[Anchor] = []
     for opening, end, closed in quoted:
+        # the comma or colon before a closing mark belongs to the sentence around ("“…the city,” he said")
         span = _stripped(text, opening + 1, end - 1 if closed else end)
+        while span[1] > span[0] and text[span[1] - 1] in ",;:":
+            span = _stripped(text, span[0], span[1] - 1)
         if span[0] == span[1]:
             continue
         sentence = numbered.sentence_at(span[0])

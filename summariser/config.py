@@ -77,9 +77,23 @@ class Settings:
     def request_timeout(self) -> float:
         return self.timeout or DEFAULT_TIMEOUT
 
-    def with_defaults(self, model: str | None, mode: str | None) -> "Settings":
-        """Fill model and mode where the user left them open (a tape's own, else ours)."""
-        return replace(self, model=self.model or model or DEFAULT_MODEL, mode=self.mode or mode or "tools")
+    def with_defaults(self, model: str | None, mode: str | None, served_by: str | None = None) -> "Settings":
+        """Fill model and mode where the user left them open (a tape's own, else ours), and what
+        served a tape, where it says."""
+        return replace(
+            self,
+            model=self.model or model or DEFAULT_MODEL,
+            mode=self.mode or mode or "tools",
+            served_by=self.served_by or served_by,
+        )
+
+    @property
+    def model_name(self) -> str:
+        """The model as a person would recognise it: the GGUF file a local server runs ("… with
+        FILE.gguf"), else the name the provider knows it by."""
+        if self.served_by and " with " in self.served_by:
+            return self.served_by.rsplit(" with ", 1)[1]
+        return str(self.model)
 
 
 Number = TypeVar("Number", int, float)

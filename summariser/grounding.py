@@ -248,8 +248,12 @@ class Grounding:
     missed: list[Missed] = field(default_factory=list)
     omitted: list[Anchor] = field(default_factory=list)  # the anchors of `missed`, to name in a re-ask
 
-    def drop(self, field_name: str, item: dict[str, Any], reason: str) -> None:
-        self.dropped.append(Dropped(field=field_name, item=item, reason=reason))
+    notes: list[str] = field(default_factory=list)  # each drop as the model hears it, beside `dropped`
+
+    def drop(self, field_name: str, item: dict[str, Any], fault: "Fault") -> None:
+        """An item that did not hold: the editor reads `fault.reason`, a re-ask sends `fault.note`."""
+        self.dropped.append(Dropped(field=field_name, item=item, reason=fault.reason))
+        self.notes.append(fault.note)
 
     def kept(self) -> int:
         return sum(
@@ -269,10 +273,26 @@ class Grounding:
         model): a quote or a casualty figure, and any id that names nothing. A misspelled actor, or
         a development or response no sentence bears out, is dropped and listed, not re-asked."""
         return [f"- {issue.text}" for issue in self.issues] + [
-            f"- {d.field} {_label(d)}: {d.reason}"
-            for d in self.dropped
-            if d.field in ("quotes", "casualty_claims") or d.reason.startswith(UNKNOWN_ID)
+            f"- {d.field} {_label(d)}: {note}"
+            for d, note in zip(self.dropped, self.notes, strict=True)
+            if d.field in ("quotes", "casualty_claims") or note.startswith(UNKNOWN_ID)
         ]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Why an item did not hold, twice: for the editor, in the article's terms (no ids, no
+    instructions), and for the model, naming its ids and what to answer instead."""
+
+    reason: str
+    note: str
+
+
+def _unknown(anchor_id: str, kind: str, what: str) -> Fault:
+    return Fault(
+        f"it pointed at a {what} the article does not have",
+        f"{UNKNOWN_ID} {anchor_id!r}: answer only for the {kind} ids listed",
+    )
 
 
 def _label(dropped: Dropped) -> str:
@@ -330,7 +350,7 @@ def _ground_quotes(
     for quote_id, answer in answers.items():
         if _anchor(asked, "Q", quote_id) is None:
             item = {"id": quote_id, **answer.model_dump(mode="json")}
-            out.drop("quotes", item, f"{UNKNOWN_ID} {quote_id!r}: answer only for the Q ids listed")
+            out.drop("quotes", item, _unknown(quote_id, "Q", "passage"))
     for passage in asked.passages:
         # where its sentence attributes the quotation and says little else, code names the speaker
         by_code = source.names.attributed(passage)
@@ -340,11 +360,11 @@ def _ground_quotes(
             continue  # nobody's words: a term, a title, scare quotes
         item = {"id": passage.id, "speaker": given, "text": passage.text}
         speaker = source.names.full(source.resolve(given, passage.span, [a.name for a in out.actors]))
-        reason = _quote_problem(speaker, passage.span, out.actors, source)
-        if reason is None and by_code is None and not offered.speaker_allowed(passage.id, speaker):
-            reason = _not_offered(speaker, offered.passages.get(passage.id, []))
-        if reason:
-            out.drop("quotes", item, reason)
+        fault = _quote_problem(speaker, passage.span, out.actors, source)
+        if fault is None and by_code is None and not offered.speaker_allowed(passage.id, speaker):
+            fault = _not_offered(speaker, offered.passages.get(passage.id, []), "these words")
+        if fault:
+            out.drop("quotes", item, fault)
             continue
         _add_actor(out.actors, speaker, source)
         sentence = source.anchors.get(passage.sentence)
@@ -359,10 +379,11 @@ def _ground_quotes(
         )
 
 
-def _not_offered(name: str, offered: list[str]) -> str:
+def _not_offered(name: str, offered: list[str] | None, where: str) -> Fault:
+    reason = f"{name} is not named near {where}"
     if not offered:
-        return f"{name!r} is not named near it, and no one else is: answer null"
-    return f"{name!r} is not named near it: choose one of {', '.join(offered)}, or null"
+        return Fault(reason, f"{name!r} is not named near it, and no one else is: answer null")
+    return Fault(reason, f"{name!r} is not named near it: choose one of {', '.join(offered)}, or null")
 
 
 def _ground_claims(
@@ -372,9 +393,7 @@ def _ground_claims(
         item = {"id": mention_id, **claim.model_dump(mode="json")}
         mention = _anchor(asked, "C", mention_id)
         if mention is None:
-            out.drop(
-                "casualty_claims", item, f"{UNKNOWN_ID} {mention_id!r}: answer only for the C ids listed"
-            )
+            out.drop("casualty_claims", item, _unknown(mention_id, "C", "figure"))
             continue
         if claim.outcome is None:
             continue  # counts no people harmed
@@ -385,14 +404,14 @@ def _ground_claims(
         if claimant is not None:
             claimant = source.names.full(source.resolve(claimant, mention.span, [a.name for a in out.actors]))
             if not source.names_near(claimant, mention.span):
-                out.drop("casualty_claims", item, f"{claimant!r} is not named at or just before the figure")
+                note = f"{claimant!r} is not named at or just before the figure"
+                out.drop("casualty_claims", item, Fault(f"{claimant} is not named near this figure", note))
                 continue
             if not offered.claimant_allowed(mention_id, claimant) and claimant != source.names.subject(
                 mention
             ):
-                out.drop(
-                    "casualty_claims", item, _not_offered(claimant, offered.mentions.get(mention_id, []))
-                )
+                offered_there = offered.mentions.get(mention_id, [])
+                out.drop("casualty_claims", item, _not_offered(claimant, offered_there, "this figure"))
                 continue
         if claimant in source.names.everyone():  # a named body, not "officials" or "local authorities"
             _add_actor(out.actors, claimant, source)
@@ -429,7 +448,12 @@ def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], o
             out.drop("key_developments", item, _unsupported_by(development.evidence, asked))
             continue
         if _copies(development.text, sentence.text):
-            out.drop("key_developments", item, f"repeats {sentence.id} instead of saying what it means")
+            note = f"repeats {sentence.id} instead of saying what it means"
+            out.drop(
+                "key_developments",
+                item,
+                Fault("it repeats its sentence instead of saying what it means", note),
+            )
             continue
         if any(kept.span == sentence.span for kept in out.key_developments):
             continue  # the same sentence twice
@@ -481,7 +505,7 @@ def _ground_responses(
         deed = clauses.deed(names, sentence)
         if clauses.denied(deed):
             reason = f"its sentence says what {response.actor} did not do: “{deed}”"
-            out.drop("international_responses", response.model_dump(mode="json"), reason)
+            out.drop("international_responses", response.model_dump(mode="json"), Fault(reason, reason))
             continue
         out.international_responses.append(
             InternationalResponse(
@@ -496,15 +520,18 @@ def _ground_responses(
         _add_actor(out.actors, response.actor, source)
 
 
-def _unnamed(response: ResponseDraft, asked: Anchors, naming: list[Anchor]) -> str:
-    """Why no sentence could stand as a response's evidence, as the model should hear it."""
+def _unnamed(response: ResponseDraft, asked: Anchors, naming: list[Anchor]) -> Fault:
+    """Why no sentence could stand as a response's evidence."""
+    actor = response.actor
     if response.evidence.startswith("R"):
-        return f"{UNKNOWN_ID} {response.evidence!r}: answer only for the R ids listed"
+        return _unknown(response.evidence, "R", "government or body")
     if _anchor(asked, "S", response.evidence) is None:
         return _unsupported_by(response.evidence, asked)
     if not naming:
-        return f"no sentence names {response.actor!r}: name the government or body as the article does"
-    return f"{response.evidence} does not name {response.actor!r}: give the sentence that says what they did"
+        note = f"no sentence names {actor!r}: name the government or body as the article does"
+        return Fault(f"no sentence of the article names {actor}", note)
+    note = f"{response.evidence} does not name {actor!r}: give the sentence that says what they did"
+    return Fault(f"the sentence given does not name {actor}", note)
 
 
 def _anchor(asked: Anchors, kind: str, anchor_id: str) -> Anchor | None:
@@ -513,10 +540,12 @@ def _anchor(asked: Anchors, kind: str, anchor_id: str) -> Anchor | None:
     return found if found is not None and found.id.startswith(kind) else None
 
 
-def _unsupported_by(anchor_id: str, asked: Anchors) -> str:
+def _unsupported_by(anchor_id: str, asked: Anchors) -> Fault:
     if _anchor(asked, "S", anchor_id) is None:
-        return f"{UNKNOWN_ID} {anchor_id!r}: evidence is the id of one sentence (S…)"
-    return f"{anchor_id} does not report this: give the sentence that does"
+        note = f"{UNKNOWN_ID} {anchor_id!r}: evidence is the id of one sentence (S…)"
+        return Fault("it pointed at a sentence the article does not have", note)
+    note = f"{anchor_id} does not report this: give the sentence that does"
+    return Fault("no sentence of the article says this", note)
 
 
 SUPPORT = 0.5  # of an item's content words, found in its evidence sentence
@@ -649,19 +678,25 @@ COPIED_WORDS = 8  # a run this long, word for word from the article, is the arti
 
 
 def _copied_summary(draft: Draft, source: SourceText) -> list[Flag]:
-    """A summary that pastes the article's sentences instead of saying what they add up to."""
-    copied = [
-        sentence
-        for sentence in re.split(r"(?<=[.!?])\s+", draft.summary.strip())
-        if len(sentence.split()) >= COPIED_WORDS and source.contains(sentence)
-    ]
+    """A summary that pastes the article's sentences instead of saying what they add up to: every
+    sentence of it that repeats COPIED_WORDS of the article's words in a row counts, pasted whole
+    or with its end changed."""
+    article = _WORD.findall(source.normal.lower())
+    runs = {tuple(article[i : i + COPIED_WORDS]) for i in range(len(article) - COPIED_WORDS + 1)}
+    copied = []
+    for sentence in anchor(draft.summary.strip()).sentences:
+        words = _WORD.findall(normalise(sentence.text).lower())
+        if any(tuple(words[i : i + COPIED_WORDS]) in runs for i in range(len(words) - COPIED_WORDS + 1)):
+            copied.append(sentence.text)
     if not copied:
         return []
+    found = next((span for text in copied for span in source.occurrences(text)), None)
     return [
         Flag(
             kind="summary",
-            text=f"{len(copied)} sentence(s) of the summary are copied from the article",
-            span=next(source.occurrences(copied[0]), None),
+            text=f"{len(copied)} of the summary's {len(anchor(draft.summary).sentences)} sentences "
+            "repeat the article's own words",
+            span=found,
         )
     ]
 
@@ -681,7 +716,7 @@ def _omitted(out: Grounding, asked: Anchors) -> list[Anchor]:
     return passages + [m for m in asked.mentions if m.span not in held]
 
 
-def _quote_problem(speaker: str, span: Span, actors: list[Actor], source: SourceText) -> str | None:
+def _quote_problem(speaker: str, span: Span, actors: list[Actor], source: SourceText) -> Fault | None:
     """The speaker rule: named beside the quotation wins; else the person the article was writing
     about just before it (up to two paragraphs back) must be the speaker."""
     if source.names_in(source.paragraph_of(span[0]), speaker):
@@ -693,5 +728,7 @@ def _quote_problem(speaker: str, span: Span, actors: list[Actor], source: Source
     if not nearest and source.names_near(speaker, span):
         return None
     if nearest:
-        return f"the article attributes this quote to {nearest[0]}, not {speaker}"
-    return f"speaker {speaker!r} is not named at or just before the quote"
+        note = f"the article attributes this quote to {nearest[0]}, not {speaker}"
+        return Fault(f"the article gives these words to {nearest[0]}, not {speaker}", note)
+    note = f"speaker {speaker!r} is not named at or just before the quote"
+    return Fault(f"{speaker} is not named near these words", note)

@@ -140,12 +140,13 @@ class Session:
             if store:
                 store.close()
         if settings.strict and best.dropped:
+            first = best.dropped[0]
             raise ValidationFailed(
-                f"--strict: {len(best.dropped)} item(s) did not hold after "
-                f"{meter.requests} request(s); first: {best.problems()[0].lstrip('- ')}"
+                f"--strict: {len(best.dropped)} item(s) did not hold after {meter.requests} request(s); "
+                f"first: {first.label()[:80]!r}, {first.reason}"
             )
         meta = Meta(
-            model=str(settings.model),
+            model=settings.model_name,
             prompt_version=prompts.version,
             source=SourceInfo(name=name, sha256=hashlib.sha256(text.encode()).hexdigest(), chars=len(text)),
             usage=meter.usage,

@@ -79,20 +79,19 @@ class Tape:
             log.warning("%s: skipped, not a recorded exchange (%s)", path, why)
         return entries
 
-    def recorded_with(self) -> tuple[str | None, str | None]:
-        """The one model and the one mode every exchange on this tape was made with (None where
-        there is not exactly one); lets `--replay DIR` run without repeating how it was recorded."""
-        models, modes = set(), set()
+    def recorded_with(self) -> tuple[str | None, str | None, str | None]:
+        """The one model, mode and server every exchange on this tape was made with (None where
+        there is not exactly one); lets `--replay DIR` run without repeating how it was recorded,
+        and a brief replayed from it name the model that answered."""
+        found: tuple[set, set, set] = (set(), set(), set())
         for entry in self.entries():
             recorded = entry.get("recorded", {})
-            models.add(recorded.get("model"))
-            modes.add(recorded.get("mode"))
-        models.discard(None)
-        modes.discard(None)
-        return (
-            models.pop() if len(models) == 1 else None,
-            modes.pop() if len(modes) == 1 else None,
-        )
+            for seen, key in zip(found, ("model", "mode", "served_by"), strict=True):
+                value = recorded.get(key)
+                if isinstance(value, str):
+                    seen.add(value)
+        model, mode, served_by = (seen.pop() if len(seen) == 1 else None for seen in found)
+        return model, mode, served_by
 
     def answer(self, request: httpx.Request, key: str) -> httpx.Response | None:
         """The recorded response to a request, if the tape holds one."""

@@ -91,7 +91,9 @@ def test_a_response_under_an_id_that_names_nothing_is_dropped_alone():
     )
     grounded = ground(Draft(**answer.model_dump(), headline="", summary=""), source, offered=c)
     assert [r.actor for r in grounded.international_responses] == ["Japan"]
-    assert grounded.dropped[0].reason.startswith("unknown id 'R9'")
+    assert grounded.problems() == [
+        "- international_responses \"R9\": unknown id 'R9': answer only for the R ids listed"
+    ]
 
 
 def test_the_seed_offers_its_speakers_and_claimants_as_it_names_them():

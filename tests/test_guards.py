@@ -126,7 +126,7 @@ def test_a_summary_that_pastes_the_article_is_cut_to_five_sentences_and_flagged_
 
     assert len(server.requests) == 2  # the extraction and the headline: a cut costs no request
     flags = {f.kind: f for f in brief.verification.flags}
-    assert flags["summary"].text == "7 sentence(s) of the summary are copied from the article"
+    assert flags["summary"].text == "6 of the summary's 6 sentences repeat the article's own words"
     text = SEED.read_text(encoding="utf-8")
     assert text[flags["summary"].span[0] : flags["summary"].span[1]].startswith("Russian troops seized")
     assert flags["truncated"].text == "the summary ran to 6 sentences, cut to 5"

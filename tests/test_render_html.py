@@ -120,3 +120,31 @@ def test_in_chromium_a_click_flashes_the_quote_at_its_span_and_no_injected_scrip
         assert tab.evaluate("typeof window.pwned") == "undefined"
         assert tab.locator("#article").inner_text().count("<script>") == 1
         browser.close()
+
+
+def test_the_page_says_once_what_was_checked_and_shows_what_was_left_out_before_the_sections():
+    text = SEED.read_text(encoding="utf-8")
+    page = html.render(grounded_brief(text, handwritten("kreminna-fabricated")), text)
+    first_section = page.index("<h2>")
+    assert page.count('class="legend"') == 1 and page.index('class="legend"') < first_section
+    assert page.index('id="left-out"') < first_section, "what did not hold is seen first, not below the fold"
+    assert "system@" not in page and "prompt " not in page.split("<footer>")[1], "no internal jargon"
+    assert 'class="model">' in page, "the model's own words are set apart"
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_in_chromium_the_legend_and_what_was_left_out_show_without_scrolling(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    text = SEED.read_text(encoding="utf-8")
+    page_file = tmp_path / "review.html"
+    page_file.write_text(html.render(grounded_brief(text, handwritten("kreminna-fabricated")), text))
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        tab = browser.new_page(viewport={"width": 1280, "height": 1600})
+        tab.goto(page_file.as_uri())
+        for selector in (".legend", "#left-out li"):
+            box = tab.locator(selector).first.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 1600, selector
+        browser.close()

@@ -4,6 +4,7 @@ The rendered output is parsed as CommonMark (markdown-it-py, which rich brings) 
 checked, so the assertions are about what a Markdown viewer would show, not about the data.
 """
 
+import re
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -28,7 +29,14 @@ TEXT_FIELDS = {
     "headline", "summary", "text", "evidence", "speaker", "context", "figure", "who", "location",
     "claimed_by", "qualifier", "actor", "description", "name", "role", "affiliation", "reason", "model",
 }  # fmt: skip
-SECTION_TITLES = {"Key developments", "Quotes", "Casualty claims", "International responses", "Actors"}
+SECTION_TITLES = {
+    "Key developments",
+    "Quotes",
+    "Casualty claims",
+    "International responses",
+    "Actors",
+    "Not in this brief, or flagged",
+}
 
 
 def poisoned(brief: Brief) -> Brief:
@@ -104,8 +112,10 @@ def test_a_partial_brief_says_so_before_its_summary():
 
     lines = render(brief).splitlines()
 
-    assert lines[2] == "**Partial:** 6 items could not be verified — listed at the end."
-    assert lines[4].startswith(brief.summary[:20])
+    assert lines[2] == "**Partial:** 6 items could not be verified — see “Not in this brief, or flagged”."
+    assert lines[4] == f"*{brief.summary}*", "the model's own words, in italics"
+    assert lines[6].startswith("Checked against the article: words in quotation marks"), "the legend, once"
+    assert "## Not in this brief, or flagged" in lines
 
 
 def test_the_recorded_seed_tells_an_editor_what_the_json_says():
@@ -154,6 +164,46 @@ def test_every_section_is_present_and_says_why_it_is_empty():
 
     shown = render(brief)
 
-    for title in SECTION_TITLES:
+    for title in SECTION_TITLES - {"Not in this brief, or flagged"}:  # that one only when it lists something
         assert f"## {title}" in shown
     assert "## International responses\n\n*None found in the article.*" in shown
+
+
+def fabricated_brief() -> Brief:
+    return grounded_brief(SEED.read_text(encoding="utf-8"), handwritten("kreminna-fabricated"))
+
+
+def test_every_note_an_editor_reads_names_no_internal_id_and_gives_no_instruction():
+    text = render(fabricated_brief())
+    notes = text.split("## Not in this brief, or flagged", 1)[1]
+    assert not re.search(r"\b[SQCRD]\d+\b", notes), notes
+    for instruction in ("answer only", "give the sentence", "choose one of", "answer null", "unknown id"):
+        assert instruction not in notes
+
+
+def test_a_dropped_items_words_are_quoted_within_their_bound():
+    from summariser.brief import Dropped
+
+    brief = fabricated_brief()
+    long = Dropped(
+        field="key_developments", item={"text": "Kreminna fell. " * 400}, reason="no sentence says this"
+    )
+    brief.verification.dropped.append(long)
+    [line] = [line for line in render(brief).splitlines() if "Kreminna fell." in line]
+    assert len(line) < 250 and "…" in line
+
+
+def test_an_item_that_failed_is_never_shown_as_a_fact_elsewhere():
+    brief = fabricated_brief()
+    dropped_names = {d.item.get("actor") for d in brief.verification.dropped} - {None, ""}
+    assert not dropped_names & {a.name for a in brief.actors}
+    # the sentence saying Washington had not provided aircraft is no response, and Washington no actor
+    assert "Washington" not in {r.actor for r in brief.international_responses} | {
+        a.name for a in brief.actors
+    }
+
+
+def test_the_footer_names_the_model_as_a_person_would_know_it():
+    brief = faithful_brief()
+    brief.meta.model = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    assert render(brief).rstrip().endswith(r"Written with qwen2.5-coder-1.5b-instruct-q4\_k\_m.gguf.*")

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from summariser.brief import Brief
+from summariser.brief import Brief, KeyDevelopment
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
 from summariser.render.slack import MAX_BLOCKS, MAX_SECTION_CHARS, blocks
@@ -277,13 +277,14 @@ def brief_with(**changes) -> Brief:
 
 def test_blocks_stay_within_slacks_limits_with_a_note_when_trimmed():
     many = [
-        {
-            "text": f"Development number {i} " + "x" * 400,
-            "evidence": "Russian troops seized a Ukrainian town on Tuesday",
-        }
+        KeyDevelopment(
+            text=f"Development number {i} " + "x" * 400,
+            evidence="Russian troops seized a Ukrainian town on Tuesday",
+            verified=True,
+        )
         for i in range(400)
     ]
-    result = blocks(brief_with(key_developments=many))
+    result = blocks(brief_with().model_copy(update={"key_developments": many}))
     assert len(result) <= MAX_BLOCKS
     for block in result:
         if block["type"] == "section":

@@ -36,6 +36,9 @@ li.item{cursor:pointer;margin:.3rem 0}li.item:hover{text-decoration:underline}
 .key{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em}
 .dev{background:#dbeafe}.quote{background:#fde68a}.cas{background:#fecaca}.resp{background:#d1fae5}
 .note{color:#555;font-size:13px}.loose{color:#92400e;font-size:12px}ul{padding-left:1.1rem}
+.model{font-style:italic}.legend{color:#555;font-size:12px;border-left:3px solid #ccc;padding-left:.5rem}
+#left-out{background:#fff7ed;border-radius:6px;padding:.4rem .7rem;margin:.6rem 0;font-size:13px}
+#left-out ul{max-height:16rem;overflow:auto;margin:.3rem 0}
 """
 
 _JS = """
@@ -113,7 +116,9 @@ def _brief_side(brief: Brief) -> str:
     partial = view.status(brief)
     if partial:
         out.append(f'<p class="partial"><b>Partial:</b> {escape(partial)}</p>')
-    out.append(f"<p>{escape(brief.summary)}</p>")
+    out.append(f'<p class="model">{escape(brief.summary)}</p>')
+    out.append(f'<p class="legend">{escape(view.LEGEND)}</p>')
+    out.append(_left_out(brief))
     for field, (title, kind) in FIELDS.items():
         items = getattr(brief, field)
         out.append(f'<h2><span class="key {kind}"></span>{title}</h2>')
@@ -128,16 +133,21 @@ def _brief_side(brief: Brief) -> str:
     out.append(
         f"<p>{escape(', '.join(view.actor(a) for a in brief.actors) or view.empty('actors', brief))}</p>"
     )
+    return "\n".join(out)
+
+
+def _left_out(brief: Brief) -> str:
+    """What did not hold, was missed or is flagged: near the top, where an editor sees it first."""
     v = brief.verification
     notes = [escape(view.dropped(d)) for d in v.dropped] + [escape(view.missed(m)) for m in v.missed]
     for flag in v.flags:
         note, passage = view.flag(flag)
         notes.append(escape(note) + (f": “{escape(passage)}”" if passage else ""))
-    if notes:
-        out.append("<h2>Not in this brief, or flagged</h2><ul>")
-        out += [f"<li>{note}</li>" for note in notes]
-        out.append("</ul>")
-    return "\n".join(out)
+    if not notes:
+        return ""
+    items = "".join(f"<li>{note}</li>" for note in notes)
+    title = f"<summary><b>{view.LEFT_OUT}</b> ({len(notes)})</summary>"
+    return f'<details id="left-out" open>{title}<ul>{items}</ul></details>'
 
 
 def _describe(field: str, item: object, brief: Brief) -> str:
@@ -155,7 +165,7 @@ def _describe(field: str, item: object, brief: Brief) -> str:
     if field == "international_responses":
         line = view.response(item)
         return f"<b>{escape(line.lead)}</b> {escape(line.rest)}{loose}"
-    return escape(item.text) + loose
+    return f'<span class="model">{escape(item.text)}</span>' + loose
 
 
 def render(brief: Brief, article: str) -> str:
@@ -172,8 +182,7 @@ it stands; hover a highlight to see what it supports</span></header>
 <section id="article">{_highlighted(article, _marks(brief))}</section>
 <section id="brief">{_brief_side(brief)}</section>
 </main>
-<footer>{escape(view.footer(brief))} Verification: <b>{escape(brief.verification.status)}</b> ·
-prompt {escape(meta.prompt_version)} · schema {escape(meta.schema_version)}</footer>
+<footer>{escape(view.footer(brief))}</footer>
 <script>{_JS}</script>
 </body></html>
 """

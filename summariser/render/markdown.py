@@ -35,9 +35,9 @@ def render(brief: Brief) -> str:
     partial = view.status(brief)
     if partial:
         out += [f"**Partial:** {escape(partial)}", ""]
-    out += [escape(brief.summary), ""]
+    out += [_model(brief.summary), "", escape(view.LEGEND), ""]
     lines = {
-        "key_developments": [f"- {escape(d.text)}{_unverified(d.verified)}" for d in brief.key_developments],
+        "key_developments": [f"- {_model(d.text)}{_unverified(d.verified)}" for d in brief.key_developments],
         "quotes": [
             f"> “{escape(q.text)}”  \n> — **{escape(q.speaker)}**"
             + _after_name(view.speaking_as(q, brief.actors))
@@ -53,13 +53,20 @@ def render(brief: Brief) -> str:
     for field, title in view.SECTIONS:
         out += [f"## {title}", "", *(lines[field] or [f"*{escape(view.empty(field, brief))}*"]), ""]
     v = brief.verification
-    out.append(f"---\n*{escape(view.footer(brief))}*")
-    out.extend(f"- {escape(view.dropped(d))}" for d in v.dropped)
-    out.extend(f"- {escape(view.missed(m))}" for m in v.missed)
+    notes = [f"- {escape(view.dropped(d))}" for d in v.dropped]
+    notes += [f"- {escape(view.missed(m))}" for m in v.missed]
     for flag in v.flags:
         note, passage = view.flag(flag)
-        out.append(f"- {escape(note)}" + (f": “{escape(passage)}”" if passage else ""))
+        notes.append(f"- {escape(note)}" + (f": “{escape(passage)}”" if passage else ""))
+    if notes:
+        out += [f"## {view.LEFT_OUT}", "", *notes, ""]
+    out.append(f"---\n*{escape(view.footer(brief))}*")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _model(text: str) -> str:
+    """The model's own words, set in italics, as the legend says."""
+    return f"*{escape(text)}*" if text.strip() else ""
 
 
 def _after_name(role: str) -> str:

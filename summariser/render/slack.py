@@ -33,7 +33,7 @@ def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
     """Each section's lines, as the shared view words them; an empty section says why."""
     v = brief.verification
     lines = {
-        "key_developments": [f"• {escape(d.text)}" for d in brief.key_developments],
+        "key_developments": [f"• _{escape(d.text)}_" for d in brief.key_developments],
         "quotes": [
             f"> “{escape(q.text)}”\n> — *{escape(q.speaker)}*"
             + _after_name(view.speaking_as(q, brief.actors))
@@ -52,7 +52,7 @@ def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
         note, passage = view.flag(flag)
         notes.append(f"• {escape(note)}" + (f": “{escape(_clip(passage, 300))}”" if passage else ""))
     if notes:
-        sections.append(("Not in this brief, or flagged", notes))
+        sections.append((view.LEFT_OUT, notes))
     return sections
 
 
@@ -98,10 +98,13 @@ def blocks(brief: Brief) -> list[dict]:
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": _clip(escape(brief.summary), MAX_SECTION_CHARS) or "_(no summary)_",
+                "text": f"_{_clip(escape(brief.summary), MAX_SECTION_CHARS - 2)}_"
+                if brief.summary.strip()
+                else "_(no summary)_",
             },
         }
     )
+    body.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(view.LEGEND)}]})
     for title, lines in _lines(brief):
         body += [{"type": "divider"}, *_sections(title, lines)]
     context = {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(view.footer(brief))}]}

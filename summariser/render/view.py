@@ -7,6 +7,7 @@ never in field names or in the notes the model is sent. Phrases here are plain t
 escapes them for its own format.
 """
 
+import re
 from dataclasses import dataclass
 
 from summariser.brief import (
@@ -37,6 +38,17 @@ _NOUNS = {
 }
 
 
+# Said once in every brief, so a reader can tell what was checked from what was written: the article's
+# words are quoted, the model's set apart (in italics, where the markup has them).
+LEGEND = (
+    "Checked against the article: words in quotation marks, figures, who said or claims them, and "
+    "each cited sentence, found there as written. The model's own wording, not checked line by "
+    "line: the headline, the summary, each development's line and each response's kind."
+)
+LEFT_OUT = "Not in this brief, or flagged"
+LABEL_CHARS = 120  # of an item's words quoted in a note about it: the note is about the item, not a copy
+
+
 @dataclass(frozen=True)
 class Line:
     """An item as a reader sees it: the words a renderer may set apart (a figure, an actor), then the rest."""
@@ -55,7 +67,7 @@ def status(brief: Brief) -> str | None:
         parts.append(f"{_count(len(v.dropped), 'item')} could not be verified")
     if v.flags:
         parts.append(f"{_count(len(v.flags), 'thing')} to check")
-    return ("; ".join(parts) or "not every check passed") + " — listed at the end."
+    return ("; ".join(parts) or "not every check passed") + f" — see “{LEFT_OUT}”."
 
 
 def empty(field: str, brief: Brief) -> str:
@@ -64,9 +76,9 @@ def empty(field: str, brief: Brief) -> str:
     missed = sum(m.field == field for m in v.missed)
     dropped = sum(d.field == field for d in v.dropped)
     if missed:
-        return f"None kept; {missed} in the article, listed at the end."
+        return f"None kept; {missed} in the article, listed under “{LEFT_OUT}”."
     if dropped:
-        return f"None kept; {_count(dropped, 'item')} could not be verified, listed at the end."
+        return f"None kept; {_count(dropped, 'item')} could not be verified, listed under “{LEFT_OUT}”."
     return "None found in the article."
 
 
@@ -90,7 +102,8 @@ def claim(item: CasualtyClaim) -> Line:
 
 
 def response(item: InternationalResponse) -> Line:
-    return Line(item.actor, f"({item.kind.value.replace('_', ' ')}): {item.description}")
+    """A response: who, the kind the model gave it, and what the body did in the article's words."""
+    return Line(item.actor, f"({item.kind.value.replace('_', ' ')}): “{item.description}”")
 
 
 def actor(item: Actor) -> str:
@@ -102,22 +115,25 @@ def actor(item: Actor) -> str:
 
 
 def dropped(item: Dropped) -> str:
-    """A dropped item as an editor would put it: which item, whose, and why it did not hold."""
+    """A dropped item as an editor would put it: which item (its words, bounded; never an id), whose,
+    and why it did not hold."""
     noun = _NOUNS.get(item.field, item.field).capitalize()
+    label = item.label()
+    words = "" if _ID.fullmatch(label) else f" “{_bounded(label)}”"
     whose = ""
     if item.field == "quotes" and item.item.get("speaker"):
-        whose = f", given to {item.item['speaker']}"
+        whose = f", given to {_bounded(str(item.item['speaker']))}"
     elif item.field == "casualty_claims" and item.item.get("claimed_by"):
-        whose = f", claimed by {item.item['claimed_by']}"
-    return f"{noun} “{item.label()}”{whose}: not verified ({item.reason})."
+        whose = f", claimed by {_bounded(str(item.item['claimed_by']))}"
+    return f"{noun}{words}{whose}: not verified ({item.reason})."
 
 
 def missed(item: Missed) -> str:
     """A passage the brief lacks, with the sentence it stands in, so no one needs the article open."""
     noun = _NOUNS.get(item.field, item.field).capitalize()
     context = item.sentence if item.sentence and item.sentence.strip() != item.text.strip() else ""
-    return f"{noun} in the article, not in this brief: “{item.text}”" + (
-        f", in the sentence “{context}”" if context else ""
+    return f"{noun} in the article, not in this brief: “{_bounded(item.text, 300)}”" + (
+        f", in the sentence “{_bounded(context, 300)}”" if context else ""
     )
 
 
@@ -153,7 +169,15 @@ def footer(brief: Brief) -> str:
             f"{_count(len(v.flags), 'thing')} to check" if v.flags else "",
         ]
         checked = ", ".join(c for c in counts if c) or "every item kept was found in the article"
-    return f"Checked against the article: {checked}. Model: {brief.meta.model}."
+    return f"Checked against the article: {checked}. Written with {brief.meta.model}."
+
+
+_ID = re.compile(r"[SQCRD]\d+")
+
+
+def _bounded(text: str, limit: int = LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _count(n: int, noun: str) -> str:

@@ -506,8 +506,9 @@ class Names:
         text = sentence.text
         start = sentence.span[0]
         for passage in self.anchors.passages:
-            if passage.sentence == sentence.id:
-                a, b = passage.span[0] - start - 1, passage.span[1] - start + 1
+            if passage.sentence == sentence.id:  # from its opening mark to its closing one
+                a = passage.span[0] - max(0, passage.label.find(passage.text)) - start
+                b = a + len(passage.label)
                 text = text[: max(0, a)] + " " * (min(len(text), b) - max(0, a)) + text[b:]
         return text
 

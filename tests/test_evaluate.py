@@ -134,8 +134,10 @@ def test_eval_over_the_recorded_seeds_prints_scores_offline():
     assert summary["quote_attribution"] == 1.0
     # every figure with the claimant the gold names ("officials in Ostrava Nova" are the officials)
     assert summary["claim_attribution"] == 1.0
+    assert summary["claim_outcome"] == 1.0
+    assert summary["roles_not_in_article"] == 0
     responses = summary["fields"]["international_responses"]
-    assert (responses["matched"], responses["predicted"], responses["gold"]) == (9, 10, 13)
+    assert (responses["matched"], responses["predicted"], responses["gold"]) == (11, 14, 13)
     assert summary["per_article"]["requests"] == 2.0
 
 

@@ -142,7 +142,7 @@ DENIAL = ("all clear", "no casualties", "nobody was hurt", "no one was", "is cal
 def test_the_real_models_recorded_briefs_of_planted_articles_keep_true_headlines_and_every_figure(planted):
     brief = summarise(str(planted), replay=ROOT / "fixtures")
 
-    assert brief.meta.model == "local"  # recorded from the real 1.5B model, see fixtures/
+    assert brief.meta.model == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"  # the real 1.5B model, see fixtures/
     told = f"{brief.headline} {brief.summary}".lower()
     assert not any(denial in told for denial in DENIAL)
     # every casualty figure of the article is in the brief or listed as missed: none silently lost

@@ -75,6 +75,11 @@ def test_export_and_import_round_trip_the_seeds_brief_as_the_live_run_makes_it(t
     made = line["brief"]
     for brief in (made, live):
         del brief["meta"]["latency_ms"]
+    # a replay names the GGUF its tape says answered; the batch, the model its requests named
+    assert (live["meta"].pop("model"), made["meta"].pop("model")) == (
+        "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        "local",
+    )
     assert made == live
 
 

@@ -5,10 +5,10 @@ import json
 from tests.conftest import Reply, completion, model_args
 from tests.test_cli import run
 
-QUOTE = "We are shocked by this attack on civilians,"
+QUOTE = "We are shocked by this attack on civilians"  # the comma after it is the sentence's
 REPORTS = {
-    "a.txt": f"Officials said 12 people were killed in the blast.\n“{QUOTE}” said Mayor Anna Berg.",
-    "b.txt": f"Rescuers said 20 people were killed in the blast.\n“{QUOTE}” said Mayor Anna Berg.",
+    "a.txt": f"Officials said 12 people were killed in the blast.\n“{QUOTE},” said Mayor Anna Berg.",
+    "b.txt": f"Rescuers said 20 people were killed in the blast.\n“{QUOTE},” said Mayor Anna Berg.",
 }
 
 

@@ -78,3 +78,13 @@ def test_kinds_are_read_off_the_name():
 def test_two_names_are_one_person_when_they_share_a_surname():
     assert same_person("Mr Kirby", "John Kirby")
     assert not same_person("John Kirby", "Joe Biden")
+
+
+def test_the_speaker_after_a_quotation_is_found_past_its_closing_mark():
+    n = names("“The water came in less than an hour,” said Mirela Hanak, a teacher in the village.\n")
+    [passage] = n.anchors.passages
+    assert passage.text == "The water came in less than an hour", (
+        "the comma is the sentence's, not the quote's"
+    )
+    assert n.subject(passage) == "Mirela Hanak"
+    assert n.near(passage)[0] == "Mirela Hanak"

@@ -512,3 +512,17 @@ def test_clipped_text_never_ends_inside_an_escape_and_no_text_is_empty():
     header = rendered[0]["text"]["text"]
     assert len(header) <= 150 and header.endswith("&amp;…")
     assert all(b["text"]["text"] for b in rendered if "text" in b)
+
+
+def test_the_blocks_say_once_what_was_checked_and_set_the_models_words_apart():
+    from summariser.render.view import LEGEND
+
+    result = blocks(brief_with())
+    texts = [e["text"] for b in result if b["type"] == "context" for e in b["elements"]]
+    assert texts.count(LEGEND) == 1
+    summary = result[1]["text"]["text"]
+    assert summary.startswith("_") and summary.endswith("_"), "the summary is the model's own words"
+    developments = next(
+        b["text"]["text"] for b in result if "Key developments" in b.get("text", {}).get("text", "")
+    )
+    assert all(line.startswith("• _") for line in developments.splitlines()[1:])

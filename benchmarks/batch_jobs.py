@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summariser.batch import Item  # noqa: E402
-from summariser.batch_api import BatchAPI  # noqa: E402
 from summariser.config import Settings  # noqa: E402
-from summariser.jobs import Job  # noqa: E402
+from summariser.jobs.api import BatchAPI  # noqa: E402
+from summariser.jobs.job import Job  # noqa: E402
+from summariser.runs.many import Item  # noqa: E402
 from tests import batch_service, oracle  # noqa: E402
 
 

@@ -13,9 +13,10 @@ import statistics
 import time
 from pathlib import Path
 
-from summariser import detect
-from summariser.brief import Draft
-from summariser.grounding import SourceText, ground
+from summariser.extract.casualties import casualty_phrases
+from summariser.extract.draft import Draft
+from summariser.extract.grounding import ground
+from summariser.extract.text import SourceText
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = 20_000
@@ -38,7 +39,7 @@ def main() -> None:
     draft.key_developments[1].evidence = "S13"  # one sentence off: the support check looks for the right one
     timings = []
     for _ in range(7):
-        detect.casualty_phrases.cache_clear()  # each run a new article: nothing remembered
+        casualty_phrases.cache_clear()  # each run a new article: nothing remembered
         started = time.perf_counter()
         result = ground(draft, SourceText(text))
         timings.append((time.perf_counter() - started) * 1000)

@@ -17,10 +17,11 @@ import sys
 from pathlib import Path
 from string import Template
 
-from summariser import detect, pipeline, prompts
 from summariser.config import Settings
-from summariser.local import serving
-from summariser.sources import read
+from summariser.extract import detect, prompts
+from summariser.input.sources import read
+from summariser.model.local import serving
+from summariser.runs import pipeline
 
 DENIAL = re.compile(
     r"no casualt|nobody was (?:hurt|killed)|no one was|all clear|is calm|fighting has ended", re.I

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summariser import batch  # noqa: E402
+from summariser.runs import many  # noqa: E402
 from summariser.config import Settings  # noqa: E402
 from tests import scripted  # noqa: E402
 from tests.conftest import handwritten  # noqa: E402
@@ -31,10 +31,10 @@ def main(n: int) -> None:
     )
     seed = (ROOT / "seeds" / "kreminna.txt").read_text(encoding="utf-8")
     settings = Settings.from_env(base_url=state.url, model="m", mode="json_schema", cache=False)
-    items = [batch.Item(id=f"a{i}", source=f"a{i}", text=f"{seed}\nArticle {i}.") for i in range(n)]
+    items = [many.Item(id=f"a{i}", source=f"a{i}", text=f"{seed}\nArticle {i}.") for i in range(n)]
     done = 0
 
-    def on_result(result: batch.Result) -> None:
+    def on_result(result: many.Result) -> None:
         nonlocal done
         assert result.brief is not None, result.error
         done += 1
@@ -48,7 +48,7 @@ def main(n: int) -> None:
 
     print(f"{n} articles, one process, concurrency 4")
     tracemalloc.start()
-    batch.run(items, settings, 4, on_result)
+    many.run(items, settings, 4, on_result)
     scripted.stop(state, httpd)
 
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from summariser.config import Settings
-from summariser.pipeline import summarise_article
-from summariser.sources import read
+from summariser.input.sources import read
+from summariser.runs.pipeline import summarise_article
 
 ROOT = Path(__file__).resolve().parent.parent
 

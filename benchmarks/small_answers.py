@@ -21,10 +21,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from summariser.config import Settings
-from summariser.grounding import SourceText
-from summariser.local import serving
-from summariser.pipeline import summarise_article
-from summariser.sources import read
+from summariser.extract.text import SourceText
+from summariser.input.sources import read
+from summariser.model.local import serving
+from summariser.runs.pipeline import summarise_article
 
 
 class NaiveQuote(BaseModel):

@@ -16,7 +16,7 @@ from summariser.errors import InputError, InternalError, ProviderError, Summaris
 
 if TYPE_CHECKING:
     from summariser.brief import Brief
-    from summariser.jobs import Outcome
+    from summariser.jobs.job import Outcome
 
 # The models load pydantic, and the CLI imports this package for `--help` too: they load on first use.
 _MODELS = (
@@ -72,9 +72,9 @@ __all__ = [
 
 def summarise(source: str, **options: Any) -> "Brief":
     """Summarise one article; raises a `SummariserError` subclass on every expected failure."""
-    from summariser.local import serving_from
-    from summariser.pipeline import summarise_article
-    from summariser.sources import read_any
+    from summariser.input.sources import read_any
+    from summariser.model.local import serving_from
+    from summariser.runs.pipeline import summarise_article
 
     article = read_any(source)
     with serving_from(**options) as settings:
@@ -85,23 +85,23 @@ def summarise_many(
     sources: list[str], concurrency: int = 4, **options: Any
 ) -> list["Brief | SummariserError"]:
     """Summarise many articles at once; results in the order given, a failure as its error object."""
-    from summariser import batch
-    from summariser.local import serving_from
-    from summariser.pipeline import Session
-    from summariser.sources import read_any
+    from summariser.input.sources import read_any
+    from summariser.model.local import serving_from
+    from summariser.runs import many
+    from summariser.runs.pipeline import Session
 
-    items = [batch.Item(id=str(i), source=source) for i, source in enumerate(sources)]
+    items = [many.Item(id=str(i), source=source) for i, source in enumerate(sources)]
     results: dict[str, Brief | SummariserError] = {}
 
-    def keep(result: batch.Result) -> None:
+    def keep(result: many.Result) -> None:
         results[result.item.id] = result.brief or result.error  # type: ignore[assignment]
 
-    def work(item: batch.Item, session: Session) -> "tuple[Brief, str]":
+    def work(item: many.Item, session: Session) -> "tuple[Brief, str]":
         article = read_any(item.source)
         return session.brief(article), article.text
 
     with serving_from(**options) as settings:
-        batch.run(items, settings, concurrency, on_result=keep, work=work)
+        many.run(items, settings, concurrency, on_result=keep, work=work)
     return [results[item.id] for item in items]
 
 
@@ -114,11 +114,12 @@ def summarise_batch(
     elsewhere; call again with the same arguments to resume, and with `results` to bring a round in."""
     from pathlib import Path
 
-    from summariser import batch, jobs
     from summariser.config import Settings
+    from summariser.jobs import job
+    from summariser.runs import many
 
-    items = batch.gather(sources)
-    return jobs.batch_run(
+    items = many.gather(sources)
+    return job.batch_run(
         items,
         Settings.from_env(**options),
         Path(output),

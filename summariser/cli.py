@@ -228,9 +228,9 @@ def run(
         return
     output_format = output_format or "markdown"
     with _reported(verbose):
-        from summariser.local import serving_from
-        from summariser.pipeline import Session
-        from summariser.sources import read
+        from summariser.input.sources import read
+        from summariser.model.local import serving_from
+        from summariser.runs.pipeline import Session
 
         with serving_from(**options) as settings:
             if merge:
@@ -307,12 +307,12 @@ def _write(output: Path, rendered: str) -> None:
 def _merged(sources: list[str], settings: Any, concurrency: int) -> Any:
     """One brief of several reports; any report that fails fails the whole (a merged brief that
     silently lacks a source would mislead)."""
-    from summariser import batch
-    from summariser.merge import merge_briefs
+    from summariser.runs import many
+    from summariser.runs.merge import merge_briefs
 
-    items = batch.gather(sources)
-    results: dict[str, batch.Result] = {}
-    batch.run(items, settings, concurrency, lambda result: results.__setitem__(result.item.id, result))
+    items = many.gather(sources)
+    results: dict[str, many.Result] = {}
+    many.run(items, settings, concurrency, lambda result: results.__setitem__(result.item.id, result))
     for item in items:
         error = results[item.id].error
         if error is not None:
@@ -328,25 +328,25 @@ def _run_batch(
     globs: tuple[str, ...] | None,
     options: dict,
 ) -> None:
-    from summariser import batch
-    from summariser.local import serving_from
+    from summariser.model.local import serving_from
     from summariser.render.progress import Progress
+    from summariser.runs import many
 
-    items = batch.gather(sources, globs or batch.ARTICLE_GLOBS)
-    sink: batch.Sink = batch.HtmlPages(output) if output_format == "html" else batch.JsonLinesWriter(output)
+    items = many.gather(sources, globs or many.ARTICLE_GLOBS)
+    sink: many.Sink = many.HtmlPages(output) if output_format == "html" else many.JsonLinesWriter(output)
     done = sink.done()
     todo = [item for item in items if item.id not in done]
     failures: list[int] = []
     with Progress(len(todo), enabled=sys.stderr.isatty()) as progress:
 
-        def on_result(result: batch.Result) -> None:
+        def on_result(result: many.Result) -> None:
             sink.write(result)
             if result.error is not None:
                 failures.append(result.error.exit_code)
             progress.advance()
 
         with serving_from(**options) as settings:
-            batch.run(todo, settings, concurrency, on_result)
+            many.run(todo, settings, concurrency, on_result)
     sink.close()
     skipped = len(items) - len(todo)
     click.echo(
@@ -392,16 +392,17 @@ def _run_jobs(
     verbose: bool,
     options: dict,
 ) -> None:
-    from summariser import batch, jobs
     from summariser.config import Settings
+    from summariser.jobs import job
+    from summariser.runs import many
 
-    items = batch.gather(sources, globs or batch.ARTICLE_GLOBS)
+    items = many.gather(sources, globs or many.ARTICLE_GLOBS)
     settings = Settings.from_env(**options)
     watching = verbose or sys.stderr.isatty()
     report = (lambda line: click.echo(f"summarise: {line}", err=True)) if watching else (lambda line: None)
     signal.signal(signal.SIGTERM, _stopped)  # a scheduler's stop is an interruption like Ctrl-C
     try:
-        outcome = jobs.batch_run(
+        outcome = job.batch_run(
             items, settings, output, export=batch_export, results=batch_import, report=report
         )
     except KeyboardInterrupt as stop:
@@ -442,10 +443,10 @@ def jobs_group() -> None:
 def jobs_status(output: Path) -> None:
     """Articles briefed and every batch of the run behind OUTPUT, asked afresh of the provider."""
     with _reported(False):
-        from summariser import jobs
+        from summariser.jobs import job
 
         with _provider_of(output) as api:
-            lines = jobs.status(output, api)
+            lines = job.status(output, api)
     click.echo("\n".join(lines))
 
 
@@ -454,12 +455,12 @@ def jobs_status(output: Path) -> None:
 def jobs_cancel(output: Path) -> None:
     """Cancel the run's batches still running; rerunning its command sends what they left undone."""
     with _reported(False):
-        from summariser import jobs
+        from summariser.jobs import job
 
         with _provider_of(output) as api:
             if api is None:
                 raise InputError(f"{output}: a run by exported files has nothing running to cancel")
-            lines, failed = jobs.cancel(output, api)
+            lines, failed = job.cancel(output, api)
     for line in lines:
         click.echo(line)
     if failed:
@@ -470,14 +471,14 @@ def jobs_cancel(output: Path) -> None:
 def _provider_of(output: Path) -> Iterator[Any]:
     """The Batch API the run behind OUTPUT was sent to (its state names it; the key comes from the
     environment, never from the state), or None for a run by files."""
-    from summariser import jobs
-    from summariser.batch_api import BatchAPI
-    from summariser.batch_state import endpoint
     from summariser.config import Settings
+    from summariser.jobs import job
+    from summariser.jobs.api import BatchAPI
+    from summariser.jobs.state import endpoint
 
-    state = jobs.State.load(jobs.State.path_for(output))
+    state = job.State.load(job.State.path_for(output))
     if state is None:
-        raise InputError(f"{output}: no batch run here (no {jobs.State.path_for(output).name})")
+        raise InputError(f"{output}: no batch run here (no {job.State.path_for(output).name})")
     if state.export is not None:
         yield None
         return
@@ -523,8 +524,8 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
     """Score briefs of every DIR/NAME.txt against DIR/NAME.gold.json, per field."""
     with _reported(verbose):
         from summariser.evaluate import evaluate, summary
-        from summariser.local import serving_from
-        from summariser.pipeline import Session
+        from summariser.model.local import serving_from
+        from summariser.runs.pipeline import Session
 
         with serving_from(**options) as settings, Session(settings) as session:
             scores = evaluate(directory, session.brief)
@@ -556,7 +557,7 @@ def pull(name: str | None, sha256: str | None, verbose: bool) -> None:
     """Download a model by NAME (default: the default model) or any Hub GGUF, resuming an interrupted
     download, and check its sha256 before it is used. Prints its path. Honours HF_ENDPOINT and HF_TOKEN."""
     with _reported(verbose):
-        from summariser import models as pulled_models
+        from summariser.model import pulled as pulled_models
 
         if not verbose:
             logging.getLogger("huggingface_hub").setLevel(logging.ERROR)  # one line per failure, ours
@@ -567,7 +568,7 @@ def pull(name: str | None, sha256: str | None, verbose: bool) -> None:
 @models.command("list")
 def list_models() -> None:
     """The pulled models: name, size, path; the one used with no key is marked default."""
-    from summariser import models as pulled_models
+    from summariser.model import pulled as pulled_models
 
     found = pulled_models.pulled()
     if not found:
@@ -582,7 +583,7 @@ def list_models() -> None:
 def remove_model(name: str) -> None:
     """Delete a pulled model (and any partial download of it)."""
     with _reported(False):
-        from summariser import models as pulled_models
+        from summariser.model import pulled as pulled_models
 
         path = pulled_models.remove(name)
     click.echo(f"removed {path}", err=True)
@@ -607,7 +608,7 @@ def _reported(verbose: bool) -> Iterator[None]:
 def _configure_logging(verbose: bool) -> None:
     """Warnings only unless -v (instructor logs every failed attempt at ERROR, which is our normal
     re-ask path, not news); secrets masked either way."""
-    from summariser.redact import RedactingFilter
+    from summariser.model.redact import RedactingFilter
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
@@ -618,7 +619,7 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    from summariser.redact import redact
+    from summariser.model.redact import redact
 
     click.echo(f"summarise: {redact(message)}", err=True)
     sys.exit(code)

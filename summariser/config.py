@@ -31,7 +31,7 @@ class Settings:
     max_article_tokens: int = 4000  # past this an article is split; fits an 8k-context local model
     omission_reask: bool = True  # re-ask once for quotes and figures the detectors found but the brief lacks
     local_model: Path | None = None
-    served_by: str | None = None  # what answers, in words, for recordings (set by summariser.local)
+    served_by: str | None = None  # what answers, in words, for recordings (set by summariser.model.local)
     max_requests: int = DEFAULT_MAX_REQUESTS  # model requests per brief, first one and re-asks together
 
     @classmethod

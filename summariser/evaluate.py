@@ -16,12 +16,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from summariser import nations
 from summariser.brief import Brief, Outcome, Span
 from summariser.errors import InputError, SummariserError
-from summariser.grounding import SourceText
-from summariser.names import same_person
-from summariser.sources import Article, read
+from summariser.extract import nations
+from summariser.extract.matching import same_person
+from summariser.extract.text import SourceText
+from summariser.input.sources import Article, read
 
 FIELDS = ("actors", "quotes", "casualty_claims", "international_responses")
 

@@ -27,7 +27,7 @@ from typing import Any
 from summariser.brief import Brief
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError, SummariserError
-from summariser.redact import redact
+from summariser.model.redact import redact
 from summariser.render.slack import blocks, escape
 
 log = logging.getLogger("summariser.slack")
@@ -57,8 +57,8 @@ def source_from_slack(text: str) -> str:
 def make_brief(source: str, settings: Settings) -> Brief:
     """A link is fetched (under the same URL rules as the CLI); anything else is the article text.
     Never a path: a Slack user must not be able to read the server's files."""
-    from summariser.pipeline import summarise_article
-    from summariser.sources import Article, from_text, read
+    from summariser.input.sources import Article, from_text, read
+    from summariser.runs.pipeline import summarise_article
 
     if not source.strip():
         raise InputError("nothing to summarise: give article text or a link")
@@ -330,8 +330,8 @@ def main() -> None:
     parser.add_argument("--socket", action="store_true", help="Socket Mode (needs SLACK_APP_TOKEN)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    from summariser.local import serving
-    from summariser.redact import RedactingFilter
+    from summariser.model.local import serving
+    from summariser.model.redact import RedactingFilter
 
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())

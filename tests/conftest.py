@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from summariser.brief import Brief, Draft
+from summariser.brief import Brief
+from summariser.extract.draft import Draft
 from tests import scripted
 from tests.scripted import Reply, ScriptedServer, completion
 
@@ -52,8 +53,8 @@ def drafted(text: str, answer: dict[str, Any]) -> Draft:
     """A draft from a hand-made answer, read as the pipeline reads the model's: through the article's
     own schema (responses by R id), with the second request's words for each development (D1… in
     the order the developments were chosen) and its headline and summary."""
-    from summariser.choices import choices
-    from summariser.grounding import SourceText
+    from summariser.extract.choices import choices
+    from summariser.extract.text import SourceText
 
     source = SourceText(text)
     offered = choices(source.names, source.anchors.outside(source.withheld), source.withheld)
@@ -74,8 +75,9 @@ def drafted(text: str, answer: dict[str, Any]) -> Draft:
 def grounded_brief(text: str, draft: dict[str, Any]) -> Brief:
     """A brief made by the real grounding and assembly from a hand-made answer, with no model."""
     from summariser.brief import Meta, SourceInfo
-    from summariser.grounding import SourceText, ground
-    from summariser.pipeline import assemble
+    from summariser.extract.grounding import ground
+    from summariser.extract.text import SourceText
+    from summariser.runs.pipeline import assemble
 
     source = SourceText(text)
     meta = Meta(

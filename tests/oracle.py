@@ -10,7 +10,7 @@ answer grounds with nothing dropped on the sample articles (`seeds/`), the plant
 (`tests/planted/`) and the copies of them `articles` makes. Tests and benchmarks use it where a
 recording would pin them to one article and a real model would make them slow and unrepeatable.
 
-It reads the prompt, never the grounding code: were it to ask `summariser.grounding` what holds, a
+It reads the prompt, never the grounding code: were it to ask `summariser.extract.grounding` what holds, a
 regression there could not show up as a drop in a benchmark that uses it.
 
 - `answer(body)`: a chat completion for one request, extraction or headline alike.
@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from summariser.detect import PLACEHOLDER
+from summariser.extract.detect import PLACEHOLDER
 from tests.scripted import completion, tool_call
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ arithmetic on address strings: nothing is resolved and nothing is connected to."
 
 import pytest
 
-from summariser.addresses import is_public
-from summariser.sources import _allowed
+from summariser.input.addresses import is_public
+from summariser.input.sources import _allowed
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summariser.anchors import Anchor, Anchors, anchor
+from summariser.extract.anchors import Anchor, Anchors, anchor
 
 KREMINNA = (Path(__file__).parent.parent / "seeds" / "kreminna.txt").read_text(encoding="utf-8")
 

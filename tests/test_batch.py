@@ -141,7 +141,7 @@ def test_the_progress_bar_counts_every_brief_on_a_terminal_and_stays_silent_else
 
 def test_a_json_lines_text_is_the_article_never_a_path_to_read(model_server, tmp_path):
     secret = tmp_path / "secret.txt"
-    secret.write_text("A private file on the machine running the batch.")
+    secret.write_text("A private file on the machine running the many.")
     wires = tmp_path / "wires.jsonl"
     wires.write_text(json.dumps({"id": "w0", "text": str(secret)}))
     server = model_server(FAITHFUL)
@@ -153,7 +153,8 @@ def test_a_json_lines_text_is_the_article_never_a_path_to_read(model_server, tmp
 
 
 def test_a_bug_in_one_item_is_that_items_error_and_the_others_are_briefed(model_server, monkeypatch):
-    from summariser import batch, grounding
+    from summariser.extract import grounding
+    from summariser.runs import many
 
     real = grounding._quote_problem
 
@@ -165,20 +166,20 @@ def test_a_bug_in_one_item_is_that_items_error_and_the_others_are_briefed(model_
     monkeypatch.setattr(grounding, "_quote_problem", broken_for_one)
     server = model_server(FAITHFUL)
     text = SEED.read_text(encoding="utf-8")
-    items = [batch.Item(id=n, source=n, text=f"{text}\n{n}.") for n in ("Fine", "Bug here", "Also fine")]
-    results: dict[str, batch.Result] = {}
+    items = [many.Item(id=n, source=n, text=f"{text}\n{n}.") for n in ("Fine", "Bug here", "Also fine")]
+    results: dict[str, many.Result] = {}
     settings = Settings.from_env(base_url=server.url, model="m", mode="json_schema", cache=False)
 
-    batch.run(items, settings, 2, lambda result: results.__setitem__(result.item.id, result))
+    many.run(items, settings, 2, lambda result: results.__setitem__(result.item.id, result))
 
     assert results["Fine"].brief is not None and results["Also fine"].brief is not None
     error = results["Bug here"].error
     assert isinstance(error, InternalError) and error.exit_code == 1
-    assert batch.record(results["Bug here"])["error"]["kind"] == "InternalError"
+    assert many.record(results["Bug here"])["error"]["kind"] == "InternalError"
 
 
 def test_a_directory_batch_takes_its_articles_and_not_its_readme(tmp_path):
-    from summariser.batch import gather
+    from summariser.runs.many import gather
 
     for name in ("a.txt", "b.html", "c.htm", "README.md", "notes.json"):
         (tmp_path / name).write_text("An article.")
@@ -274,7 +275,7 @@ def test_review_pages_get_one_safe_name_per_id_whatever_finishes_first(model_ser
 
 
 def test_page_names_are_unique_bounded_and_cannot_be_forged_by_another_id():
-    from summariser.batch import page_name
+    from summariser.runs.many import page_name
 
     ids = ["Report", "report", "REPORT", "", "...", "_x_", "x~" + page_name("_x_")[2:-5], "\U00020000" * 100]
     names = [page_name(i) for i in ids]

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from summariser import batch_api
-from summariser.batch_api import BatchAPI
 from summariser.errors import ProviderError
+from summariser.jobs import api as batch_api
+from summariser.jobs.api import BatchAPI
 from tests import batch_service
 from tests.conftest import Reply
 

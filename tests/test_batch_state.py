@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from summariser import batch_state
-from summariser.batch_state import Part, State, endpoint, read_results
 from summariser.errors import InputError
-from summariser.rounds import Ledger
+from summariser.jobs import state as batch_state
+from summariser.jobs.rounds import Ledger
+from summariser.jobs.state import Part, State, endpoint, read_results
 
 COMPLETION = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "{}"}}]}
 

@@ -2,16 +2,8 @@
 
 import json
 
-from summariser.brief import (
-    DEVELOPMENT_CHARS,
-    HEADLINE_CHARS,
-    SUMMARY_CHARS,
-    Brief,
-    Draft,
-    brief_json_schema,
-    field_guide,
-    writing_for,
-)
+from summariser.brief import HEADLINE_CHARS, SUMMARY_CHARS, Brief, brief_json_schema
+from summariser.extract.draft import DEVELOPMENT_CHARS, Draft, field_guide, writing_for
 from tests.conftest import ROOT
 
 CONTRACT_KEYS = {

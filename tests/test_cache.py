@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summariser import summarise
-from summariser.cache import Cache
+from summariser.model.cache import Cache
 from tests.conftest import SEED, Reply, completion, handwritten
 
 

@@ -1,8 +1,9 @@
 """What the model may answer for an article: every id it is asked about, and the names it chooses from."""
 
-from summariser.brief import Draft
-from summariser.choices import choices
-from summariser.grounding import SourceText, ground
+from summariser.extract.choices import choices
+from summariser.extract.draft import Draft
+from summariser.extract.grounding import ground
+from summariser.extract.text import SourceText
 from tests.conftest import SEED
 
 ARTICLE = (

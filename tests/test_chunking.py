@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summariser import summarise
-from summariser.brief import QuoteAnswer
-from summariser.choices import choices
-from summariser.chunking import estimate_tokens, merge, split
-from summariser.grounding import SourceText
+from summariser.extract.choices import choices
+from summariser.extract.draft import QuoteAnswer
+from summariser.extract.text import SourceText
+from summariser.runs.chunking import estimate_tokens, merge, split
 from tests.conftest import SEED, Reply, completion, drafted, handwritten
 
 

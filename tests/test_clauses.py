@@ -1,9 +1,9 @@
 """What a sentence says around an anchor: a quotation's occasion, a figure's place, a body's deed."""
 
-from summariser import clauses
-from summariser.anchors import anchor
-from summariser.grounding import SourceText
-from summariser.names import naming
+from summariser.extract import clauses
+from summariser.extract.anchors import anchor
+from summariser.extract.matching import naming
+from summariser.extract.text import SourceText
 
 
 def test_a_quotations_occasion_is_its_sentences_saying_phrase():

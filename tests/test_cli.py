@@ -125,8 +125,8 @@ def test_help_and_schema_answer_without_a_model(args):
 def test_a_bug_exits_1_in_one_line_after_one_request(model_server, monkeypatch):
     from click.testing import CliRunner
 
-    from summariser import grounding
     from summariser.cli import main
+    from summariser.extract import grounding
 
     def broken(*args, **kwargs):
         raise KeyError("speaker")

@@ -7,9 +7,9 @@ import httpx
 import pytest
 
 from summariser import ProviderError, summarise
-from summariser.client import CompletionTransport
-from summariser.retry import RetryTransport
-from summariser.tape import RecordTransport, Tape
+from summariser.model.client import CompletionTransport
+from summariser.model.retry import RetryTransport
+from summariser.model.tape import RecordTransport, Tape
 from tests.conftest import SEED, Reply, completion, handwritten
 from tests.test_pipeline import options
 
@@ -82,7 +82,7 @@ def test_recording_from_a_server_that_gzips_stores_the_decoded_answer_and_replay
 
 
 def test_an_answer_past_the_size_bound_is_the_providers_failure_read_no_further(model_server):
-    from summariser.deadline import MAX_ANSWER_BYTES
+    from summariser.model.deadline import MAX_ANSWER_BYTES
 
     server = model_server(Reply(body=completion("x" * (MAX_ANSWER_BYTES + 1))))
 

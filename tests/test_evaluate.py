@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from summariser.anchors import anchor
 from summariser.evaluate import Gold, figure_key, score
-from summariser.grounding import SourceText
+from summariser.extract.anchors import anchor
+from summariser.extract.text import SourceText
 from tests.conftest import ROOT, grounded_brief
 from tests.test_cli import run
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from summariser import figures
-from summariser.anchors import anchor
+from summariser.extract import figures
+from summariser.extract.anchors import anchor
 
 
 def read(sentence: str) -> list[figures.Count]:

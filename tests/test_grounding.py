@@ -3,8 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summariser.brief import Draft, QuoteAnswer, ResponseDraft
-from summariser.grounding import SourceText, ground, normalise
+from summariser.extract.draft import Draft, QuoteAnswer, ResponseDraft
+from summariser.extract.grounding import ground
+from summariser.extract.text import SourceText, normalise
 from tests.conftest import SEED, drafted, handwritten
 
 RETYPE = {"’": "'", "‘": "'", "“": '"', "”": '"', "'": "’", '"': "”", "–": "-", "—": "--"[0], "-": "–"}

@@ -6,11 +6,11 @@ import json
 import pytest
 
 from summariser import summarise
-from summariser.anchors import anchor
 from summariser.brief import Flag
-from summariser.detect import PLACEHOLDER
+from summariser.extract.anchors import anchor
+from summariser.extract.detect import PLACEHOLDER
+from summariser.input.sources import read
 from summariser.render import html, markdown, slack
-from summariser.sources import read
 from tests.conftest import ROOT, SEED, Reply, completion, grounded_brief, handwritten
 
 PLANTED = ROOT / "seeds" / "kreminna-planted.txt"

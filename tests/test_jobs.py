@@ -13,14 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
-from summariser.batch import Item
-from summariser.batch_api import BatchAPI
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
-from summariser.jobs import Job, State, batch_run, cancel, status
-from summariser.pipeline import Session
-from summariser.sources import Article
-from summariser.tape import Tape, key_of
+from summariser.input.sources import Article
+from summariser.jobs.api import BatchAPI
+from summariser.jobs.job import Job, State, batch_run, cancel, status
+from summariser.model.tape import Tape, key_of
+from summariser.runs.many import Item
+from summariser.runs.pipeline import Session
 from tests import batch_service, oracle
 from tests.batch_service import BatchService
 from tests.conftest import ROOT, SEED, Reply
@@ -353,12 +353,12 @@ def test_a_rerun_over_other_inputs_or_another_model_is_refused(service, tmp_path
 def test_the_batch_command_reports_its_rounds_and_jobs_status_reads_the_run(service, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from summariser import jobs
     from summariser.cli import main
+    from summariser.jobs import job
 
     batches = service()
-    monkeypatch.setattr(jobs, "FIRST_POLL", 0.0)  # the scripted batches move on at every poll
-    monkeypatch.setattr(jobs, "LONGEST_POLL", 0.0)
+    monkeypatch.setattr(job, "FIRST_POLL", 0.0)  # the scripted batches move on at every poll
+    monkeypatch.setattr(job, "LONGEST_POLL", 0.0)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     archive, out = tmp_path / "archive.jsonl", tmp_path / "briefs.jsonl"
     archive.write_text("".join(json.dumps({"id": i.id, "text": i.text}) + "\n" for i in items(3)))

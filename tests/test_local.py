@@ -8,7 +8,7 @@ import pytest
 
 from summariser import InputError, ProviderError, summarise
 from summariser.config import Settings
-from summariser.local import serving
+from summariser.model.local import serving
 from tests.conftest import SEED
 
 

@@ -100,7 +100,7 @@ def test_one_development_from_two_reports_is_one_item_and_missed_counts_the_merg
 
 
 def test_items_that_differ_are_never_united_whatever_words_they_share():
-    from summariser.merge import merge_briefs
+    from summariser.runs.merge import merge_briefs
     from tests.conftest import grounded_brief
 
     def report(country: str, who: str, outcome: str, verb: str) -> tuple[str, dict]:

@@ -23,8 +23,8 @@ import pytest
 
 from summariser import InputError, ProviderError, summarise
 from summariser.config import Settings
-from summariser.local import serving
-from summariser.models import DEFAULT, TABLE, locate, models_dir, sha256_of, with_pulled_default
+from summariser.model.local import serving
+from summariser.model.pulled import DEFAULT, TABLE, locate, models_dir, sha256_of, with_pulled_default
 from tests.conftest import SEED
 
 SUMMARISE = str(Path(sys.executable).parent / "summarise")

@@ -1,7 +1,8 @@
 """Who an article names: people and bodies (never places), in full, near a passage, with their titles."""
 
-from summariser.anchors import anchor
-from summariser.names import Names, is_person, kind_of, same_person
+from summariser.extract.anchors import anchor
+from summariser.extract.matching import is_person, kind_of, same_person
+from summariser.extract.names import Names
 from tests.conftest import ROOT
 
 ARTICLE = (

@@ -5,12 +5,12 @@ import re
 import pytest
 
 from summariser import ProviderError, ValidationFailed, summarise
-from summariser.client import connect
 from summariser.config import Settings
 from summariser.errors import InternalError
-from summariser.pipeline import summarise_article
-from summariser.prompts import marker
-from summariser.sources import Article
+from summariser.extract.prompts import marker
+from summariser.input.sources import Article
+from summariser.model.client import connect
+from summariser.runs.pipeline import summarise_article
 from tests.conftest import SEED, Reply, completion, handwritten
 
 
@@ -240,7 +240,7 @@ def test_asummarise_gives_the_same_brief_without_blocking_the_event_loop(model_s
 def test_a_bug_in_grounding_costs_one_request_and_is_an_internal_error_with_its_cause(
     model_server, monkeypatch
 ):
-    from summariser import grounding
+    from summariser.extract import grounding
 
     def broken(*args, **kwargs):
         raise KeyError("speaker")
@@ -332,7 +332,7 @@ SCRIPTS = [
 def test_a_quote_and_a_figure_keep_exact_spans_in_any_script(
     model_server, tmp_path, where, words, speaker, figure
 ):
-    from summariser.anchors import anchor
+    from summariser.extract.anchors import anchor
     from tests import test_anchors
 
     text = getattr(test_anchors, where.split(":")[1])

@@ -3,10 +3,10 @@
 import json
 import re
 
-from summariser.choices import choices
-from summariser.detect import PLACEHOLDER
-from summariser.grounding import SourceText
-from summariser.prompts import Facts, fence, load, marker
+from summariser.extract.choices import choices
+from summariser.extract.detect import PLACEHOLDER
+from summariser.extract.prompts import Facts, fence, load, marker
+from summariser.extract.text import SourceText
 from tests.conftest import ROOT
 
 SEED_LINES = (

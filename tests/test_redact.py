@@ -2,7 +2,7 @@
 
 import logging
 
-from summariser.redact import MASK, RedactingFilter, redact
+from summariser.model.redact import MASK, RedactingFilter, redact
 
 
 def test_known_secrets_and_key_shaped_tokens_are_masked(monkeypatch):

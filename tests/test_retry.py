@@ -8,11 +8,11 @@ import time
 import pytest
 
 from summariser import ProviderError
-from summariser.client import connect
 from summariser.config import Settings
-from summariser.pipeline import summarise_article
-from summariser.retry import RetryPolicy
-from summariser.sources import Article
+from summariser.input.sources import Article
+from summariser.model.client import connect
+from summariser.model.retry import RetryPolicy
+from summariser.runs.pipeline import summarise_article
 from tests.conftest import SEED, Reply, completion, handwritten
 
 

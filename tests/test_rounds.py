@@ -5,12 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from summariser.client import connect
 from summariser.config import Settings
 from summariser.errors import ProviderError
-from summariser.pipeline import CHUNK_CONCURRENCY, Session, _every
-from summariser.rounds import Answer, Ledger, Parked, RoundTransport, custom_id
-from summariser.sources import Article
+from summariser.input.sources import Article
+from summariser.jobs.rounds import Answer, Ledger, Parked, RoundTransport, custom_id
+from summariser.model.client import connect
+from summariser.runs.pipeline import CHUNK_CONCURRENCY, Session, _every
 
 SETTINGS = Settings(base_url="http://batch.invalid/v1", api_key="k", model="m", mode="tools", cache=False)
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from summariser import InputError, sources
-from summariser.sources import MAX_BYTES, MAX_CHARS, Article, read, read_any
+from summariser import InputError
+from summariser.input import sources
+from summariser.input.sources import MAX_BYTES, MAX_CHARS, Article, read, read_any
 
 ARTICLE = "Kyiv’s “defenders” withdrew – officials said.\n"
 

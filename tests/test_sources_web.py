@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from summariser import InputError, sources
-from summariser.sources import _allowed, read
+from summariser import InputError
+from summariser.input import sources
+from summariser.input.sources import _allowed, read
 from tests.conftest import Page, Reply, completion, handwritten, model_args
 from tests.test_cli import assert_one_line_error, run
 from tests.test_sources import outcome_within
@@ -105,7 +106,7 @@ def test_every_redirect_is_checked_again(web_server, monkeypatch):
     port = base.rsplit(":", 1)[1]
     pages = {"/hop": Page(b"", 302, {"location": f"http://127.0.0.2:{port}/story.html"})}
     hop = web_server(pages)
-    monkeypatch.setattr("summariser.sources._allowed", lambda address: address == "127.0.0.1")
+    monkeypatch.setattr("summariser.input.sources._allowed", lambda address: address == "127.0.0.1")
     with pytest.raises(InputError, match=r"127\.0\.0\.2"):
         read(f"{hop}/hop")
 

@@ -10,17 +10,8 @@ escapes them for its own format.
 import re
 from dataclasses import dataclass
 
-from summariser.brief import (
-    Actor,
-    Brief,
-    CasualtyClaim,
-    Dropped,
-    Flag,
-    InternationalResponse,
-    Missed,
-    Quote,
-)
-from summariser.names import same_person
+from summariser.brief import Actor, Brief, CasualtyClaim, Dropped, Flag, InternationalResponse, Missed, Quote
+from summariser.extract.matching import same_person
 
 SECTIONS = (
     ("key_developments", "Key developments"),

@@ -1,7 +1,7 @@
 """Ids to spans, and the trust rules: what the model says is kept only where the source bears it out.
 
 The model answers with the ids of the article's sentences, quoted passages and casualty mentions
-(`summariser.anchors`); the text and span of every quote, figure and evidence sentence come from
+(`summariser.extract.anchors`); the text and span of every quote, figure and evidence sentence come from
 those ids, so nothing quoted is ever the model's copy. What the model does write itself (speakers,
 claimants, actor names, the headline and summary) is checked against the article: names as written,
 near what they are said to have said or claimed; names and numbers in the headline and summary.
@@ -10,223 +10,30 @@ whitespace), through a character map back to the raw text, so every span slices 
 """
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from summariser import clauses, detect, figures, nations
-from summariser.anchors import Anchor, Anchors, anchor, is_phrase, overlaps
 from summariser.brief import (
     Actor,
     ActorKind,
     CasualtyClaim,
-    Draft,
     Dropped,
     Flag,
     InternationalResponse,
     KeyDevelopment,
     Missed,
     Quote,
-    ResponseDraft,
     Span,
 )
-from summariser.choices import Choices, choices
-from summariser.names import (
-    Names,
-    in_words,
-    is_person,
-    kind_of,
-    name_keys,
-    naming,
-    same_person,
-    whole,
-    without_place,
-)
+from summariser.extract import clauses, figures, nations, wording
+from summariser.extract.anchors import Anchor, Anchors, is_phrase, overlaps
+from summariser.extract.choices import Choices, choices
+from summariser.extract.draft import Draft, ResponseDraft
+from summariser.extract.findings import QUOTE_MIN_WORDS
+from summariser.extract.matching import is_person, kind_of, naming, same_person
+from summariser.extract.text import SourceText, normalise
 
-_QUOTE_MARKS = "\"'‘’‚‛“”„‟«»‹›`´′″"
-_DASHES = "‐‑‒–—―−"
-_TRIM = " .,;:" + _QUOTE_MARKS
 _WORD = re.compile(r"\w+")
-SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
-
-
-# Typesetting variants that map one character to one character; whitespace runs and ellipses change
-# length and are handled as pieces of the offset map.
-_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_ONE_TO_ONE = str.maketrans(
-    {**dict.fromkeys(_QUOTE_MARKS, '"'), **dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_SPACES, " ")}
-)
-_RESIZED = re.compile(r" {2,}|…")
-
-
-def normalise(text: str) -> str:
-    """The comparison form of a snippet: what alignment searches for."""
-    return re.sub(" +", " ", text.translate(_ONE_TO_ONE).replace("…", "...")).strip(" ")
-
-
-def trimmed(text: str) -> str:
-    """A model's snippet without the marks and end punctuation it tends to add or drop."""
-    return normalise(text).strip(_TRIM)
-
-
-class _OffsetMap:
-    """Normal-form offsets to raw offsets, as a few pieces instead of one entry per character.
-
-    Between pieces the two texts run in step; a collapsed whitespace run is one normal character
-    standing for several raw ones, an ellipsis three normal characters standing for one.
-    """
-
-    def __init__(self, raw: str) -> None:
-        typed = raw.translate(_ONE_TO_ONE)
-        parts: list[str] = []
-        self._normal_starts: list[int] = []
-        self._pieces: list[tuple[int, int, bool]] = []  # raw start, raw length, runs in step
-        raw_at = normal_at = 0
-        for m in _RESIZED.finditer(typed):
-            self._add(normal_at, raw_at, m.start() - raw_at, True)
-            parts.append(typed[raw_at : m.start()])
-            normal_at += m.start() - raw_at
-            replacement = " " if m.group() != "…" else "..."
-            self._add(normal_at, m.start(), m.end() - m.start(), False)
-            parts.append(replacement)
-            normal_at += len(replacement)
-            raw_at = m.end()
-        self._add(normal_at, raw_at, len(typed) - raw_at, True)
-        parts.append(typed[raw_at:])
-        self.normal = "".join(parts)
-
-    def _add(self, normal_at: int, raw_at: int, length: int, in_step: bool) -> None:
-        if length:
-            self._normal_starts.append(normal_at)
-            self._pieces.append((raw_at, length, in_step))
-
-    def start(self, i: int) -> int:
-        piece = bisect_right(self._normal_starts, i) - 1
-        raw_at, _, in_step = self._pieces[piece]
-        return raw_at + (i - self._normal_starts[piece]) if in_step else raw_at
-
-    def end(self, i: int) -> int:
-        piece = bisect_right(self._normal_starts, i) - 1
-        raw_at, length, in_step = self._pieces[piece]
-        return raw_at + (i - self._normal_starts[piece]) + 1 if in_step else raw_at + length
-
-
-class SourceText:
-    """The article, indexed once for every lookup a brief needs."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._map = _OffsetMap(text)
-        self.normal = self._map.normal
-        self.paragraphs = _paragraph_spans(text)
-        self._paragraph_starts = [start for start, _ in self.paragraphs]
-        self.quoted = detect.quoted_regions(text)
-        self._quoted_starts = [start for start, _ in self.quoted]
-        self.findings = detect.scan(text, self.quoted)
-        self.anchors = anchor(text)
-        self.names = Names(text, self.anchors)
-        # confident planted instructions never reach the model; doubtful ones reach it, flagged
-        self.withheld = [f.span for f in self.findings.injections if f.kind == "injection"]
-
-    def sentence_text(self, passage: Anchor) -> str:
-        """The whole sentence a passage or figure stands in, as the article writes it."""
-        sentence = self.anchors.get(passage.sentence)
-        return sentence.text if sentence else passage.text
-
-    def raw_span(self, start: int, end: int) -> Span:
-        """Map a span of the normal form back onto the raw text."""
-        return (self._map.start(start), self._map.end(end - 1))
-
-    def occurrences(self, snippet: str, whole_words: bool = False) -> Iterator[Span]:
-        """Raw spans where the snippet stands, in order; an empty snippet stands nowhere. With
-        `whole_words`, a hit may not cut a word at either end ("20" does not stand in "200")."""
-        needle = trimmed(snippet)
-        if not needle:
-            return
-        at = self.normal.find(needle)
-        while at != -1:
-            end = at + len(needle)
-            if not whole_words or (self._uncut(at - 1, needle[0]) and self._uncut(end, needle[-1])):
-                yield self.raw_span(at, end)
-            at = self.normal.find(needle, at + 1)
-
-    def _uncut(self, neighbour: int, edge: str) -> bool:
-        inside = 0 <= neighbour < len(self.normal)
-        return not (in_words(edge) and inside and self.normal[neighbour].isalnum())
-
-    def contains(self, snippet: str) -> bool:
-        """Whether the snippet stands in the source as written, as whole words."""
-        return next(self.occurrences(snippet, whole_words=True), None) is not None
-
-    def paragraph_of(self, offset: int) -> int:
-        return bisect_right(self._paragraph_starts, offset) - 1
-
-    def is_quoted(self, span: Span) -> bool:
-        region = bisect_right(self._quoted_starts, span[0]) - 1
-        return region >= 0 and span[1] <= self.quoted[region][1]
-
-    def names_near(self, name: str, span: Span, reach: int = SPEAKER_REACH) -> bool:
-        """Whether the paragraph holding `span`, or one of `reach` before it, names the person."""
-        last = self.paragraph_of(span[0])
-        return any(self.names_in(paragraph, name) for paragraph in range(max(0, last - reach), last + 1))
-
-    def nearest_named(self, names: list[str], span: Span, reach: int = SPEAKER_REACH) -> list[str]:
-        """Of `names`, those named in the closest paragraph at or before `span` that names any of them:
-        who the article is writing about when the quotation comes."""
-        last = self.paragraph_of(span[0])
-        for paragraph in range(last, max(0, last - reach) - 1, -1):
-            found = [name for name in names if self.names_in(paragraph, name)]
-            if found:
-                return found
-        return []
-
-    def names_in(self, paragraph: int, name: str) -> bool:
-        start, end = self.paragraphs[paragraph]
-        text = normalise(self.text[start:end])
-        return any(re.search(whole(normalise(key)), text) for key in name_keys(name))
-
-    def resolve(self, name: str, span: Span, known: list[str]) -> str:
-        """The name the article uses near `span` for whom the model called `name`: a listed actor
-        who is the same person; else the last name inside the model's words that the article gives
-        there ("Pentagon spokesman John Kirby" is John Kirby, "Serhiy Gaidai, Luhansk" is Serhiy
-        Gaidai); else the model's words as they are, for the trust rules to judge."""
-        name = " ".join(name.split())
-        who = without_place(name)  # "Local officials in the district" are the officials, not the place
-        if who != name and self.contains(who) and self.names_near(who, span):
-            name = who
-        for actor in known:
-            if same_person(name, actor) and self.names_near(actor, span):
-                return actor
-        words = [w.strip(",;:()") for w in name.split()]
-        inside = [a for a in known if _holds_words(name, a) and self.names_near(a, span)]
-        inside += [
-            part
-            for size in range(len(words) - 1, 1, -1)
-            for at in range(len(words) - size + 1)
-            # a name runs from a capital to a capital: "The health" is no name inside "The health ministry"
-            if (part := " ".join(words[at : at + size]))[:1].isupper()
-            and words[at + size - 1][:1].isupper()
-            and self.contains(part)
-            and self.names_near(part, span)
-        ]
-        if inside:
-            return max(inside, key=lambda a: (normalise(name).rfind(normalise(a)) + len(a), len(a)))
-        if self.contains(name) and self.names_near(name, span):
-            return name
-        for word in reversed(words):
-            if word[:1].isupper() and self.contains(word) and self.names_near(word, span):
-                return word
-        return name
-
-
-def _paragraph_spans(text: str) -> list[Span]:
-    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    return spans or [(0, len(text))]
-
-
-def _holds_words(text: str, name: str) -> bool:
-    return bool(re.search(whole(normalise(name)), normalise(text)))
 
 
 # --- The trust rules ------------------------------------------------------------------------------
@@ -326,8 +133,8 @@ def ground(
     readable = [s for s in asked.sentences if not overlaps(s.span, source.withheld)]
     _ground_developments(draft, asked, readable, out)
     _ground_responses(draft, source, asked, readable, out)
-    out.issues = _contradictions(draft, source)
-    out.flags = _unsupported(draft, source) + _copied_summary(draft, source)
+    out.issues = wording.contradictions(draft, source)
+    out.flags = wording.unsupported(draft, source) + wording.copied_summary(draft, source)
     out.omitted = _omitted(out, asked)
     out.missed = [
         Missed(field=_FIELD[a.id[0]], text=a.text, span=a.span, sentence=source.sentence_text(a))
@@ -447,7 +254,7 @@ def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], o
         if sentence is None:
             out.drop("key_developments", item, _unsupported_by(development.evidence, asked))
             continue
-        if _copies(development.text, sentence.text):
+        if wording.copies(development.text, sentence.text):
             note = f"repeats {sentence.id} instead of saying what it means"
             out.drop(
                 "key_developments",
@@ -465,20 +272,6 @@ def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], o
                 verified=True,
             )
         )
-
-
-REPEATED = 0.8  # of a sentence's words, in a row, in its development's wording: the sentence pasted back
-
-
-def _copies(text: str, sentence: str) -> bool:
-    """Whether a wording repeats its sentence whole rather than saying what it means: most of the
-    sentence's words, in a row. A headline-like opening of a long sentence ("Troops seized a town
-    on Tuesday") is a wording of it."""
-    said = _WORD.findall(normalise(text).lower())
-    source = _WORD.findall(normalise(sentence).lower())
-    run = max(1, round(REPEATED * len(source)))
-    grams = {tuple(source[i : i + run]) for i in range(len(source) - run + 1)}
-    return any(tuple(said[i : i + run]) in grams for i in range(len(said) - run + 1))
 
 
 def _ground_responses(
@@ -559,7 +352,7 @@ _STOPWORDS = frozenset(_STOPWORD_LIST.split())
 
 def _content(text: str) -> set[str]:
     """An item's content words, each by its first letters, so "seized" and "seizes" agree."""
-    return {w[:_STEM] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+    return {w[: wording.STEM] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 
 def _support(text: str, sentence: Anchor) -> float:
@@ -605,102 +398,6 @@ def _add_actor(actors: list[Actor], name: str, source: SourceText) -> None:
         actors.append(_actor(name, source))
 
 
-_NO_CASUALTIES = re.compile(
-    r"\b(?:no|zero)\s+(?:casualties|deaths|dead|fatalities|injuries|one\s+(?:was\s+)?(?:killed|hurt|injured))\b"
-    r"|\ball[\s-]+clear\b|\bnobody\s+(?:was\s+)?(?:killed|hurt|injured)\b",
-    re.IGNORECASE,
-)
-
-
-def _contradictions(draft: Draft, source: SourceText) -> list[Flag]:
-    """A headline or summary that denies casualties the article reports: the mark of a model that
-    obeyed an instruction planted in the page, or simply got it wrong."""
-    reported = source.anchors.mentions
-    if not reported:
-        return []
-    return [
-        Flag(
-            kind="contradiction",
-            text=f"the {name} says there were no casualties, but the article reports {reported[0].label!r}",
-            span=reported[0].span,
-        )
-        for name, text in (("headline", draft.headline), ("summary", draft.summary))
-        if _NO_CASUALTIES.search(text)
-    ]
-
-
-_NAME = re.compile(r"(?<![\w’'])([^\W\d_][\w’'-]*)")
-_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d|(?<![\w.,])\d")
-_STEM = 5  # "Seizes" is supported by "seized": the first letters of a word carry the name
-
-
-_SUFFIXES = ("ing", "ed", "es", "s", "e")
-
-
-def _stem(word: str) -> str:
-    """A word's first letters once an English ending is off: "sends" and "send", "leave" and
-    "leaving", "seizes" and "seized" agree; "Kreminna" and "Kremlin" do not."""
-    word = word.lower().removesuffix("’s").removesuffix("'s")
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:_STEM]
-
-
-def _unsupported(draft: Draft, source: SourceText) -> list[Flag]:
-    """Names and numbers in the headline and summary that the article does not hold: the model's
-    own words are not grounded, but what they name can be checked. A name is a capitalised word
-    that does not open a sentence; it is supported by any word of the article with the same stem
-    (a title-case "Floods Leave 34 Dead" is supported by "leaving")."""
-    words = {_stem(w) for w in _NAME.findall(source.normal)}
-    numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
-    flags = []
-    for field_name, text in (("headline", draft.headline), ("summary", draft.summary)):
-        missing: list[str] = []
-        for sentence in re.split(r"(?<=[.!?])\s+", normalise(text)):
-            names = _NAME.findall(sentence)[1:]
-            missing += [n for n in names if n[0].isupper() and _stem(n) not in words]
-            missing += [n for n in _NUMBER.findall(sentence) if n.replace(",", "").rstrip(".") not in numbers]
-        if missing:
-            unique = ", ".join(dict.fromkeys(missing))
-            flags.append(
-                Flag(
-                    kind="unsupported",
-                    text=f"the {field_name} names what the article does not: {unique}",
-                    span=None,
-                )
-            )
-    return flags
-
-
-COPIED_WORDS = 8  # a run this long, word for word from the article, is the article pasted back
-
-
-def _copied_summary(draft: Draft, source: SourceText) -> list[Flag]:
-    """A summary that pastes the article's sentences instead of saying what they add up to: every
-    sentence of it that repeats COPIED_WORDS of the article's words in a row counts, pasted whole
-    or with its end changed."""
-    article = _WORD.findall(source.normal.lower())
-    runs = {tuple(article[i : i + COPIED_WORDS]) for i in range(len(article) - COPIED_WORDS + 1)}
-    copied = []
-    for sentence in anchor(draft.summary.strip()).sentences:
-        words = _WORD.findall(normalise(sentence.text).lower())
-        if any(tuple(words[i : i + COPIED_WORDS]) in runs for i in range(len(words) - COPIED_WORDS + 1)):
-            copied.append(sentence.text)
-    if not copied:
-        return []
-    found = next((span for text in copied for span in source.occurrences(text)), None)
-    return [
-        Flag(
-            kind="summary",
-            text=f"{len(copied)} of the summary's {len(anchor(draft.summary).sentences)} sentences "
-            "repeat the article's own words",
-            span=found,
-        )
-    ]
-
-
 _FIELD = {"Q": "quotes", "C": "casualty_claims"}
 
 
@@ -711,7 +408,7 @@ def _omitted(out: Grounding, asked: Anchors) -> list[Anchor]:
     passages = [
         p
         for p in asked.passages
-        if p.span not in held and len(_WORD.findall(p.text)) >= detect.QUOTE_MIN_WORDS
+        if p.span not in held and len(_WORD.findall(p.text)) >= QUOTE_MIN_WORDS
     ]
     return passages + [m for m in asked.mentions if m.span not in held]
 

@@ -19,12 +19,12 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 
-from summariser.batch_api import TERMINAL
-from summariser.client import NO_COMPLETION, is_completion
-from summariser.deadline import MAX_ANSWER_BYTES
 from summariser.errors import InputError
-from summariser.redact import MASK, redact
-from summariser.rounds import Answer, Ledger, article_of
+from summariser.jobs.api import TERMINAL
+from summariser.jobs.rounds import Answer, Ledger, article_of
+from summariser.model.client import NO_COMPLETION, is_completion
+from summariser.model.deadline import MAX_ANSWER_BYTES
+from summariser.model.redact import MASK, redact
 
 log = logging.getLogger("summariser")
 

@@ -1,9 +1,9 @@
 """The provider's Batch API over HTTP: files uploaded, batches created, polled, listed and cancelled,
-result files downloaded. Nothing here knows about briefs; `summariser.jobs` decides what to send.
+result files downloaded. Nothing here knows about briefs; `summariser.jobs.job` decides what to send.
 
 Written on httpx rather than openai's `files`/`batches` resources so that every read is bounded
 before it happens (a result file is streamed to disk under a size cap, never held whole) and every
-call keeps to a total time limit, as model requests do (`summariser.deadline`). Idempotent calls are
+call keeps to a total time limit, as model requests do (`summariser.model.deadline`). Idempotent calls are
 retried by the one retry policy; creating a batch is not: it costs money, so a create whose answer
 was lost is looked up by its metadata before it is ever sent again.
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 
-from summariser import deadline
 from summariser.errors import ProviderError
-from summariser.redact import redact
-from summariser.retry import RetryPolicy, RetryTransport
+from summariser.model import deadline
+from summariser.model.redact import redact
+from summariser.model.retry import RetryPolicy, RetryTransport
 
 # The provider's documented limits for one batch (OpenAI: 50,000 requests, a 200 MB input file).
 MAX_REQUESTS = 50_000

@@ -15,16 +15,12 @@ from typing import Any
 
 from pydantic import field_validator
 
-from summariser import clauses, figures, nations
-from summariser.anchors import Anchor, Anchors, is_phrase, overlaps
-from summariser.brief import (
-    MOST_DEVELOPMENTS,
-    Extraction,
-    Outcome,
-    ResponseDraft,
-    Span,
-)
-from summariser.names import Names, naming, same_person
+from summariser.brief import MOST_DEVELOPMENTS, Outcome, Span
+from summariser.extract import clauses, figures, nations
+from summariser.extract.anchors import Anchor, Anchors, is_phrase, overlaps
+from summariser.extract.draft import Extraction, ResponseDraft
+from summariser.extract.matching import naming, same_person
+from summariser.extract.names import Names
 
 # an outside government the table does not know, by where it stands: "neighbouring Korvia dispatched…"
 _NEIGHBOURING = re.compile(r"\b(?:neighbouring|neighboring|nearby|foreign)\s+$", re.IGNORECASE)

@@ -2,9 +2,9 @@
 rounds, resumable at any point.
 
 Round 1 holds every article's first request (each chunk's); when its results come back every brief
-is made again from its start, answered from them (`summariser.rounds`): briefs whose answers held are
+is made again from its start, answered from them (`summariser.jobs.rounds`): briefs whose answers held are
 written, and the requests they make next, re-asks and headline requests, go out together as round 2,
-and so on, inside the live per-brief budget. The state (`summariser.batch_state`) records every
+and so on, inside the live per-brief budget. The state (`summariser.jobs.state`) records every
 request and batch before the step that depends on it (a request file before its upload, "creating"
 before a create), so a rerun of the same command picks up where the last one stopped and never pays
 for a request twice: a batch whose create went unanswered is found by its metadata, one still running
@@ -21,10 +21,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from summariser import rounds
-from summariser.batch import Item, JsonLinesWriter, Result, article_of, entries
-from summariser.batch_api import MAX_FILE_BYTES, MAX_REQUESTS, TERMINAL, BatchAPI
-from summariser.batch_state import (
+from summariser.config import Settings
+from summariser.errors import InputError, ProviderError, SummariserError
+from summariser.input.sources import Article
+from summariser.jobs import rounds
+from summariser.jobs.api import MAX_FILE_BYTES, MAX_REQUESTS, TERMINAL, BatchAPI
+from summariser.jobs.rounds import Parked, Request, RoundTransport
+from summariser.jobs.state import (
     Part,
     State,
     answer_of,
@@ -34,14 +37,11 @@ from summariser.batch_state import (
     result_lines,
     scrub,
 )
-from summariser.client import OPENAI_URL, ModelClient, connect
-from summariser.config import Settings
-from summariser.errors import InputError, ProviderError, SummariserError
-from summariser.models import sha256_of
-from summariser.pipeline import Session, resolve
-from summariser.redact import redact
-from summariser.rounds import Parked, Request, RoundTransport
-from summariser.sources import Article
+from summariser.model.client import OPENAI_URL, ModelClient, connect
+from summariser.model.pulled import sha256_of
+from summariser.model.redact import redact
+from summariser.runs.many import Item, JsonLinesWriter, Result, article_of, entries
+from summariser.runs.pipeline import Session, resolve
 
 EXPORT_BASE_URL = "http://batch-export.invalid/v1"  # never contacted: exported rounds answer by file
 FIRST_POLL = 5.0  # seconds; a batch takes minutes at best, hours at worst

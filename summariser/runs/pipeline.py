@@ -19,34 +19,39 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from summariser import cache, chunking, rounds
-from summariser.anchors import Anchors, anchor, overlaps
 from summariser.brief import (
-    DEVELOPMENT_CHARS,
-    DEVELOPMENT_WORDS,
     HEADLINE_CHARS,
     ITEM_CHARS,
     SUMMARY_CHARS,
     Brief,
-    DevelopmentDraft,
-    Draft,
     Flag,
     KeyDevelopment,
     Meta,
     SourceInfo,
     Verification,
+)
+from summariser.config import Settings
+from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
+from summariser.extract.anchors import Anchors, anchor, overlaps
+from summariser.extract.choices import choices
+from summariser.extract.draft import (
+    DEVELOPMENT_CHARS,
+    DEVELOPMENT_WORDS,
+    DevelopmentDraft,
+    Draft,
     Writing,
     writing_for,
 )
-from summariser.cache import Cache
-from summariser.choices import choices
-from summariser.client import Meter, ModelClient, ModelFault, connect, endpoint_of, metering
-from summariser.config import Settings
-from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
-from summariser.grounding import Grounding, SourceText, ground
-from summariser.prompts import Facts, PromptSet, load
-from summariser.sources import Article
-from summariser.tape import Tape
+from summariser.extract.grounding import Grounding, ground
+from summariser.extract.prompts import Facts, PromptSet, load
+from summariser.extract.text import SourceText
+from summariser.input.sources import Article
+from summariser.jobs import rounds
+from summariser.model import cache
+from summariser.model.cache import Cache
+from summariser.model.client import Meter, ModelClient, ModelFault, connect, endpoint_of, metering
+from summariser.model.tape import Tape
+from summariser.runs import chunking
 
 log = logging.getLogger("summariser")
 

@@ -1,6 +1,6 @@
 """Run fully offline: start llama.cpp's server on 127.0.0.1 with a GGUF model, and stop it after.
 
-The server runs in a child process (`python -m summariser.local MODEL PORT`), so a model that
+The server runs in a child process (`python -m summariser.model.local MODEL PORT`), so a model that
 cannot load fails there and is reported here as one line, and stopping it is a plain terminate.
 The brief then takes the same OpenAI-compatible path as any provider, so retries, the cache and
 record/replay all apply. Needs the `local` extra (xllamacpp, a prebuilt wheel).
@@ -20,7 +20,7 @@ import httpx
 
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
-from summariser.models import locate, with_pulled_default
+from summariser.model.pulled import locate, with_pulled_default
 
 READY_SECONDS = 300.0
 # A small model on a few CPU cores writes ~20 tokens a second: a full brief can take minutes, and a
@@ -81,7 +81,7 @@ def serving(settings: Settings, clock: Callable[[], float] = time.monotonic) -> 
     check_model(model)
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "summariser.local", str(model), str(port)],
+        [sys.executable, "-m", "summariser.model.local", str(model), str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

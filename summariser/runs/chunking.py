@@ -9,14 +9,8 @@ sentence and actor.
 
 import re
 
-from summariser.brief import (
-    ClaimAnswer,
-    DevelopmentDraft,
-    Draft,
-    QuoteAnswer,
-    ResponseDraft,
-    Span,
-)
+from summariser.brief import Span
+from summariser.extract.draft import ClaimAnswer, DevelopmentDraft, Draft, QuoteAnswer, ResponseDraft
 
 CHARS_PER_TOKEN = 4  # a deliberate over-estimate for English news text, so chunks fit with room to spare
 

@@ -17,13 +17,13 @@ from typing import Any
 
 import httpx
 
-from summariser import deadline
 from summariser.brief import Usage
 from summariser.config import Settings
 from summariser.errors import InternalError, ProviderError, SummariserError
-from summariser.redact import redact
-from summariser.retry import RetryPolicy, RetryTransport
-from summariser.tape import RecordTransport, ReplayTransport, Tape
+from summariser.model import deadline
+from summariser.model.redact import redact
+from summariser.model.retry import RetryPolicy, RetryTransport
+from summariser.model.tape import RecordTransport, ReplayTransport, Tape
 
 REPLAY_BASE_URL = "http://replay.invalid/v1"
 OPENAI_URL = "https://api.openai.com/v1"

@@ -19,8 +19,8 @@ from typing import Protocol
 from summariser.brief import Brief
 from summariser.config import Settings
 from summariser.errors import InputError, InternalError, SummariserError
-from summariser.pipeline import Session
-from summariser.sources import Article, from_text, read
+from summariser.input.sources import Article, from_text, read
+from summariser.runs.pipeline import Session
 
 ARTICLE_GLOBS = ("*.txt", "*.html", "*.htm")  # what a directory's articles are; not its README.md
 

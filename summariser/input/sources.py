@@ -2,7 +2,7 @@
 any model request is made, so bad input costs nothing and fails with one clear line.
 
 Pages are fetched defensively: only http(s); the host is resolved once, every address is checked
-(globally reachable unicast only, by `summariser.addresses`, unless
+(globally reachable unicast only, by `summariser.input.addresses`, unless
 SUMMARISER_ALLOW_PRIVATE_URLS=1), and the connection goes to the address that was checked, so a DNS
 answer cannot change between check and use. Each redirect is checked the same way; size and redirect
 count are bounded, and so is time, by one deadline for the whole fetch; only text/html and text/plain
@@ -26,9 +26,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from summariser import detect
-from summariser.addresses import is_public
 from summariser.errors import InputError
+from summariser.extract import detect
+from summariser.input.addresses import is_public
 
 MAX_CHARS = 2_000_000
 MAX_BYTES = 8_000_000  # a file or stdin: MAX_CHARS characters of up to four bytes each

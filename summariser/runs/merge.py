@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from summariser.brief import Brief, CasualtyClaim, Meta, Missed, Quote, SourceInfo, Usage, Verification
-from summariser.grounding import normalise, trimmed
-from summariser.names import same_person
+from summariser.extract.matching import same_person
+from summariser.extract.text import normalise, trimmed
 
 
 def _text(value: str | None) -> str:

@@ -11,8 +11,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from summariser import detect
 from summariser.brief import Span
+from summariser.extract.casualties import casualty_phrases
 
 _SAYS = re.compile(
     r"((?:[\w’'-]+\s+){0,3}[\w’'-]+)\s+(?:said|says|say|told|reported|reports|announced|estimated|put)\b"
@@ -331,7 +331,7 @@ def _mentions(text: str, numbered: Anchors) -> list[Anchor]:
     as its evidence; its label, the figure with its harm words, is cut to that sentence."""
     mentions: list[Anchor] = []
     last_end = -1
-    for figure, (phrase_start, phrase_end) in detect.casualty_phrases(text):
+    for figure, (phrase_start, phrase_end) in casualty_phrases(text):
         start, end = figure.span
         sentence = numbered.sentence_at(start)
         if start < last_end or sentence is None or end > sentence.span[1]:

@@ -21,7 +21,7 @@ from tenacity import (
     stop_after_delay,
 )
 
-from summariser import deadline
+from summariser.model import deadline
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 

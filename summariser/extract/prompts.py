@@ -19,11 +19,12 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-from summariser.anchors import Anchor, Anchors
-from summariser.brief import Span, field_guide
-from summariser.choices import Choices
-from summariser.detect import PLACEHOLDER
+from summariser.brief import Span
 from summariser.errors import SummariserError
+from summariser.extract.anchors import Anchor, Anchors
+from summariser.extract.choices import Choices
+from summariser.extract.detect import PLACEHOLDER
+from summariser.extract.draft import field_guide
 
 TEMPLATES = ("system", "user", "reask", "omission", "headline", "rewrite")
 
@@ -33,7 +34,7 @@ _DELIMITER = re.compile(r"<(/?)(article)\b", re.IGNORECASE)
 
 
 def _directory() -> Path:
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent  # the package: a wheel carries the templates inside it
     for candidate in (here / "_data" / "prompts", here.parent / "prompts"):
         if candidate.is_dir():
             return candidate

@@ -9,9 +9,9 @@ they say only what the article says, and nothing where it says nothing.
 
 import re
 
-from summariser.anchors import Anchor
 from summariser.brief import ResponseKind
-from summariser.names import Names
+from summariser.extract.anchors import Anchor
+from summariser.extract.names import Names
 
 _OCCASION = re.compile(
     r"\b(?:said|says|told|tells|added|wrote|declared|announced)\s+"

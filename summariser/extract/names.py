@@ -1,0 +1,361 @@
+"""Who an article names: the people and bodies it mentions, where, in what words, and with what title.
+
+The model chooses speakers, claimants and actors from these names instead of writing its own, so it
+cannot name anyone the article does not (a name from an example, a place, a title glued to a name).
+Each name is given as the article writes it in full ("Mykhailo Podolyak" where a later sentence says
+"Mr Podolyak"); a person's role is the article's own title or apposition ("the governor of the
+region", "ministry spokesman"), never a word the model chose. Everything here is read off the text
+by rules; nothing is guessed about what the article means.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from summariser.brief import Span
+from summariser.extract import nations
+from summariser.extract.anchors import Anchor, Anchors, is_phrase
+from summariser.extract.capitals import POSSESSIVE, first_word, runs, split_run
+from summariser.extract.matching import is_person, same_person, without_place
+from summariser.extract.roles import affiliation, apposition_after, as_place, title_before
+from summariser.extract.words import PRONOUNS, QUALIFIERS, TITLES
+
+_SAYING = re.compile(
+    r"(?<=\s)(?:said|says|say|told|tells|reported|reports|announced|estimated|estimates|put|puts|"
+    r"confirmed|added|warned|stated|urged|asked|insisted|noted|wrote|declared|tweeted|explained)\b|"
+    r"\baccording to\b",
+    re.IGNORECASE,
+)
+_CLAUSE_AFTER = re.compile(r"[,;:()]|\s(?:and|but|while|as|that|which|who|after|before|when)\s|\.\s|\.$")
+_INVERTED_END = re.compile(r"[,;:()]|\s(?:who|which|that|at|in|on|of|from|to|after|before|when)\s|\.\s|\.$")
+_LEADING = re.compile(r"^(?:(?:but|and|while|as|that|which|where|when|the|a|an|its|their|his|her)\s+)+", re.I)
+_CLAUSE = re.compile(r"[,;:()]|\s(?:and|but|while|as|that|which|after|before|when)\s")
+_SPACE_ONLY = re.compile(r"\s")
+
+
+ATTRIBUTION_WORDS = 12  # a sentence with no more than these besides its quotation is its attribution
+
+
+@dataclass(frozen=True)
+class Named:
+    """One place the article names someone: the name in full, and where this occurrence stands."""
+
+    name: str
+    span: Span
+
+
+class Names:
+    """The people and bodies one article names, found once for every prompt and check of a brief."""
+
+    def __init__(self, text: str, anchors: Anchors) -> None:
+        self.text = text
+        self.anchors = anchors
+
+    @cached_property
+    def _raw(self) -> list[Named]:
+        return [n for sentence in self.anchors.sentences for n in self._in_sentence(sentence)]
+
+    @cached_property
+    def places(self) -> list[Named]:
+        """Where the article names a place: names it uses mostly after "in", "near"… or before
+        "region", "province"…"""
+        places = self._places(self._raw)
+        return [n for n in self._raw if n.name in places]
+
+    @cached_property
+    def found(self) -> list[Named]:
+        """Every occurrence of a person or body, in article order, each under the article's fullest
+        form of the name."""
+        places = {n.name for n in self.places}
+        raw = [n for n in self._raw if n.name not in places]
+        full = self._full_forms(raw)
+        return [Named(full.get(n.name, n.name), n.span) for n in raw]
+
+    def everyone(self) -> list[str]:
+        """Each person and body once, in the order the article first names them."""
+        return list(dict.fromkeys(n.name for n in self.found))
+
+    def full(self, name: str) -> str:
+        """The article's fullest form of a name ("Mr Podolyak" -> "Mykhailo Podolyak"), or the name."""
+        words = name.split()
+        while words and words[0].lower().strip(".") in TITLES and len(words) > 1:
+            words = words[1:]
+        bare = _without_possessive(" ".join(words)).removeprefix("the ").removeprefix("The ")
+        for known in self.everyone():
+            if known == bare:
+                return known
+        matches = [known for known in self.everyone() if same_person(bare, known)]
+        if matches and _one_person(matches):
+            return max(matches, key=len)
+        return bare if bare[:1].isupper() else self._fullest_body(bare)
+
+    def near(self, anchor: Anchor, reach: int = 2, most: int = 5) -> list[str]:
+        """Whom the article names where a passage or figure stands, nearest first: the saying verb's
+        subject in its own sentence, the rest of that sentence (outside quotation marks), then the
+        sentences before it back to `reach` paragraphs before its own. These are where the trust
+        rules accept a speaker or a claimant, so they are the model's choices."""
+        sentence = self.anchors.get(anchor.sentence)
+        if sentence is None:
+            return []
+        line = self.anchors.line_of(sentence.span[0])
+        order = [sentence] + [
+            s
+            for s in reversed(self.anchors.sentences[: self.anchors.sentences.index(sentence)])
+            if line - self.anchors.line_of(s.span[0]) <= reach
+        ]
+        chosen: list[str] = []
+        subject = self.subject(anchor)
+        if subject:
+            chosen.append(subject)
+        elif self.reported(anchor):  # "He said X “…”": he is someone named before, X is not him
+            order = [*order[1:], sentence]
+        for s in order:
+            named = self._named_in(s)
+            if s is sentence:  # in its own sentence, nearest the passage or figure first
+                named.sort(
+                    key=lambda n: min(abs(n.span[0] - anchor.span[1]), abs(anchor.span[0] - n.span[1]))
+                )
+            else:  # in one before it, who speaks there first ("…, Name said.", "said the teacher")
+                speaking = self.subject(s)
+                named.sort(key=lambda n: n.name != speaking)
+                if speaking and speaking not in chosen and not any(n.name == speaking for n in named):
+                    chosen.append(speaking)
+            for found in named:
+                if found.name not in chosen:
+                    chosen.append(found.name)
+        return chosen[:most]
+
+    def subject(self, anchor: Anchor) -> str | None:
+        """Who says what a figure or passage says, as its own sentence puts it: the subject of the
+        saying verb nearest before it, else of the first after it ("…, the interior ministry
+        said", "…,” said the teacher", "according to police"); None when the sentence names no
+        one that way, or only "he" or "they"."""
+        sentence = self.anchors.get(anchor.sentence)
+        if sentence is None:
+            return None
+        at = anchor.span[0] - sentence.span[0]
+        text = self._outside_quotes(sentence)
+        says = list(_SAYING.finditer(text))
+        before = [m for m in says if m.start() < at]
+        chosen = before[-1] if before else next((m for m in says if m.start() >= at), None)
+        if chosen is None:
+            return None
+        while re.search(r"\s(?:and|but)\s+$", text[: chosen.start()]) and says.index(chosen) > 0:
+            chosen = says[says.index(chosen) - 1]  # "Officers said … and reported 30 dead": the officers
+        start = sentence.span[0]
+        if chosen.group().lower() == "according to":
+            return self._named_or_phrase(text, chosen.end(), _CLAUSE_AFTER, start)
+        head = text[: chosen.start()]
+        clause = _CLAUSE.split(head)[-1]
+        if clause.strip():
+            words = clause.split()[-6:]
+            phrase = _LEADING.sub("", without_place(" ".join(words))).strip()
+            ends = start + len(head.rstrip())
+            named = [n for n in self.found if ends - len(clause) <= n.span[0] and n.span[1] <= ends]
+            after = self.text[named[-1].span[1] : ends].split() if named else []
+            if named and (not after or after[0].lower() in QUALIFIERS or not phrase[-1:].islower()):
+                return named[-1].name  # "Mr Name said", "Mr Name on Monday warned"; not "Name’s officials"
+            if _speaker_like(phrase):
+                return self._fullest_body(phrase)
+            return self._opening_name(sentence, start + chosen.start())
+        if chosen.group() in ("said", "says", "added", "told"):  # "…,” said the teacher"
+            inverted = self._named_or_phrase(text, chosen.end(), _INVERTED_END, start)
+            if inverted:
+                return inverted
+        opening = self._opening_name(sentence, start + chosen.start())
+        if opening:  # "Name, the most senior official in the region, where …, said"
+            return opening
+        # "…,” Name, the governor of the region, told": the name stands in an earlier segment
+        earlier = start + max(0, head.rfind(",", 0, max(0, len(head.rstrip()) - 1)) - 120)
+        inside = [n for n in self.found if earlier <= n.span[0] < start + chosen.start()]
+        return inside[-1].name if inside else None
+
+    def _opening_name(self, sentence: Anchor, verb: int) -> str | None:
+        """The name a sentence opens with, set off by a comma, when its saying verb comes after the
+        apposition ("Name Surname, the most senior official in the region, where …, said")."""
+        first = next((n for n in self.found if sentence.span[0] <= n.span[0] < verb), None)
+        if first is None or self.text[sentence.span[0] : first.span[0]].strip(' “"') != "":
+            return None
+        return first.name if self.text[first.span[1] : first.span[1] + 1] == "," else None
+
+    def reported(self, anchor: Anchor) -> bool:
+        """Whether an anchor's sentence reports someone's words at all ("he said"), named or not."""
+        sentence = self.anchors.get(anchor.sentence)
+        return sentence is not None and _SAYING.search(self._outside_quotes(sentence)) is not None
+
+    def _named_or_phrase(self, text: str, at: int, end: re.Pattern[str], offset: int) -> str | None:
+        """Who stands right after `at` in a sentence: a name found there, else the words up to the
+        clause's end without their article ("the teacher who…" is "teacher")."""
+        tail = end.split(text[at:], maxsplit=1)[0]
+        named = [n for n in self.found if offset + at < n.span[0] < offset + at + len(tail)]
+        if named:  # "said policeman Ali Hasan": the name, not its title
+            return named[0].name
+        phrase = without_place(_LEADING.sub("", " ".join(tail.split()[:4])).strip(" ,."))
+        return self._fullest_body(phrase) if _speaker_like(phrase) else None
+
+    def _titled(self, phrase: str) -> str | None:
+        """The one person the article gives the title a phrase is ("the U.S. president" where
+        "U.S. President Name Surname" stands), if exactly one has it."""
+        words = [w.lower() for w in phrase.split()]
+        if not words or words[-1].strip(".") not in TITLES:
+            return None
+        roles = {n: [w.lower() for w in self.role(n)[0].split()] for n in self.everyone() if is_person(n)}
+        holding = [n for n, role in roles.items() if words[-1] in role]
+        # of several presidents, the one whose title says as much ("U.S. President"), else the one
+        # the article calls just that ("President Name Surname")
+        for fits in (lambda role: set(words) <= set(role), lambda role: role == words[-1:]):
+            titled = [n for n in holding if fits(roles[n])]
+            if len(titled) == 1:
+                return titled[0]
+        return holding[0] if len(holding) == 1 else None
+
+    def _fullest_body(self, phrase: str) -> str:
+        """A body as the article names it most fully: "ministry" after "the interior ministry"; a
+        title as the one person who holds it."""
+        titled = self._titled(phrase)
+        if titled:
+            return titled
+        fuller = [
+            other
+            for other in self._subjects()
+            if len(other) > len(phrase) and other.lower().endswith(" " + phrase.lower())
+        ]
+        return fuller[0] if fuller else phrase
+
+    def _subjects(self) -> list[str]:
+        """Every body a saying verb has for subject, in article order ("the interior ministry said")."""
+        found = []
+        for sentence in self.anchors.sentences:
+            text = self._outside_quotes(sentence)
+            for m in _SAYING.finditer(text):
+                clause = _CLAUSE.split(text[: m.start()])[-1]
+                phrase = _LEADING.sub("", without_place(" ".join(clause.split()[-6:]))).strip()
+                if _speaker_like(phrase):
+                    found.append(phrase)
+        return found
+
+    def caseless(self, anchor: Anchor) -> bool:
+        """Whether an anchor's sentence is in a script without capitals (Chinese, Japanese), where
+        names cannot be told from other words by their first letter."""
+        sentence = self.anchors.get(anchor.sentence)
+        letters = [c for c in (sentence.text if sentence else "") if c.isalpha()]
+        return bool(letters) and not any(c.isupper() or c.islower() for c in letters)
+
+    def attributed(self, passage: Anchor) -> str | None:
+        """Whose words a quotation is, where its sentence says so and says little else: the
+        quotation and its attribution alone (“…,” Name Surname said; Name said: “…”). Code names
+        the speaker there; the model is asked only about the rest."""
+        sentence = self.anchors.get(passage.sentence)
+        if sentence is None or is_phrase(passage):
+            return None
+        if sum(p.sentence == sentence.id for p in self.anchors.passages) != 1:
+            return None
+        outside = self._outside_quotes(sentence)
+        if len(outside.split()) > ATTRIBUTION_WORDS:
+            return None
+        subject = self.subject(passage)
+        named = {n.name for n in self._named_in(sentence)}
+        return subject if subject in named else None
+
+    def role(self, name: str) -> tuple[str, str | None]:
+        """A person's role as the article gives it, and the country or body that role names: the
+        title before a mention ("Pentagon spokesman", "Ukraine’s lead negotiator") or the
+        apposition after one (", the governor of the region,"), from the first mention that has
+        either; ("", None) when none does. Never a word of the model's."""
+        for named in self.found:
+            if named.name != name:
+                continue
+            role = title_before(self.text, named.span) or apposition_after(self.text, named.span)
+            if role:
+                return role, affiliation(role)
+        return "", None
+
+    # --- how names are read off a sentence ----------------------------------------------------------
+
+    def _outside_quotes(self, sentence: Anchor) -> str:
+        """The sentence with its quoted passages blanked out (same length, so offsets hold)."""
+        text = sentence.text
+        start = sentence.span[0]
+        for passage in self.anchors.passages:
+            if passage.sentence == sentence.id:  # from its opening mark to its closing one
+                a = passage.span[0] - max(0, passage.label.find(passage.text)) - start
+                b = a + len(passage.label)
+                text = text[: max(0, a)] + " " * (min(len(text), b) - max(0, a)) + text[b:]
+        return text
+
+    def _named_in(self, sentence: Anchor) -> list[Named]:
+        return [n for n in self.found if sentence.span[0] <= n.span[0] < sentence.span[1]]
+
+    def _in_sentence(self, sentence: Anchor) -> Iterable[Named]:
+        text = self._outside_quotes(sentence)
+        start = sentence.span[0]
+        for run in runs(text):
+            for a, b in split_run(text, run):
+                words = text[a:b].split()
+                if (
+                    a == run[0] == first_word(text)
+                    and len(words) == 1
+                    and not self._named_elsewhere(words[0])
+                ):
+                    continue  # "Elsewhere", "Residents": a capital that only opens the sentence
+                yield Named(text[a:b], (start + a, start + b))
+
+    def _named_elsewhere(self, word: str) -> bool:
+        """Whether a word stands capitalised somewhere other than a sentence's start (or names a
+        country), so that a sentence opening with it still names someone."""
+        if nations.country_of(word) == word:
+            return True
+        for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w])", self.text):
+            sentence = self.anchors.sentence_at(m.start())
+            if sentence is not None and m.start() > sentence.span[0] + first_word(sentence.text):
+                return True
+        return False
+
+    def _places(self, raw: list[Named]) -> set[str]:
+        """Names the article uses mostly as places: after "in", "near", "the city of"…, before
+        "region", "province"…; a country is a government too, and never only a place."""
+        seen: dict[str, list[bool]] = {}
+        for named in raw:
+            if nations.country_of(named.name) is None:
+                seen.setdefault(named.name, []).append(as_place(self.text, named.span[0], named.span[1]))
+        return {name for name, verdicts in seen.items() if sum(verdicts) * 2 >= len(verdicts)}
+
+    def _full_forms(self, raw: list[Named]) -> dict[str, str]:
+        """Each short form ("Putin", "Mr Podolyak") to the fullest form of the same person the
+        article writes, when exactly one person has that surname."""
+        names = list(dict.fromkeys(n.name for n in raw))
+        full: dict[str, str] = {}
+        for name in names:
+            longer = [
+                other
+                for other in names
+                if other != name and len(other) > len(name) and is_person(other) and same_person(name, other)
+            ]
+            if longer and _one_person(longer):
+                full[name] = max(longer, key=len)
+        return full
+
+
+def _speaker_like(phrase: str) -> bool:
+    """Whether words that stand where a saying verb's subject does read as one ("police",
+    "local officials", "the teacher"): at most four words, none a pronoun, none a verb's form."""
+    words = phrase.split()
+    return (
+        0 < len(words) <= 4
+        and phrase[:1].isalpha()
+        and not any(w.lower() in PRONOUNS for w in words)
+        and not any(w.islower() and w.endswith(("ed", "ing", "ly")) for w in words)
+    )
+
+
+def _without_possessive(name: str) -> str:
+    for mark in POSSESSIVE[:2]:
+        name = name.removesuffix(mark)
+    return name
+
+
+def _one_person(names: list[str]) -> bool:
+    """Whether the names are all one person's (the longest holds every other)."""
+    longest = max(names, key=len)
+    return all(same_person(n, longest) and n in longest for n in names)

@@ -1,0 +1,129 @@
+"""The model's own words checked for what can be checked in them: a headline or summary that denies
+the casualties the article reports, names and numbers the article does not hold, a summary or a
+development's wording that pastes the article back instead of saying what it means.
+
+They are never `verified`; these checks only flag them (or, for a development, drop it).
+"""
+
+import re
+
+from summariser.brief import Flag
+from summariser.extract.anchors import anchor
+from summariser.extract.draft import Draft
+from summariser.extract.text import SourceText, normalise
+
+_WORD = re.compile(r"\w+")
+
+
+REPEATED = 0.8  # of a sentence's words, in a row, in its development's wording: the sentence pasted back
+
+
+def copies(text: str, sentence: str) -> bool:
+    """Whether a wording repeats its sentence whole rather than saying what it means: most of the
+    sentence's words, in a row. A headline-like opening of a long sentence ("Troops seized a town
+    on Tuesday") is a wording of it."""
+    said = _WORD.findall(normalise(text).lower())
+    source = _WORD.findall(normalise(sentence).lower())
+    run = max(1, round(REPEATED * len(source)))
+    grams = {tuple(source[i : i + run]) for i in range(len(source) - run + 1)}
+    return any(tuple(said[i : i + run]) in grams for i in range(len(said) - run + 1))
+
+
+_NO_CASUALTIES = re.compile(
+    r"\b(?:no|zero)\s+(?:casualties|deaths|dead|fatalities|injuries|one\s+(?:was\s+)?(?:killed|hurt|injured))\b"
+    r"|\ball[\s-]+clear\b|\bnobody\s+(?:was\s+)?(?:killed|hurt|injured)\b",
+    re.IGNORECASE,
+)
+
+
+def contradictions(draft: Draft, source: SourceText) -> list[Flag]:
+    """A headline or summary that denies casualties the article reports: the mark of a model that
+    obeyed an instruction planted in the page, or simply got it wrong."""
+    reported = source.anchors.mentions
+    if not reported:
+        return []
+    return [
+        Flag(
+            kind="contradiction",
+            text=f"the {name} says there were no casualties, but the article reports {reported[0].label!r}",
+            span=reported[0].span,
+        )
+        for name, text in (("headline", draft.headline), ("summary", draft.summary))
+        if _NO_CASUALTIES.search(text)
+    ]
+
+
+_NAME = re.compile(r"(?<![\w’'])([^\W\d_][\w’'-]*)")
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d|(?<![\w.,])\d")
+
+
+STEM = 5  # "Seizes" is supported by "seized": the first letters of a word carry the name
+
+
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+
+
+def _stem(word: str) -> str:
+    """A word's first letters once an English ending is off: "sends" and "send", "leave" and
+    "leaving", "seizes" and "seized" agree; "Kreminna" and "Kremlin" do not."""
+    word = word.lower().removesuffix("’s").removesuffix("'s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:STEM]
+
+
+def unsupported(draft: Draft, source: SourceText) -> list[Flag]:
+    """Names and numbers in the headline and summary that the article does not hold: the model's
+    own words are not grounded, but what they name can be checked. A name is a capitalised word
+    that does not open a sentence; it is supported by any word of the article with the same stem
+    (a title-case "Floods Leave 34 Dead" is supported by "leaving")."""
+    words = {_stem(w) for w in _NAME.findall(source.normal)}
+    numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
+    flags = []
+    for field_name, text in (("headline", draft.headline), ("summary", draft.summary)):
+        missing: list[str] = []
+        for sentence in re.split(r"(?<=[.!?])\s+", normalise(text)):
+            names = _NAME.findall(sentence)[1:]
+            missing += [n for n in names if n[0].isupper() and _stem(n) not in words]
+            missing += [n for n in _NUMBER.findall(sentence) if n.replace(",", "").rstrip(".") not in numbers]
+        if missing:
+            unique = ", ".join(dict.fromkeys(missing))
+            flags.append(
+                Flag(
+                    kind="unsupported",
+                    text=f"the {field_name} names what the article does not: {unique}",
+                    span=None,
+                )
+            )
+    return flags
+
+
+COPIED_WORDS = 8  # a run this long, word for word from the article, is the article pasted back
+
+
+def copied_summary(draft: Draft, source: SourceText) -> list[Flag]:
+    """A summary that pastes the article's sentences instead of saying what they add up to: every
+    sentence of it that repeats COPIED_WORDS of the article's words in a row counts, pasted whole
+    or with its end changed."""
+    article = _WORD.findall(source.normal.lower())
+    runs = {tuple(article[i : i + COPIED_WORDS]) for i in range(len(article) - COPIED_WORDS + 1)}
+    copied = []
+    for sentence in anchor(draft.summary.strip()).sentences:
+        words = _WORD.findall(normalise(sentence.text).lower())
+        if any(tuple(words[i : i + COPIED_WORDS]) in runs for i in range(len(words) - COPIED_WORDS + 1)):
+            copied.append(sentence.text)
+    if not copied:
+        return []
+    found = next((span for text in copied for span in source.occurrences(text)), None)
+    return [
+        Flag(
+            kind="summary",
+            text=f"{len(copied)} of the summary's {len(anchor(draft.summary).sentences)} sentences "
+            "repeat the article's own words",
+            span=found,
+        )
+    ]

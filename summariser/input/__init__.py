@@ -1,0 +1,1 @@
+"""What comes in: files, stdin and web pages read into text, addresses checked, disguises undone."""

@@ -1,0 +1,1 @@
+"""Briefs made through a provider's Batch API, in rounds, resumable."""

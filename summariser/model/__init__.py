@@ -1,0 +1,1 @@
+"""Asking a model: the client, its retries and deadlines, recordings, the cache, local models."""

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summariser.runs import many  # noqa: E402
 from summariser.config import Settings  # noqa: E402
+from summariser.runs import many  # noqa: E402
 from tests import scripted  # noqa: E402
 from tests.conftest import handwritten  # noqa: E402
 

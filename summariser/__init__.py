@@ -16,7 +16,7 @@ from summariser.errors import InputError, InternalError, ProviderError, Summaris
 
 if TYPE_CHECKING:
     from summariser.brief import Brief
-    from summariser.jobs.job import Outcome
+    from summariser.jobs.job import Tally
 
 # The models load pydantic, and the CLI imports this package for `--help` too: they load on first use.
 _MODELS = (
@@ -107,7 +107,7 @@ def summarise_many(
 
 def summarise_batch(
     sources: list[str], output: str, export: str | None = None, results: str | None = None, **options: Any
-) -> "Outcome":
+) -> "Tally":
     """Brief many articles through the provider's Batch API, in rounds, as `summarise --batch` does:
     JSON Lines to `output`, the run's state beside it. Returns when every brief is written (hours,
     at the provider's pace) or, with `export`, when a round's request file waits there to be run

@@ -275,7 +275,7 @@ def test_review_pages_get_one_safe_name_per_id_whatever_finishes_first(model_ser
 
 
 def test_page_names_are_unique_bounded_and_cannot_be_forged_by_another_id():
-    from summariser.runs.many import page_name
+    from summariser.render.pages import page_name
 
     ids = ["Report", "report", "REPORT", "", "...", "_x_", "x~" + page_name("_x_")[2:-5], "\U00020000" * 100]
     names = [page_name(i) for i in ids]

@@ -17,7 +17,8 @@ from summariser.config import Settings
 from summariser.errors import InputError, ProviderError
 from summariser.input.sources import Article
 from summariser.jobs.api import BatchAPI
-from summariser.jobs.job import Job, State, batch_run, cancel, status
+from summariser.jobs.job import Job, State, batch_run
+from summariser.jobs.status import cancel, status
 from summariser.model.tape import Tape, key_of
 from summariser.runs.many import Item
 from summariser.runs.pipeline import Session
@@ -354,7 +355,7 @@ def test_the_batch_command_reports_its_rounds_and_jobs_status_reads_the_run(serv
     from click.testing import CliRunner
 
     from summariser.cli import main
-    from summariser.jobs import job
+    from summariser.jobs import submit as job
 
     batches = service()
     monkeypatch.setattr(job, "FIRST_POLL", 0.0)  # the scripted batches move on at every poll

@@ -406,9 +406,7 @@ def _omitted(out: Grounding, asked: Anchors) -> list[Anchor]:
     six words or more (skipped, or declined as nobody's words) and casualty mentions."""
     held = {q.span for q in out.quotes} | {c.span for c in out.casualty_claims}
     passages = [
-        p
-        for p in asked.passages
-        if p.span not in held and len(_WORD.findall(p.text)) >= QUOTE_MIN_WORDS
+        p for p in asked.passages if p.span not in held and len(_WORD.findall(p.text)) >= QUOTE_MIN_WORDS
     ]
     return passages + [m for m in asked.mentions if m.span not in held]
 

@@ -26,7 +26,6 @@ MAX_FILE_BYTES = 200_000_000
 MAX_JSON_BYTES = 8_000_000  # a batch object or a page of them is a few kilobytes
 MAX_RESULT_BYTES = 2_000_000_000  # a full batch's output: 50,000 completions of a few kilobytes
 TRANSFER_SECONDS = 3600.0  # a whole input or result file, sent or received
-TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 LIST_PAGES = 10  # how far back a lost batch is looked for: it is among the newest
 
 

@@ -22,39 +22,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summariser.config import Settings
-from summariser.errors import InputError, ProviderError, SummariserError
+from summariser.errors import InputError, SummariserError
 from summariser.input.sources import Article
 from summariser.jobs import rounds
-from summariser.jobs.api import MAX_FILE_BYTES, MAX_REQUESTS, TERMINAL, BatchAPI
+from summariser.jobs.api import MAX_FILE_BYTES, MAX_REQUESTS, BatchAPI
+from summariser.jobs.files import EXPORT_MARK, import_results, mark
 from summariser.jobs.rounds import Parked, Request, RoundTransport
 from summariser.jobs.state import (
     Part,
     State,
-    answer_of,
+    Status,
     endpoint,
     ledger_of,
-    read_results,
-    result_lines,
-    scrub,
 )
+from summariser.jobs.submit import Submission
 from summariser.model.client import OPENAI_URL, ModelClient, connect
-from summariser.model.pulled import sha256_of
-from summariser.model.redact import redact
-from summariser.runs.many import Item, JsonLinesWriter, Result, article_of, entries
+from summariser.runs.many import Item, JsonLinesWriter, Result, article_of
 from summariser.runs.pipeline import Session, resolve
 
 EXPORT_BASE_URL = "http://batch-export.invalid/v1"  # never contacted: exported rounds answer by file
-FIRST_POLL = 5.0  # seconds; a batch takes minutes at best, hours at worst
-LONGEST_POLL = 300.0
-LONGEST_WAIT = 25 * 3600.0  # the provider's 24-hour window, and an hour for it to say so
-UNLISTED_GRACE = 3600.0  # a batch whose create went unanswered is looked for this long before another
-EXPORT_MARK = ".summariser-run"  # in an export folder: the run whose rounds it holds
-UNFINISHED = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
-MAX_IMPORT_BYTES = 2_000_000_000
 
 
 @dataclass
-class Outcome:
+class Tally:
     """What one invocation of a batch run did: briefs and failures (their exit codes) written,
     inputs already done before it, rounds so far, and the request file waiting to be run elsewhere."""
 
@@ -111,8 +101,10 @@ class Job:
         self.ledger = ledger_of(self.state, self.secrets, skip=written)
         self.ledger.forget_failures()  # what failed in an earlier run is sent again by this one
         # cancelled by `summarise jobs cancel` before this run: what they left undone is sent again
-        self.resend = {part.name for part in self.state.parts if part.status in ("cancelling", "cancelled")}
-        self.outcome = Outcome(skipped=len(items) - len(self.todo))
+        self.resend = {
+            part.name for part in self.state.parts if part.status in (Status.CANCELLING, Status.CANCELLED)
+        }
+        self.outcome = Tally(skipped=len(items) - len(self.todo))
         self._articles: dict[int, Article] = {}
         self.transport = RoundTransport(self.ledger)
 
@@ -157,7 +149,7 @@ class Job:
             raise InputError(f"{path} is a run {how}; continue it the same way, or use another --output")
         if export is not None and Path(state.export or "") != export:
             raise InputError(f"{path} exports its rounds to {state.export}; give that folder")
-        if export is not None and _mark(export) not in (None, state.run):
+        if export is not None and mark(export) not in (None, state.run):
             raise InputError(f"--batch-export {export}: holds another run's rounds; give this run's folder")
         return state
 
@@ -168,16 +160,16 @@ class Job:
         state.folder.mkdir(parents=True, exist_ok=True)
         for part in list(state.parts):
             if part.ended and part.batch_id is not None and state.missing(part):
-                part.status, part.downloaded = "refetching", []
-            elif (part.status in ("planned", "exported") and not state.requests_file(part).is_file()) or (
-                part.status == "imported" and state.missing(part)
-            ):
+                part.status, part.downloaded = Status.REFETCHING, []
+            elif (
+                part.status in (Status.PLANNED, Status.EXPORTED) and not state.requests_file(part).is_file()
+            ) or (part.status == Status.IMPORTED and state.missing(part)):
                 state.parts.remove(part)
                 for identifier in part.ids:
                     state.requests.pop(identifier, None)
         state.save()
 
-    def run(self, results: Path | None = None) -> Outcome:
+    def run(self, results: Path | None = None) -> Tally:
         """Rounds until every brief is written or, by files, until a round waits to be run elsewhere."""
 
         def answered_by_rounds(settings: Settings) -> ModelClient:
@@ -187,7 +179,7 @@ class Job:
             if results is not None:
                 self._import(results)
             if self.api is not None:
-                self._finish([part for part in self.state.parts if not part.ended])
+                self._submitted().finish([part for part in self.state.parts if not part.ended])
             while True:
                 waiting = self._exported()
                 if waiting is not None:
@@ -198,7 +190,7 @@ class Job:
                     break
                 parts = self._plan(parked)
                 if self.state.export is None:
-                    self._finish(parts)
+                    self._submitted().finish(parts)
         self.outcome.rounds = self.state.round
         return self.outcome
 
@@ -253,7 +245,9 @@ class Job:
                 line = (json.dumps(request.line(identifier), ensure_ascii=False) + "\n").encode()
                 if not parts or len(parts[-1].ids) >= most_requests or size + len(line) > most_bytes:
                     files.close()
-                    parts.append(Part(number, len(parts), [], "exported" if exported else "planned"))
+                    parts.append(
+                        Part(number, len(parts), [], Status.EXPORTED if exported else Status.PLANNED)
+                    )
                     path = state.requests_file(parts[-1])
                     path.parent.mkdir(parents=True, exist_ok=True)
                     file = files.enter_context(path.open("wb"))
@@ -269,180 +263,28 @@ class Job:
         self.report(f"round {number}: {count} request(s) in {len(parts)} batch file(s)")
         return parts
 
+    def _import(self, results: Path) -> None:
+        import_results(self.state, self.ledger, results, self.secrets, self.report)
+
+    def _submitted(self) -> Submission:
+        assert self.api is not None  # only a run through the Batch API submits
+        return Submission(
+            self.api,
+            self.state,
+            self.ledger,
+            self.output,
+            self.secrets,
+            self.report,
+            self.resend,
+            self.sleep,
+            self.clock,
+            self.wall,
+        )
+
     def _exported(self) -> Path | None:
         """The exported round still waiting for its results, if any."""
-        waiting = [part for part in self.state.parts if part.status == "exported"]
+        waiting = [part for part in self.state.parts if part.status == Status.EXPORTED]
         return self.state.requests_file(waiting[0]) if waiting else None
-
-    def _import(self, results: Path) -> None:
-        """Results of the exported round, from wherever it ran, read as the provider's are: copied
-        once into the folder under a bound, then read from there. A file that answers none of the
-        round's requests is refused, so a wrong file (the request file, another round's) never fails
-        a round; requests a right one leaves out fail, and are exported again by the next run."""
-        waiting = [part for part in self.state.parts if part.status == "exported"]
-        if not waiting:
-            if self._imported_already(results):
-                return  # the same command again, after an interruption: nothing new to read
-            raise InputError(f"--batch-import {results}: no exported round waits for results")
-        part = waiting[0]
-        name = f"{part.name}.imported.jsonl"
-        kept = self.state.folder / name
-        _copy_bounded(results, kept)
-        scrub(kept, self.secrets)
-        answered = {
-            identifier
-            for line in result_lines(kept)
-            if line is not None and (identifier := answer_of(line, str(results))[0]) is not None
-        }
-        if not answered & set(part.ids):
-            kept.unlink()
-            raise InputError(
-                f"--batch-import {results}: holds no results of round {part.round} "
-                f"({self.state.requests_file(part)})"
-            )
-        left = len(set(part.ids) - answered)
-        if left:
-            self.report(f"round {part.round}: {results} answers all but {left} request(s); they fail")
-        part.status, part.downloaded = "imported", [name]
-        part.error = f"not answered in {results}"
-        self.state.save()
-        read_results(self.ledger, self.state, part, secrets=self.secrets)
-
-    def _imported_already(self, results: Path) -> bool:
-        """Whether `results` is the file an earlier run of this command imported, byte for byte."""
-        if not results.is_file():
-            return False
-        digest = sha256_of(results)
-        copies = [
-            self.state.folder / f"{p.name}.imported.jsonl" for p in self.state.parts if p.status == "imported"
-        ]
-        return any(copy.is_file() and sha256_of(copy) == digest for copy in copies)
-
-    def _finish(self, parts: list[Part]) -> None:
-        """Parts uploaded, created and polled to their end, results downloaded: each step recorded
-        before the next, so an interruption anywhere resumes without paying twice. Polling backs
-        off, and stops (exit 3) when a batch outlasts the provider's window by an hour."""
-        api, state = self.api, self.state
-        assert api is not None
-        for part in parts:
-            if part.file_id is None:
-                part.file_id = api.upload(state.requests_file(part))
-                part.status = "uploaded"
-                state.save()
-            if part.batch_id is None:
-                metadata = {"summariser_run": state.run, "round": str(part.round)}
-                lost = self._created_before(part, metadata)
-                if lost is None:
-                    part.status, part.tried_at = "creating", self.wall()
-                    state.save()
-                batch = lost or api.create(part.file_id, metadata)
-                part.batch_id, part.status, part.tried_at = batch["id"], "validating", None
-                state.save()
-                self.report(
-                    f"round {part.round}: batch {part.batch_id} of {len(part.ids)} request(s) submitted"
-                )
-        wait, started = FIRST_POLL, self.clock()
-        pending = [part for part in parts if not part.ended]
-        while pending:
-            for part in pending:
-                self._poll(part)
-            pending = [part for part in pending if not part.ended]
-            if pending and self.clock() - started > LONGEST_WAIT:
-                late = pending[0]
-                raise ProviderError(
-                    f"batch {late.batch_id} is still {late.status} after {LONGEST_WAIT / 3600:.0f} hours; "
-                    f"rerun the same command to keep waiting, or summarise jobs cancel {self.output}"
-                )
-            if pending:
-                self.sleep(wait)
-                wait = min(wait * 1.5, LONGEST_POLL)
-
-    def _created_before(self, part: Part, metadata: dict[str, str]) -> dict | None:
-        """The batch a create made when its answer never came back (the run stopped, the line
-        dropped): looked for by metadata and input file. One the provider does not list yet is
-        waited for, never paid twice, until it has been unlisted for an hour (the create never
-        arrived, then)."""
-        api = self.api
-        if part.status != "creating" or api is None or part.file_id is None:
-            return None
-        found = api.find(metadata, part.file_id)
-        if found is None and self.wall() - (part.tried_at or 0) < UNLISTED_GRACE:
-            raise ProviderError(
-                f"round {part.round}'s batch was being created when a run stopped, and {api.base_url} does "
-                f"not list it yet; rerun in a few minutes (after {UNLISTED_GRACE / 60:.0f} minutes unlisted "
-                "it is created again)"
-            )
-        return found
-
-    def _poll(self, part: Part) -> None:
-        api, state = self.api, self.state
-        assert api is not None and part.batch_id is not None
-        batch = api.get(part.batch_id)
-        status = batch.get("status")
-        self.report(f"round {part.round}: batch {part.batch_id} {status}, {_progress(batch, part)}")
-        if status in UNFINISHED:
-            part.status = str(status)
-            return
-        if status not in TERMINAL:
-            raise ProviderError(
-                f"{api.base_url} answered batch {part.batch_id} with status {status!r}, unknown"
-            )
-        part.downloaded = []
-        for key, kind in (("output_file_id", "output"), ("error_file_id", "errors")):
-            if isinstance(batch.get(key), str) and batch[key]:
-                path = state.results_file(part, kind)
-                api.download(batch[key], path)
-                scrub(path, self.secrets)
-                part.downloaded.append(path.name)
-        if status == "failed":
-            part.error = redact(f"batch {part.batch_id} failed: {_first_error(batch)}", self.secrets)
-        part.status = status
-        state.save()
-        read_results(self.ledger, state, part, resend=part.name in self.resend, secrets=self.secrets)
-
-
-def _progress(batch: dict, part: Part) -> str:
-    """How far the provider says a batch has come, as "completed/total done"."""
-    counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
-    return f"{counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
-
-
-def _first_error(batch: dict) -> str:
-    """Why a batch failed validation, as the provider says it."""
-    errors = batch.get("errors") if isinstance(batch.get("errors"), dict) else {}
-    data = errors.get("data") if isinstance(errors.get("data"), list) else []
-    said = data[0].get("message") if data and isinstance(data[0], dict) else None
-    return " ".join(str(said or "no reason given").split())[:300]
-
-
-def _mark(export: Path) -> str | None:
-    """The run an export folder belongs to, if any."""
-    try:
-        return (export / EXPORT_MARK).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _copy_bounded(source: Path, target: Path) -> None:
-    """A user's file copied within MAX_IMPORT_BYTES; anything but a regular file is refused (a
-    pipe or a device has no size to check first)."""
-    where = f"--batch-import {source}"
-    try:
-        if not source.is_file():
-            raise InputError(f"{where}: not a regular file; give the results file itself")
-        copied = 0
-        with source.open("rb") as reading, target.open("wb") as writing:
-            while chunk := reading.read(1 << 20):
-                copied += len(chunk)
-                if copied > MAX_IMPORT_BYTES:
-                    raise InputError(f"{where}: larger than {MAX_IMPORT_BYTES:,} bytes")
-                writing.write(chunk)
-    except OSError as error:
-        target.unlink(missing_ok=True)
-        raise InputError(f"{where}: cannot read it ({error.strerror})") from None
-    except InputError:
-        target.unlink(missing_ok=True)
-        raise
 
 
 @contextlib.contextmanager
@@ -456,72 +298,6 @@ def _quiet(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def status(output: Path, api: BatchAPI | None = None) -> list[str]:
-    """A run's progress, a line each: articles written, then every batch, asked afresh of the
-    provider when `api` is given and it has not ended (what the state holds, when it cannot be)."""
-    state = _state_of(output)
-    written, failed = _written(output)
-    where = f"exported to {state.export}" if state.export else f"at {state.endpoint}"
-    lines = [
-        f"run {state.run}: {len(state.inputs)} article(s), {written} briefed, {failed} failed, "
-        f"{state.round} round(s); model {state.model} {where}"
-    ]
-    for part in state.parts:
-        progress = ""
-        if api is not None and part.batch_id is not None and not part.ended:
-            try:
-                batch = api.get(part.batch_id)
-            except ProviderError as error:
-                lines.append(f"  (as last recorded: {error})")
-                api = None
-            else:
-                part.status = str(batch.get("status"))
-                progress = f", {_progress(batch, part)}"
-        name = part.batch_id or (str(state.requests_file(part)) if state.export else "not submitted")
-        lines.append(
-            f"round {part.round} part {part.part}: {name} {part.status}, {len(part.ids)} request(s){progress}"
-        )
-        if part.error:
-            lines.append(f"  {part.error}")
-    return [redact(line) for line in lines]
-
-
-def cancel(output: Path, api: BatchAPI) -> tuple[list[str], list[str]]:
-    """Every batch of the run still running, cancelled, each recorded as it is (a rerun sends what
-    they left undone); what could not be cancelled is said, and the rest still cancelled."""
-    state = _state_of(output)
-    with JsonLinesWriter(output) as writer:
-        writer.claim()  # a run still going would plan its next round from what is cancelled here
-    done, failed = [], []
-    for part in state.parts:
-        if part.batch_id is None or part.ended:
-            continue
-        try:
-            batch = api.cancel(part.batch_id)
-        except ProviderError as error:
-            failed.append(redact(f"round {part.round}: batch {part.batch_id} not cancelled: {error}"))
-            continue
-        part.status = str(batch.get("status") or "cancelling")
-        state.save()
-        done.append(f"round {part.round}: batch {part.batch_id} {part.status}")
-    return (done or ([] if failed else ["nothing running"])), failed
-
-
-def _state_of(output: Path) -> State:
-    state = State.load(State.path_for(output))
-    if state is None:
-        raise InputError(f"{output}: no batch run here (no {State.path_for(output).name})")
-    return state
-
-
-def _written(output: Path) -> tuple[int, int]:
-    briefs, errors = set(), set()
-    if output.is_file():
-        for entry in entries(output):
-            (briefs if "brief" in entry else errors).add(str(entry.get("id")))
-    return len(briefs), len(errors - briefs)
-
-
 def batch_run(
     items: list[Item],
     settings: Settings,
@@ -530,7 +306,7 @@ def batch_run(
     export: Path | None = None,
     results: Path | None = None,
     report: Report = lambda line: None,
-) -> Outcome:
+) -> Tally:
     """A batch run as the CLI and the Python API start it: through the Batch API of the settings'
     provider or, with `export`, by files (`results`: the exported round's, run elsewhere)."""
     if settings.replay is not None or settings.record is not None:

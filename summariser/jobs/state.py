@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, field
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,7 +21,6 @@ from pydantic import ConfigDict, ValidationError
 from pydantic.dataclasses import dataclass
 
 from summariser.errors import InputError
-from summariser.jobs.api import TERMINAL
 from summariser.jobs.rounds import Answer, Ledger, article_of
 from summariser.model.client import NO_COMPLETION, is_completion
 from summariser.model.deadline import MAX_ANSWER_BYTES
@@ -35,6 +35,30 @@ MAX_LINE_BYTES = MAX_ANSWER_BYTES  # a result line is one completion
 _STRICT = ConfigDict(strict=True)
 
 
+class Status(StrEnum):
+    """Where a batch stands: ours until the provider has it, then the provider's own words (kept as
+    it says them, so an unknown one is refused rather than guessed); or, in a run by files, ours."""
+
+    PLANNED = "planned"
+    UPLOADED = "uploaded"
+    CREATING = "creating"
+    VALIDATING = "validating"
+    IN_PROGRESS = "in_progress"
+    FINALIZING = "finalizing"
+    CANCELLING = "cancelling"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    REFETCHING = "refetching"  # ended, but its results were deleted by hand: downloaded again
+    EXPORTED = "exported"
+    IMPORTED = "imported"
+
+
+TERMINAL = frozenset({Status.COMPLETED, Status.FAILED, Status.EXPIRED, Status.CANCELLED})
+UNFINISHED = frozenset({Status.VALIDATING, Status.IN_PROGRESS, Status.FINALIZING, Status.CANCELLING})
+
+
 @dataclass(config=_STRICT)
 class Part:
     """One batch: the requests of one round that fit one input file."""
@@ -42,7 +66,7 @@ class Part:
     round: int
     part: int
     ids: list[str]
-    status: str = "planned"  # planned, uploaded, creating, then the provider's; or exported, imported
+    status: str = Status.PLANNED
     file_id: str | None = None
     batch_id: str | None = None
     error: str = ""
@@ -55,7 +79,7 @@ class Part:
 
     @property
     def ended(self) -> bool:
-        return self.status in TERMINAL or self.status == "imported"
+        return self.status in TERMINAL or self.status == Status.IMPORTED
 
 
 @dataclass(config=_STRICT)
@@ -109,7 +133,7 @@ class State:
         os.replace(partial, self.path)
 
     def requests_file(self, part: Part) -> Path:
-        if part.status in ("exported", "imported"):
+        if part.status in (Status.EXPORTED, Status.IMPORTED):
             return Path(str(self.export)) / f"round-{part.round}.jsonl"
         return self.folder / f"{part.name}.requests.jsonl"
 

@@ -50,7 +50,7 @@ class ResponseKind(StrEnum):
 
 # What a reader is shown of the model's own words, at most: a headline is one line, a summary a
 # paragraph, an item's wording a sentence or two. The schema says so (a constrained decoder obeys);
-# parsing never rejects a longer field, the brief cuts it and flags it (`pipeline.assemble`).
+# parsing never rejects a longer field, the brief cuts it and flags it (`summariser.runs.assemble`).
 HEADLINE_CHARS = 150
 SUMMARY_CHARS = 1200
 WRITTEN_SUMMARY_CHARS = 500  # what the second request's schema allows: four short sentences

@@ -77,7 +77,7 @@ def grounded_brief(text: str, draft: dict[str, Any]) -> Brief:
     from summariser.brief import Meta, SourceInfo
     from summariser.extract.grounding import ground
     from summariser.extract.text import SourceText
-    from summariser.runs.pipeline import assemble
+    from summariser.runs.assemble import assemble
 
     source = SourceText(text)
     meta = Meta(

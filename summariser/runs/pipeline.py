@@ -20,23 +20,15 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from summariser.brief import (
-    HEADLINE_CHARS,
-    ITEM_CHARS,
-    SUMMARY_CHARS,
     Brief,
-    Flag,
-    KeyDevelopment,
     Meta,
     SourceInfo,
-    Verification,
 )
 from summariser.config import Settings
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
-from summariser.extract.anchors import Anchors, anchor, overlaps
+from summariser.extract.anchors import Anchors, overlaps
 from summariser.extract.choices import choices
 from summariser.extract.draft import (
-    DEVELOPMENT_CHARS,
-    DEVELOPMENT_WORDS,
     DevelopmentDraft,
     Draft,
     Writing,
@@ -52,6 +44,7 @@ from summariser.model.cache import Cache
 from summariser.model.client import Meter, ModelClient, ModelFault, connect, endpoint_of, metering
 from summariser.model.tape import Tape
 from summariser.runs import chunking
+from summariser.runs.assemble import assemble
 
 log = logging.getLogger("summariser")
 
@@ -332,85 +325,6 @@ def _best(groundings: list[Grounding]) -> Grounding:
     return max(reversed(groundings), key=lambda g: (g.kept(), -len(g.dropped)))
 
 
-def assemble(
-    grounding: Grounding, meta: Meta, source: SourceText, hidden_instructions: tuple[str, ...] = ()
-) -> Brief:
-    draft = grounding.draft
-    flags = [Flag(kind=f.kind, text=f.text, span=f.span) for f in source.findings.injections]
-    # hidden from the page's readers, so in no span of its text
-    flags += [Flag(kind="injection", text=text, span=None) for text in hidden_instructions]
-    flags += grounding.issues + grounding.flags
-    if not draft.summary.strip():
-        flags.append(Flag(kind="summary", text="the model wrote no summary that could be read", span=None))
-    cuts: list[Flag] = []
-    items = {
-        field: [_clipped(item, FREE_TEXT[field], cuts, field) for item in getattr(grounding, field)]
-        for field in FREE_TEXT
-    }
-    headline = _cut(" ".join(draft.headline.split()), HEADLINE_CHARS, "headline", cuts)
-    summary = _cut(_sentences_cut(draft.summary, cuts), SUMMARY_CHARS, "summary", cuts)
-    flags += cuts
-    return Brief(
-        headline=headline,
-        summary=summary,
-        **items,
-        verification=Verification(
-            status="partial" if grounding.dropped or flags else "verified",
-            dropped=grounding.dropped,
-            missed=grounding.missed,
-            flags=flags,
-        ),
-        meta=meta,
-    )
-
-
-# The words a reader is shown beside each item's verbatim text (quotes and evidence, exempt), each
-# within ITEM_CHARS (limits in `summariser.brief`): the model's own for a development; read off the
-# article by code for the rest, and bounded all the same.
-FREE_TEXT = {
-    "key_developments": ("text",),
-    "actors": ("role", "affiliation"),
-    "quotes": ("context",),
-    "casualty_claims": ("who", "location", "qualifier"),
-    "international_responses": ("description",),
-}
-
-
-def _cut(text: str, limit: int, name: str, cuts: list[Flag]) -> str:
-    """Text within its limit; a cut is flagged, never re-asked: it costs neither the brief nor a request."""
-    if len(text) <= limit:
-        return text
-    cuts.append(
-        Flag(
-            kind="truncated", text=f"the {name} ran to {len(text):,} characters, cut to {limit:,}", span=None
-        )
-    )
-    return text[: limit - 1].rstrip() + "…"
-
-
-SUMMARY_MAX_SENTENCES = 5  # the contract asks for 2-4; one more for a model's long sentence split
-
-
-def _sentences_cut(summary: str, cuts: list[Flag]) -> str:
-    """A summary of more than five sentences is the article pasted back, not a summary: its first
-    five are kept (split as the article's own sentences are, never inside a quotation), the cut
-    flagged."""
-    sentences = anchor(summary).sentences
-    if len(sentences) <= SUMMARY_MAX_SENTENCES:
-        return summary
-    cuts.append(
-        Flag(
-            kind="truncated",
-            text=f"the summary ran to {len(sentences)} sentences, cut to {SUMMARY_MAX_SENTENCES}",
-            span=None,
-        )
-    )
-    return summary[: sentences[SUMMARY_MAX_SENTENCES - 1].span[1]] + " …"
-
-
-Item = TypeVar("Item", bound=BaseModel)
-
-
 def _lead(source: SourceText) -> str:
     """The article's opening sentence, unless it was withheld as a planted instruction."""
     for sentence in source.anchors.sentences:
@@ -455,31 +369,3 @@ def _worded(extracted: Grounding, facts: Facts, written: Writing, source: Source
             "key_developments": [worded(d) for d in extracted.draft.key_developments],
         }
     )
-
-
-def _development_cut(text: str, cuts: list[Flag]) -> str:
-    """A development's words within DEVELOPMENT_WORDS, and never stopped inside a word where a
-    server held them to the schema's DEVELOPMENT_CHARS: a cut keeps whole words, ends with "…" and
-    is flagged."""
-    words = text.split()
-    if len(words) > DEVELOPMENT_WORDS:
-        note = f"a key development ran to {len(words):,} words, cut to {DEVELOPMENT_WORDS}"
-        text = " ".join(words[:DEVELOPMENT_WORDS]).rstrip(",;:") + " …"
-    elif len(text) >= DEVELOPMENT_CHARS and len(words) > 1:
-        note = f"a key development stopped at its {DEVELOPMENT_CHARS}-character limit, cut to whole words"
-        text = " ".join(words[:-1]).rstrip(",;:") + " …"
-    else:
-        return text
-    cuts.append(Flag(kind="truncated", text=note, span=None))
-    return text
-
-
-def _clipped(item: Item, names: tuple[str, ...], cuts: list[Flag], field: str) -> Item:
-    if isinstance(item, KeyDevelopment):
-        item = item.model_copy(update={"text": _development_cut(item.text, cuts)})
-    changes = {
-        name: _cut(value, ITEM_CHARS, f"{field.replace('_', ' ')} {name}", cuts)
-        for name in names
-        if isinstance(value := getattr(item, name), str) and len(value) > ITEM_CHARS
-    }
-    return item.model_copy(update=changes) if changes else item

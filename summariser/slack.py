@@ -115,33 +115,33 @@ def _concurrency_from_env() -> int:
     return value
 
 
-def register(
-    app: Any,
-    settings: Settings | None = None,
-    brief_maker: Callable[[str, Settings], Brief] = make_brief,
-    per_user_limit: int = PER_USER_LIMIT,
-    concurrency: int | None = None,
-) -> None:
-    """Add the `/brief` command, the "Summarise" message shortcut and the mention listener to a Bolt
-    `App`. Settings and the cap on briefs in flight (`concurrency`) come from the environment unless
-    given."""
-    settings = settings or Settings.from_env()
-    concurrency = _concurrency_from_env() if concurrency is None else concurrency
-    admission = _Admission(per_user_limit, concurrency)
-    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summariser-brief")
+class _Briefs:
+    """Briefs made on our own pool, so each listener returns right after its ack and Bolt's thread
+    is free for the next one."""
 
-    def start(client: Any, user: str, channel: str, thread_ts: str | None, source: str) -> None:
-        """Called by each listener right after its ack: starts the brief on our pool or tells the
-        asker why not, and returns at once so Bolt's thread is free for the next ack."""
-        refusal = admission.enter(user)
+    def __init__(
+        self,
+        settings: Settings,
+        brief_maker: Callable[[str, Settings], Brief],
+        admission: _Admission,
+        concurrency: int,
+    ) -> None:
+        self.settings = settings
+        self.brief_maker = brief_maker
+        self.admission = admission
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summariser-brief")
+
+    def start(self, client: Any, user: str, channel: str, thread_ts: str | None, source: str) -> None:
+        """The brief started on the pool, or the asker told why not."""
+        refusal = self.admission.enter(user)
         if refusal is not None:
             client.chat_postEphemeral(channel=channel, user=user, text=refusal)
             return
-        pool.submit(deliver, client, user, channel, thread_ts, source)
+        self.pool.submit(self._deliver, client, user, channel, thread_ts, source)
 
-    def deliver(client: Any, user: str, channel: str, thread_ts: str | None, source: str) -> None:
+    def _deliver(self, client: Any, user: str, channel: str, thread_ts: str | None, source: str) -> None:
         try:
-            brief = brief_maker(source, settings)
+            brief = self.brief_maker(source, self.settings)
             client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, blocks=blocks(brief), text=escape(brief.headline[:150])
             )
@@ -156,7 +156,22 @@ def register(
                 channel=channel, user=user, text="Could not summarise: an internal error."
             )
         finally:
-            admission.leave(user)
+            self.admission.leave(user)
+
+
+def register(
+    app: Any,
+    settings: Settings | None = None,
+    brief_maker: Callable[[str, Settings], Brief] = make_brief,
+    per_user_limit: int = PER_USER_LIMIT,
+    concurrency: int | None = None,
+) -> None:
+    """Add the `/brief` command, the "Summarise" message shortcut and the mention listener to a Bolt
+    `App`. Settings and the cap on briefs in flight (`concurrency`) come from the environment unless
+    given."""
+    settings = settings or Settings.from_env()
+    concurrency = _concurrency_from_env() if concurrency is None else concurrency
+    start = _Briefs(settings, brief_maker, _Admission(per_user_limit, concurrency), concurrency).start
 
     @app.middleware
     def _drop_slack_retries(request: Any, next: Callable[[], Any]) -> Any:  # Bolt passes `next` by name

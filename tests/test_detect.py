@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summariser.extract import detect
-from summariser.input import normalise
+from summariser.extract import detect, folding
 from summariser.input.sources import to_text
 
 PLANTS = [
@@ -213,7 +212,7 @@ def test_the_same_instruction_is_withheld_in_seven_languages(plant):
 
 def test_russian_and_greek_prose_is_not_rewritten_as_latin():
     text = "Власти сообщили, что система оповещения работала. Η κυβέρνηση ανακοίνωσε νέους κανόνες."
-    assert normalise.folded(text).text == text
+    assert folding.folded(text).text == text
 
 
 def test_the_planted_seed_withholds_the_same_two_sentences_as_before():

@@ -1,15 +1,13 @@
 """What the detectors find (a quoted passage, a casualty figure, an instruction to an AI), each with
-its span in the source as read, and the stretches between double quotation marks they look in."""
+its span in the source as read, and the insides of the quotations they look in."""
 
 import re
 from dataclasses import dataclass, field
 
 from summariser.brief import Span
+from summariser.extract.quotations import quotations
 
 QUOTE_MIN_WORDS = 6
-_OPENING = "“„‟«"
-_CLOSING = "”»"
-_QUOTE_CHARS = re.compile(r'[\n"“”„‟«»]')
 
 
 @dataclass(frozen=True)
@@ -27,23 +25,8 @@ class Findings:
 
 
 def quoted_regions(text: str) -> list[Span]:
-    """Stretches between double quotation marks; a quotation left open runs to its paragraph's end."""
-    regions: list[Span] = []
-    opened: int | None = None
-    for m in _QUOTE_CHARS.finditer(text):
-        ch, at = m.group(), m.start()
-        if ch == "\n":
-            if opened is not None:
-                regions.append((opened, at))
-            opened = None
-        elif opened is None and ch not in _CLOSING:
-            opened = at + 1
-        elif opened is not None and ch not in _OPENING:
-            regions.append((opened, at))
-            opened = None
-    if opened is not None:
-        regions.append((opened, len(text)))
-    return regions
+    """Inside each quotation, between its marks; one left open runs to its paragraph's end."""
+    return [(opening + 1, end - 1 if closed else end) for opening, end, closed in quotations(text)]
 
 
 def quotes(text: str, regions: list[Span] | None = None) -> list[Finding]:

@@ -1,5 +1,5 @@
 """Instructions addressed to an AI, judged sentence by sentence on the text with its disguises undone
-(`summariser.input.normalise`), in seven languages. Orders reported in the news use the same verbs
+(`summariser.extract.folding`), in seven languages. Orders reported in the news use the same verbs
 ("residents were told to ignore the previous instructions"), so a verb counts only where it gives
 the order itself: at the head of a clause, after "please", or in a form that can only be an
 imperative. Only a confident order that is a sentence of its own is withheld from the model."""
@@ -8,6 +8,7 @@ import re
 from bisect import bisect_right
 
 from summariser.brief import Span
+from summariser.extract import folding
 from summariser.extract.casualties import casualties
 from summariser.extract.findings import QUOTE_MIN_WORDS, Finding, quoted_regions
 from summariser.extract.instruction_rules import (
@@ -23,7 +24,6 @@ from summariser.extract.instruction_rules import (
     Rule,
 )
 from summariser.extract.instruction_words import ANCHORS, PUNCTUATION, TRIGGERS_CJK, TRIGGERS_CYRILLIC
-from summariser.input import normalise
 
 _CYRILLIC_OR_CJK = re.compile("[\u0400-\u052f\u3000-\u9fff]")
 _TERMINATORS = ".!?。！？"
@@ -40,7 +40,7 @@ def injections(
     `injection`, to be withheld: a sentence that also reports something (a quotation, a casualty
     figure, someone's words) is a `possible_injection`, kept for the model and shown to the editor,
     since a wrong guess must never hide a fact."""
-    folded = normalise.folded(text)
+    folded = folding.folded(text)
     plain = folded.text
     comments = [m.span() for m in _COMMENT.finditer(plain)] if "<!--" in plain else []
     judged: dict[Span, tuple[bool, bool]] = {}

@@ -10,40 +10,18 @@ next round and the brief stops there (`Parked`). So the batch's requests are byt
 a live run would send, re-asks included, and the per-brief request budget is the live one.
 """
 
-import contextlib
-import contextvars
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from summariser.errors import ProviderError
+from summariser.model.parts import Parked, current_part
 
 BATCH_URL = "/v1/chat/completions"
-
-
-class Parked(BaseException):
-    """A brief's next request waits for a round. A BaseException, as asyncio's CancelledError is,
-    so that no `except Exception` on its way up (openai's, instructor's, ours) takes it for a
-    failure of the model, the provider or our code."""
-
-
-_chunk: contextvars.ContextVar[int] = contextvars.ContextVar("summariser_chunk", default=0)
-
-
-@contextlib.contextmanager
-def chunk(number: int) -> Iterator[None]:
-    """Requests this thread sends inside the block are for this part of the brief: a chunk of the
-    article, or the headline request, which follows the last chunk."""
-    token = _chunk.set(number)
-    try:
-        yield
-    finally:
-        _chunk.reset(token)
 
 
 @dataclass(frozen=True)
@@ -129,7 +107,7 @@ class Ledger:
         identifier = self._sent.get((article, sha256))
         if identifier is not None:
             return self._answers.get(article, {}).get(identifier)
-        request = Request(article, _chunk.get(), body, sha256)
+        request = Request(article, current_part(), body, sha256)
         with self._lock:
             self.parked[(article, request.chunk)] = request
         return None

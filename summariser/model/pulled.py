@@ -191,17 +191,7 @@ def _download(model: Model, target: Path) -> Path:
         )
     size = metadata.size or model.size
     partial = target.with_name(f"{target.name}.incomplete")
-    have = partial.stat().st_size if partial.is_file() else 0
-    if size is not None and have > size:
-        partial.unlink()  # not a prefix of this file: start again
-        have = 0
-    if size is not None:
-        free = shutil.disk_usage(target.parent).free
-        if size - have > free:
-            raise ProviderError(
-                f"{model.basename}: needs {(size - have) / 1e9:.2f} GB, "
-                f"{target.parent} has {free / 1e9:.2f} GB free"
-            )
+    have = _resumable(partial, size, model.basename, target.parent)
     if urlsplit(metadata.location).netloc != urlsplit(url).netloc:
         headers.pop("authorization", None)  # a CDN's signed URL: the token stays with the Hub
     try:
@@ -232,3 +222,19 @@ def _download(model: Model, target: Path) -> Path:
         raise ProviderError(f"{model.basename}: sha256 {got}, expected {expected}; the download is deleted")
     partial.replace(target)
     return target
+
+
+def _resumable(partial: Path, size: int | None, name: str, folder: Path) -> int:
+    """How many bytes of an earlier, interrupted download can be kept; refused when what is left
+    would not fit on the disk."""
+    have = partial.stat().st_size if partial.is_file() else 0
+    if size is not None and have > size:
+        partial.unlink()  # not a prefix of this file: start again
+        have = 0
+    if size is not None:
+        free = shutil.disk_usage(folder).free
+        if size - have > free:
+            raise ProviderError(
+                f"{name}: needs {(size - have) / 1e9:.2f} GB, {folder} has {free / 1e9:.2f} GB free"
+            )
+    return have

@@ -53,11 +53,9 @@ def render(brief: Brief) -> str:
     for field, title in view.SECTIONS:
         out += [f"## {title}", "", *(lines[field] or [f"*{escape(view.empty(field, brief))}*"]), ""]
     v = brief.verification
-    notes = [f"- {escape(view.dropped(d))}" for d in v.dropped]
-    notes += [f"- {escape(view.missed(m))}" for m in v.missed]
-    for flag in v.flags:
-        note, passage = view.flag(flag)
-        notes.append(f"- {escape(note)}" + (f": “{escape(passage)}”" if passage else ""))
+    notes = [
+        f"- {escape(note)}" + (f": “{escape(passage)}”" if passage else "") for note, passage in view.notes(v)
+    ]
     if notes:
         out += [f"## {view.LEFT_OUT}", "", *notes, ""]
     out.append(f"---\n*{escape(view.footer(brief))}*")

@@ -46,11 +46,10 @@ def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
     sections = [
         (title, lines[field] or [f"_{escape(view.empty(field, brief))}_"]) for field, title in view.SECTIONS
     ]
-    notes = [f"• {escape(_clip(view.dropped(d), 600))}" for d in v.dropped]
-    notes += [f"• {escape(_clip(view.missed(m), 600))}" for m in v.missed]
-    for flag in v.flags:
-        note, passage = view.flag(flag)
-        notes.append(f"• {escape(note)}" + (f": “{escape(_clip(passage, 300))}”" if passage else ""))
+    notes = [
+        f"• {escape(_clip(note, 600))}" + (f": “{escape(_clip(passage, 300))}”" if passage else "")
+        for note, passage in view.notes(v)
+    ]
     if notes:
         sections.append((view.LEFT_OUT, notes))
     return sections

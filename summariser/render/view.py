@@ -10,7 +10,17 @@ escapes them for its own format.
 import re
 from dataclasses import dataclass
 
-from summariser.brief import Actor, Brief, CasualtyClaim, Dropped, Flag, InternationalResponse, Missed, Quote
+from summariser.brief import (
+    Actor,
+    Brief,
+    CasualtyClaim,
+    Dropped,
+    Flag,
+    InternationalResponse,
+    Missed,
+    Quote,
+    Verification,
+)
 from summariser.extract.matching import same_person
 
 SECTIONS = (
@@ -146,6 +156,16 @@ def flag(item: Flag) -> tuple[str, str | None]:
     if item.kind == "truncated":
         return item.text[0].upper() + item.text[1:], None
     return item.kind.replace("_", " ").capitalize(), item.text
+
+
+def notes(verification: Verification) -> list[tuple[str, str | None]]:
+    """What was left out or flagged, in the order an editor reads it: each note, and the passage
+    a flag is about."""
+    return [
+        *((dropped(item), None) for item in verification.dropped),
+        *((missed(item), None) for item in verification.missed),
+        *(flag(item) for item in verification.flags),
+    ]
 
 
 def footer(brief: Brief) -> str:

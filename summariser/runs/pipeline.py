@@ -38,8 +38,7 @@ from summariser.extract.grounding import Grounding, ground
 from summariser.extract.prompts import Facts, PromptSet, load
 from summariser.extract.text import SourceText
 from summariser.input.sources import Article
-from summariser.jobs import rounds
-from summariser.model import cache
+from summariser.model import cache, parts
 from summariser.model.cache import Cache
 from summariser.model.client import Meter, ModelClient, ModelFault, connect, endpoint_of, metering
 from summariser.model.tape import Tape
@@ -105,7 +104,7 @@ class Session:
             if self._client is None:
                 self._client = self._connector(self.settings)
             client = self._client
-        with self._slots, rounds.chunk(part):
+        with self._slots, parts.chunk(part):
             return client.ask(answer, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
 
     def brief(self, article: Article) -> Brief:
@@ -263,7 +262,7 @@ def _every(futures: list[Future[Grounding]]) -> list[Grounding]:
     for future in futures:
         try:
             results.append(future.result())
-        except rounds.Parked as parked:
+        except parts.Parked as parked:
             waiting = parked
         except BaseException:
             for pending in futures:

@@ -49,8 +49,7 @@ def layers_off() -> None:
     templates = {**loaded.templates, "system": Template(system), "user": Template(user)}
     plain = dataclasses.replace(loaded, templates=templates, version=loaded.version + "+plain")
     pipeline.load = lambda: plain  # type: ignore[assignment]
-    scan = detect.scan
-    detect.scan = lambda text, regions=None: dataclasses.replace(scan(text, regions), injections=[])  # type: ignore[assignment]
+    detect.injections = lambda text, regions=None, casualty_mentions=None: []  # type: ignore[assignment]
 
 
 def main(model: Path, directory: Path, layers: str) -> None:

@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from summariser.extract.detect import PLACEHOLDER
+from summariser.extract.prompts import PLACEHOLDER
 from tests.scripted import completion, tool_call
 
 ROOT = Path(__file__).resolve().parent.parent

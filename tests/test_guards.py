@@ -8,7 +8,7 @@ import pytest
 from summariser import summarise
 from summariser.brief import Flag
 from summariser.extract.anchors import anchor
-from summariser.extract.detect import PLACEHOLDER
+from summariser.extract.prompts import PLACEHOLDER
 from summariser.input.sources import read
 from summariser.render import html, markdown, slack
 from tests.conftest import ROOT, SEED, Reply, completion, grounded_brief, handwritten

@@ -4,8 +4,7 @@ import json
 import re
 
 from summariser.extract.choices import choices
-from summariser.extract.detect import PLACEHOLDER
-from summariser.extract.prompts import Facts, fence, load, marker
+from summariser.extract.prompts import PLACEHOLDER, Facts, fence, load, marker
 from summariser.extract.text import SourceText
 from tests.conftest import ROOT
 

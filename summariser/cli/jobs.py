@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from summariser.cli.options import fail, reported
+from summariser.cli.options import FILE, fail, reported
 from summariser.errors import InputError
 
 
@@ -18,7 +18,7 @@ def jobs_group() -> None:
 
 
 @jobs_group.command("status")
-@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("output", type=FILE)
 def jobs_status(output: Path) -> None:
     """Articles briefed and every batch of the run behind OUTPUT, asked afresh of the provider."""
     with reported(False):
@@ -30,7 +30,7 @@ def jobs_status(output: Path) -> None:
 
 
 @jobs_group.command("cancel")
-@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("output", type=FILE)
 def jobs_cancel(output: Path) -> None:
     """Cancel the run's batches still running; rerunning its command sends what they left undone."""
     with reported(False):

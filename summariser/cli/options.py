@@ -12,6 +12,11 @@ import click
 
 from summariser.errors import SummariserError
 
+# the paths the options take: a folder (made when missing), a file, or either
+FOLDER = click.Path(file_okay=False, path_type=Path)
+FILE = click.Path(dir_okay=False, path_type=Path)
+ANY_PATH = click.Path(path_type=Path)
+
 MODEL_OPTIONS = [
     click.option("--model", help="Model name [env SUMMARISER_MODEL; default gpt-4o-mini]."),
     click.option("--base-url", help="Any OpenAI-compatible endpoint [env OPENAI_BASE_URL]."),
@@ -22,18 +27,16 @@ MODEL_OPTIONS = [
     ),
     click.option(
         "--local-model",
-        type=click.Path(path_type=Path),
+        type=ANY_PATH,
         help="Run offline: serve this GGUF, or a model pulled by `summarise models pull`, with llama.cpp "
         "on 127.0.0.1 [env SUMMARISER_LOCAL_MODEL; extra 'local'].",
     ),
     click.option(
         "--replay",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=FOLDER,
         help="Answer only from exchanges recorded in DIR.",
     ),
-    click.option(
-        "--record", type=click.Path(file_okay=False, path_type=Path), help="Record every exchange into DIR."
-    ),
+    click.option("--record", type=FOLDER, help="Record every exchange into DIR."),
     click.option(
         "--no-cache",
         "cache",
@@ -52,10 +55,18 @@ MODEL_OPTIONS = [
 ]
 
 
-def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(MODEL_OPTIONS):
-        command = option(command)
-    return command
+def with_options(options: list[Callable[..., Any]]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Several click options as one decorator, in the order --help lists them."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+model_options = with_options(MODEL_OPTIONS)
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from summariser.cli.options import fail, model_options, reported
+from summariser.cli.options import ANY_PATH, FILE, FOLDER, fail, model_options, reported, with_options
 from summariser.errors import InputError
 
 
@@ -27,63 +27,68 @@ class _RunCommand(click.Command):
     context_class = _RunContext
 
 
+_RUN_OPTIONS = [
+    click.argument("sources", nargs=-1),
+    click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["markdown", "json", "slack", "html"]),
+        help="Output format [default: markdown; JSON Lines for a batch] (slack: Block Kit JSON; html: a "
+        "review page, the brief beside the highlighted article).",
+    ),
+    click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped."),
+    click.option(
+        "--output",
+        type=ANY_PATH,
+        help="Write to this file instead of stdout. With several SOURCEs: one JSON line per SOURCE (with "
+        "--format html: one page per SOURCE and an index.html in this directory); a rerun skips what "
+        "is done.",
+    ),
+    click.option(
+        "--glob",
+        "globs",
+        multiple=True,
+        metavar="PATTERN",
+        help="Which files of a directory SOURCE are articles [default: *.txt, *.html, *.htm]; repeatable.",
+    ),
+    click.option(
+        "--concurrency",
+        type=click.IntRange(min=1, max=64),
+        default=4,
+        show_default=True,
+        help="Model requests in flight at once, across a batch's articles and a long article's chunks.",
+    ),
+    click.option(
+        "--merge",
+        is_flag=True,
+        help="Several SOURCEs about one story: one brief, each item listing the sources it came from.",
+    ),
+    click.option(
+        "--batch",
+        "through_batch",
+        is_flag=True,
+        help="Through the provider's Batch API (half price, answers within 24 h), in rounds of requests, "
+        "re-asks included; rerun the same command to resume. Needs --output FILE.jsonl.",
+    ),
+    click.option(
+        "--batch-export",
+        type=FOLDER,
+        metavar="DIR",
+        help="As --batch, but write each round's requests to DIR/round-N.jsonl to run elsewhere (vLLM's "
+        "run-batch, any OpenAI-compatible batch service).",
+    ),
+    click.option(
+        "--batch-import",
+        type=FILE,
+        metavar="FILE",
+        help="The results of the exported round (Batch API output format): writes the briefs that are "
+        "final and exports the next round.",
+    ),
+]
+
+
 @click.command("run", hidden=True, cls=_RunCommand)
-@click.argument("sources", nargs=-1)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["markdown", "json", "slack", "html"]),
-    help="Output format [default: markdown; JSON Lines for a batch] (slack: Block Kit JSON; html: a "
-    "review page, the brief beside the highlighted article).",
-)
-@click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped.")
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Write to this file instead of stdout. With several SOURCEs: one JSON line per SOURCE (with "
-    "--format html: one page per SOURCE and an index.html in this directory); a rerun skips what "
-    "is done.",
-)
-@click.option(
-    "--glob",
-    "globs",
-    multiple=True,
-    metavar="PATTERN",
-    help="Which files of a directory SOURCE are articles [default: *.txt, *.html, *.htm]; repeatable.",
-)
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1, max=64),
-    default=4,
-    show_default=True,
-    help="Model requests in flight at once, across a batch's articles and a long article's chunks.",
-)
-@click.option(
-    "--merge",
-    is_flag=True,
-    help="Several SOURCEs about one story: one brief, each item listing the sources it came from.",
-)
-@click.option(
-    "--batch",
-    "through_batch",
-    is_flag=True,
-    help="Through the provider's Batch API (half price, answers within 24 h), in rounds of requests, "
-    "re-asks included; rerun the same command to resume. Needs --output FILE.jsonl.",
-)
-@click.option(
-    "--batch-export",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="As --batch, but write each round's requests to DIR/round-N.jsonl to run elsewhere (vLLM's "
-    "run-batch, any OpenAI-compatible batch service).",
-)
-@click.option(
-    "--batch-import",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="The results of the exported round (Batch API output format): writes the briefs that are "
-    "final and exports the next round.",
-)
+@with_options(_RUN_OPTIONS)
 @model_options
 def run(
     sources: tuple[str, ...],

@@ -1,8 +1,9 @@
 """What the detectors find (a quoted passage, a casualty figure, an instruction to an AI), each with
-its span in the source as read, and the insides of the quotations they look in."""
+its span in the source as read; the quoted passages themselves, and the insides of the quotations
+the other detectors look in."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from summariser.brief import Span
 from summariser.extract.quotations import quotations
@@ -15,13 +16,6 @@ class Finding:
     kind: str  # "quote", "casualty", "injection" (withheld) or "possible_injection" (kept, shown)
     text: str
     span: Span
-
-
-@dataclass
-class Findings:
-    quotes: list[Finding] = field(default_factory=list)
-    casualties: list[Finding] = field(default_factory=list)
-    injections: list[Finding] = field(default_factory=list)  # both kinds
 
 
 def quoted_regions(text: str) -> list[Span]:

@@ -5,7 +5,7 @@ sentence that holds one. `summariser.extract.instructions` applies them."""
 import re
 
 # An instruction to an AI, in seven languages, is judged sentence by sentence on text folded by
-# `summariser.input.normalise`. Orders reported in the news use the same verbs ("residents were told to
+# `summariser.extract.folding`. Orders reported in the news use the same verbs ("residents were told to
 # ignore the previous instructions"), so a verb counts only where it gives the order itself: at the
 # head of a clause, after "please", or in a form that can only be an imperative.
 OVERRIDE_PATTERN = re.compile(

@@ -23,10 +23,11 @@ from summariser.brief import Span
 from summariser.errors import SummariserError
 from summariser.extract.anchors import Anchor, Anchors
 from summariser.extract.choices import Choices
-from summariser.extract.detect import PLACEHOLDER
 from summariser.extract.draft import field_guide
 
 TEMPLATES = ("system", "user", "reask", "omission", "headline", "rewrite")
+# what the model sees in place of a sentence the detector is sure addresses instructions to an AI
+PLACEHOLDER = "[passage withheld: it addressed instructions to an AI]"
 
 # An article that writes a delimiter of ours could seem to close the data block and speak as the
 # prompt; a look-alike character keeps its words readable while it stays inside the block.

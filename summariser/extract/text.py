@@ -1,5 +1,5 @@
 """The article's text, indexed once for every lookup a brief needs: offsets, paragraphs, quoted
-regions, the detectors' findings, the anchors and the names.
+regions, the instructions the detector found, the anchors and the names.
 
 Text is compared after normalising only what typesetting changes (quote marks, dashes, ellipses,
 whitespace), through a character map back to the raw text, so every span slices the source exactly.
@@ -107,11 +107,11 @@ class SourceText:
         self._paragraph_starts = [start for start, _ in self.paragraphs]
         self.quoted = quoted_regions(text)
         self._quoted_starts = [start for start, _ in self.quoted]
-        self.findings = detect.scan(text, self.quoted)
+        self.injections = detect.injections(text, self.quoted)
         self.anchors = anchor(text)
         self.names = Names(text, self.anchors)
         # confident planted instructions never reach the model; doubtful ones reach it, flagged
-        self.withheld = [f.span for f in self.findings.injections if f.kind == "injection"]
+        self.withheld = [f.span for f in self.injections if f.kind == "injection"]
 
     def sentence_text(self, passage: Anchor) -> str:
         """The whole sentence a passage or figure stands in, as the article writes it."""

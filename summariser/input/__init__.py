@@ -1,1 +1,1 @@
-"""What comes in: files, stdin and web pages read into text, addresses checked, disguises undone."""
+"""What comes in: files, stdin and web pages read into text, the addresses a page may come from checked."""

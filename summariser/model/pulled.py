@@ -181,14 +181,7 @@ def _download(model: Model, target: Path) -> Path:
         raise ProviderError(f"{where}: the Hub answered {error.response.status_code}") from error
     except httpx2.HTTPError as error:
         raise ProviderError(f"{where}: cannot reach the Hub ({type(error).__name__})") from error
-    hub_sum = (metadata.etag or "").lower()
-    expected = model.sha256 or (hub_sum if _SHA256.fullmatch(hub_sum) else None)
-    if expected is None:
-        raise InputError(f"{where}: the Hub gives no sha256 for it; give one with --sha256")
-    if _SHA256.fullmatch(hub_sum) and hub_sum != expected:
-        raise ProviderError(
-            f"{model.basename}: the Hub's copy has sha256 {hub_sum}, expected {expected}; nothing downloaded"
-        )
+    expected = _expected_sha256(model, (metadata.etag or "").lower(), where)
     size = metadata.size or model.size
     partial = target.with_name(f"{target.name}.incomplete")
     have = _resumable(partial, size, model.basename, target.parent)
@@ -222,6 +215,19 @@ def _download(model: Model, target: Path) -> Path:
         raise ProviderError(f"{model.basename}: sha256 {got}, expected {expected}; the download is deleted")
     partial.replace(target)
     return target
+
+
+def _expected_sha256(model: Model, hub_sum: str, where: str) -> str:
+    """The checksum the download must have: the one given or the table's, else the Hub's own (its
+    etag for a file in LFS); refused before a byte is fetched when the Hub's differs or there is none."""
+    expected = model.sha256 or (hub_sum if _SHA256.fullmatch(hub_sum) else None)
+    if expected is None:
+        raise InputError(f"{where}: the Hub gives no sha256 for it; give one with --sha256")
+    if _SHA256.fullmatch(hub_sum) and hub_sum != expected:
+        raise ProviderError(
+            f"{model.basename}: the Hub's copy has sha256 {hub_sum}, expected {expected}; nothing downloaded"
+        )
+    return expected
 
 
 def _resumable(partial: Path, size: int | None, name: str, folder: Path) -> int:

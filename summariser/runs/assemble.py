@@ -26,7 +26,7 @@ def assemble(
     grounding: Grounding, meta: Meta, source: SourceText, hidden_instructions: tuple[str, ...] = ()
 ) -> Brief:
     draft = grounding.draft
-    flags = [Flag(kind=f.kind, text=f.text, span=f.span) for f in source.findings.injections]
+    flags = [Flag(kind=f.kind, text=f.text, span=f.span) for f in source.injections]
     # hidden from the page's readers, so in no span of its text
     flags += [Flag(kind="injection", text=text, span=None) for text in hidden_instructions]
     flags += grounding.issues + grounding.flags

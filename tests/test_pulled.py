@@ -4,7 +4,7 @@ the pulled default answering when nothing else is configured.
 The stand-in speaks what huggingface_hub needs of the Hub: HEAD and GET on
 /{repo}/resolve/{revision}/{filename} with X-Repo-Commit, ETag and X-Linked-Etag (the file's sha256),
 Content-Length, and Range requests. Run it by hand to mirror a real GGUF under the default's name:
-`python -m tests.test_models MODEL.gguf [PORT]`, then `HF_ENDPOINT=http://127.0.0.1:PORT`.
+`python -m tests.test_pulled MODEL.gguf [PORT]`, then `HF_ENDPOINT=http://127.0.0.1:PORT`.
 """
 
 import hashlib

@@ -8,7 +8,7 @@ import pytest
 
 from summariser import InputError, ProviderError, summarise
 from summariser.config import Settings
-from summariser.model.local import serving
+from summariser.model.local import exit_when_orphaned, serving
 from tests.conftest import SEED
 
 
@@ -33,6 +33,14 @@ def test_a_model_that_cannot_load_fails_to_start_with_one_line(tmp_path):
     failed = pytest.raises(ProviderError, match="the local model server failed to start")
     with failed, serving(Settings(local_model=model)):
         pass
+
+
+def test_the_server_leaves_once_its_parent_is_gone_and_not_before():
+    parents = iter([41, 41, 41, 1])  # re-parented to init on the fourth look
+    waits: list[float] = []
+    left: list[int] = []
+    exit_when_orphaned(41, parent_now=lambda: next(parents), wait=waits.append, leave=left.append)
+    assert waits == [1.0, 1.0, 1.0] and left == [0]
 
 
 def test_without_a_local_model_settings_pass_through():

@@ -122,9 +122,23 @@ def _wait_until_ready(process: subprocess.Popen[str], base_url: str, clock: Call
     raise ProviderError(f"the local model server was not ready after {READY_SECONDS:.0f} s")
 
 
+def exit_when_orphaned(
+    parent: int,
+    parent_now: Callable[[], int] = os.getppid,
+    wait: Callable[[float], None] = time.sleep,
+    leave: Callable[[int], object] = os._exit,
+) -> None:
+    """A parent killed outright (SIGKILL, an out-of-memory kill) cannot terminate its server, which
+    would go on holding gigabytes and every core: the child leaves once it is re-parented."""
+    while parent_now() == parent:
+        wait(1.0)
+    leave(0)
+
+
 def main() -> None:
-    """The child process: serve MODEL on 127.0.0.1:PORT until terminated."""
+    """The child process: serve MODEL on 127.0.0.1:PORT until terminated or orphaned."""
     import signal
+    import threading
 
     try:
         import xllamacpp as xlc
@@ -143,6 +157,7 @@ def main() -> None:
     params.use_jinja = True
     params.model_alias = {MODEL_ALIAS}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    threading.Thread(target=exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     server = xlc.Server(params)  # noqa: F841 (serves until the process ends)
     signal.pause()
 

@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from summariser.extract.casualties import casualty_phrases
+from summariser.detect.harm import casualty_phrases
 from summariser.extract.draft import Draft
 from summariser.extract.grounding import ground
 from summariser.extract.text import SourceText

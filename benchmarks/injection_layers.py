@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from string import Template
 
+from summariser import detect
 from summariser.config import Settings
-from summariser.extract import detect, prompts
+from summariser.extract import prompts
 from summariser.input.sources import read
 from summariser.model.local import serving
 from summariser.runs import pipeline

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summariser.extract import detect, folding
+from summariser import detect
+from summariser.detect import folding
 from summariser.input.sources import to_text
 
 PLANTS = [

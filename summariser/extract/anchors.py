@@ -12,8 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from summariser.brief import Span
-from summariser.extract.casualties import casualty_phrases
-from summariser.extract.quotations import Quoted, quotations
+from summariser.detect.harm import casualty_phrases
+from summariser.detect.quotations import Quoted, quotations
 
 _SAYS = re.compile(
     r"((?:[\w’'-]+\s+){0,3}[\w’'-]+)\s+(?:said|says|say|told|reported|reports|announced|estimated|put)\b"

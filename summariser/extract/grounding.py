@@ -25,11 +25,11 @@ from summariser.brief import (
     Quote,
     Span,
 )
+from summariser.detect.findings import QUOTE_MIN_WORDS
 from summariser.extract import clauses, figures, nations, wording
 from summariser.extract.anchors import Anchor, Anchors, is_phrase, overlaps
 from summariser.extract.choices import Choices, choices
 from summariser.extract.draft import Draft, ResponseDraft
-from summariser.extract.findings import QUOTE_MIN_WORDS
 from summariser.extract.matching import is_person, kind_of, naming, same_person
 from summariser.extract.text import SourceText, normalise
 

@@ -9,10 +9,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from summariser import detect
 from summariser.brief import Span
-from summariser.extract import detect
+from summariser.detect.findings import quoted_regions
 from summariser.extract.anchors import Anchor, anchor
-from summariser.extract.findings import quoted_regions
 from summariser.extract.matching import in_words, name_keys, same_person, whole, without_place
 from summariser.extract.names import Names
 

@@ -26,8 +26,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from summariser import detect
 from summariser.errors import InputError
-from summariser.extract import detect
 from summariser.input.addresses import is_public
 
 MAX_CHARS = 2_000_000

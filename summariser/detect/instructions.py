@@ -1,5 +1,5 @@
 """Instructions addressed to an AI, judged sentence by sentence on the text with its disguises undone
-(`summariser.extract.folding`), in seven languages. Orders reported in the news use the same verbs
+(`summariser.detect.folding`), in seven languages. Orders reported in the news use the same verbs
 ("residents were told to ignore the previous instructions"), so a verb counts only where it gives
 the order itself: at the head of a clause, after "please", or in a form that can only be an
 imperative. Only a confident order that is a sentence of its own is withheld from the model."""
@@ -8,24 +8,26 @@ import re
 from bisect import bisect_right
 
 from summariser.brief import Span
-from summariser.extract import folding
-from summariser.extract.casualties import casualties
-from summariser.extract.findings import QUOTE_MIN_WORDS, Finding, quoted_regions
-from summariser.extract.instruction_rules import (
+from summariser.detect import folding
+from summariser.detect.findings import QUOTE_MIN_WORDS, Finding, quoted_regions
+from summariser.detect.harm import casualties
+from summariser.detect.instruction_rules import (
     ADDRESS,
+    ANCHORS,
     CONTROL,
     IMPERATIVE_ONLY,
     OPENER,
+    OTHER_SCRIPTS,
     OVERRIDE,
+    PUNCTUATION,
     REPORTED,
     ROLE,
     SECOND_PERSON,
+    STEMS,
     VOCATIVE,
     Rule,
 )
-from summariser.extract.instruction_words import ANCHORS, PUNCTUATION, TRIGGERS_CJK, TRIGGERS_CYRILLIC
 
-_CYRILLIC_OR_CJK = re.compile("[\u0400-\u052f\u3000-\u9fff]")
 _TERMINATORS = ".!?。！？"
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’»]?")
@@ -79,8 +81,8 @@ def _trigger_hits(plain: str) -> list[int]:
     words |= {part for word in words if "-" in word for part in word.split("-")}
     anchors = sorted(words & ANCHORS)
     stems: tuple[str, ...] = ()
-    if not plain.isascii() and _CYRILLIC_OR_CJK.search(plain):
-        stems = TRIGGERS_CYRILLIC + TRIGGERS_CJK
+    if not plain.isascii() and OTHER_SCRIPTS.search(plain):
+        stems = STEMS
     if not anchors and not stems:
         return []
     lowered = plain.lower()

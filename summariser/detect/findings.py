@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from summariser.brief import Span
-from summariser.extract.quotations import quotations
+from summariser.detect.quotations import quotations
 
 QUOTE_MIN_WORDS = 6
 

@@ -7,7 +7,7 @@ import functools
 import re
 
 from summariser.brief import Span
-from summariser.extract.findings import Finding
+from summariser.detect.findings import Finding
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"

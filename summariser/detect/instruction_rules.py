@@ -1,0 +1,42 @@
+"""The rules an instruction to an AI is judged by, read from `instruction_rules.toml`, where every
+word and pattern is written once, as data. `summariser.detect.instructions` applies them."""
+
+import re
+import tomllib
+from importlib.resources import files
+
+Rule = tuple[tuple[str, ...], re.Pattern[str]]
+
+_DATA = tomllib.loads(files(__package__).joinpath("instruction_rules.toml").read_text(encoding="utf-8"))
+
+
+def _joined(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _pattern(value: str | list[str]) -> re.Pattern[str]:
+    return re.compile(_joined(value).replace("{ai}", _joined(_DATA["ai"])), re.IGNORECASE)
+
+
+def _rules(table: str) -> list[Rule]:
+    return [(tuple(rule["gate"]), _pattern(rule["pattern"])) for rule in _DATA[table]]
+
+
+IMPERATIVE_ONLY = _pattern(_DATA["imperative_only"])
+OPENER = _pattern(_DATA["opener"])
+VOCATIVE = _pattern(_DATA["vocative"])
+SECOND_PERSON = _pattern(_DATA["second_person"])
+REPORTED = _pattern(_DATA["reported"])
+
+OVERRIDE = _rules("override")
+ROLE = _rules("role")
+ADDRESS = _rules("address")
+CONTROL = _rules("control")
+
+ANCHORS = frozenset(_DATA["anchors"].split())
+PUNCTUATION: str = _DATA["punctuation"]
+
+OTHER_SCRIPTS = re.compile("[\u0400-\u052f\u3000-\u9fff]")  # Cyrillic and Chinese
+_WORDS = {word for rules in (OVERRIDE, ROLE, ADDRESS, CONTROL) for gate, _ in rules for word in gate}
+# the gate words in those scripts, and the names no gate holds: found with `find` wherever they stand
+STEMS = tuple(sorted(w for w in _WORDS.union(_DATA["hunted_too"]) if OTHER_SCRIPTS.search(w)))

@@ -12,8 +12,10 @@ import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from summariser.detect.harm import casualty_phrases
+from summariser.extract.choices import choices
 from summariser.extract.draft import Draft
 from summariser.extract.grounding import ground
 from summariser.extract.text import SourceText
@@ -32,10 +34,17 @@ def long_article() -> str:
     return "\n".join(paragraphs)
 
 
+def answered(source: SourceText, answer: dict[str, Any]) -> Draft:
+    """The hand-written answer read as the pipeline reads the model's: through the article's own
+    schema (its speakers, claimants and responses as choices)."""
+    offered = choices(source.names, source.anchors.outside(source.withheld), source.withheld)
+    return Draft(**offered.schema().model_validate(answer).model_dump(), headline="", summary="")
+
+
 def main() -> None:
     text = long_article()
     entry = json.loads((ROOT / "tests" / "handwritten" / "kreminna-faithful.json").read_text())
-    draft = Draft.model_validate(entry["draft"])
+    draft = answered(SourceText(text), entry["draft"])
     draft.key_developments[1].evidence = "S13"  # one sentence off: the support check looks for the right one
     timings = []
     for _ in range(7):

@@ -9,9 +9,11 @@ by rules; nothing is guessed about what the article means.
 """
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import takewhile
 
 from summariser.brief import Span
 from summariser.extract import nations
@@ -51,6 +53,8 @@ class Names:
     def __init__(self, text: str, anchors: Anchors) -> None:
         self.text = text
         self.anchors = anchors
+        self._blanked: dict[str, str] = {}  # the name rules read each sentence, and word, many times
+        self._elsewhere: dict[str, bool] = {}
 
     @cached_property
     def _raw(self) -> list[Named]:
@@ -74,7 +78,11 @@ class Names:
 
     def everyone(self) -> list[str]:
         """Each person and body once, in the order the article first names them."""
-        return list(dict.fromkeys(n.name for n in self.found))
+        return list(self._everyone)
+
+    @cached_property
+    def _everyone(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n.name for n in self.found))
 
     def full(self, name: str) -> str:
         """The article's fullest form of a name ("Mr Podolyak" -> "Mykhailo Podolyak"), or the name."""
@@ -99,11 +107,8 @@ class Names:
         if sentence is None:
             return []
         line = self.anchors.line_of(sentence.span[0])
-        order = [sentence] + [
-            s
-            for s in reversed(self.anchors.sentences[: self.anchors.sentences.index(sentence)])
-            if line - self.anchors.line_of(s.span[0]) <= reach
-        ]
+        before = reversed(self.anchors.sentences[: self._position[sentence.id]])
+        order = [sentence, *takewhile(lambda s: line - self.anchors.line_of(s.span[0]) <= reach, before)]
         chosen: list[str] = []
         subject = self.subject(anchor)
         if subject:
@@ -152,7 +157,7 @@ class Names:
             words = clause.split()[-6:]
             phrase = _LEADING.sub("", without_place(" ".join(words))).strip()
             ends = start + len(head.rstrip())
-            named = [n for n in self.found if ends - len(clause) <= n.span[0] and n.span[1] <= ends]
+            named = [n for n in self._found_between(ends - len(clause), ends) if n.span[1] <= ends]
             after = self.text[named[-1].span[1] : ends].split() if named else []
             if named and (not after or after[0].lower() in QUALIFIERS or not phrase[-1:].islower()):
                 return named[-1].name  # "Mr Name said", "Mr Name on Monday warned"; not "Name’s officials"
@@ -168,13 +173,13 @@ class Names:
             return opening
         # "…,” Name, the governor of the region, told": the name stands in an earlier segment
         earlier = start + max(0, head.rfind(",", 0, max(0, len(head.rstrip()) - 1)) - 120)
-        inside = [n for n in self.found if earlier <= n.span[0] < start + chosen.start()]
+        inside = self._found_between(earlier, start + chosen.start())
         return inside[-1].name if inside else None
 
     def _opening_name(self, sentence: Anchor, verb: int) -> str | None:
         """The name a sentence opens with, set off by a comma, when its saying verb comes after the
         apposition ("Name Surname, the most senior official in the region, where …, said")."""
-        first = next((n for n in self.found if sentence.span[0] <= n.span[0] < verb), None)
+        first = next(iter(self._found_between(sentence.span[0], verb)), None)
         if first is None or self.text[sentence.span[0] : first.span[0]].strip(' “"') != "":
             return None
         return first.name if self.text[first.span[1] : first.span[1] + 1] == "," else None
@@ -188,7 +193,7 @@ class Names:
         """Who stands right after `at` in a sentence: a name found there, else the words up to the
         clause's end without their article ("the teacher who…" is "teacher")."""
         tail = end.split(text[at:], maxsplit=1)[0]
-        named = [n for n in self.found if offset + at < n.span[0] < offset + at + len(tail)]
+        named = self._found_between(offset + at + 1, offset + at + len(tail))
         if named:  # "said policeman Ali Hasan": the name, not its title
             return named[0].name
         phrase = without_place(_LEADING.sub("", " ".join(tail.split()[:4])).strip(" ,."))
@@ -218,11 +223,12 @@ class Names:
             return titled
         fuller = [
             other
-            for other in self._subjects()
+            for other in self._subjects
             if len(other) > len(phrase) and other.lower().endswith(" " + phrase.lower())
         ]
         return fuller[0] if fuller else phrase
 
+    @cached_property
     def _subjects(self) -> list[str]:
         """Every body a saying verb has for subject, in article order ("the interior ministry said")."""
         found = []
@@ -249,7 +255,7 @@ class Names:
         sentence = self.anchors.get(passage.sentence)
         if sentence is None or is_phrase(passage):
             return None
-        if sum(p.sentence == sentence.id for p in self.anchors.passages) != 1:
+        if len(self._passages.get(sentence.id, [])) != 1:
             return None
         outside = self._outside_quotes(sentence)
         if len(outside.split()) > ATTRIBUTION_WORDS:
@@ -274,18 +280,43 @@ class Names:
     # --- how names are read off a sentence ----------------------------------------------------------
 
     def _outside_quotes(self, sentence: Anchor) -> str:
-        """The sentence with its quoted passages blanked out (same length, so offsets hold)."""
-        text = sentence.text
-        start = sentence.span[0]
-        for passage in self.anchors.passages:
-            if passage.sentence == sentence.id:  # from its opening mark to its closing one
+        """The sentence with its quoted passages blanked out (same length, so offsets hold); made once
+        a sentence, since the name rules read each sentence many times."""
+        text = self._blanked.get(sentence.id)
+        if text is None:
+            text = sentence.text
+            start = sentence.span[0]
+            for passage in self._passages.get(sentence.id, []):  # from its opening mark to its closing one
                 a = passage.span[0] - max(0, passage.label.find(passage.text)) - start
                 b = a + len(passage.label)
                 text = text[: max(0, a)] + " " * (min(len(text), b) - max(0, a)) + text[b:]
+            self._blanked[sentence.id] = text
         return text
 
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Where each sentence stands among the article's, by id."""
+        return {sentence.id: i for i, sentence in enumerate(self.anchors.sentences)}
+
+    @cached_property
+    def _passages(self) -> dict[str, list[Anchor]]:
+        """The quoted passages, by the id of the sentence they stand in."""
+        passages: dict[str, list[Anchor]] = {}
+        for passage in self.anchors.passages:
+            passages.setdefault(passage.sentence, []).append(passage)
+        return passages
+
     def _named_in(self, sentence: Anchor) -> list[Named]:
-        return [n for n in self.found if sentence.span[0] <= n.span[0] < sentence.span[1]]
+        return self._found_between(*sentence.span)
+
+    def _found_between(self, start: int, end: int) -> list[Named]:
+        """The names that start between two offsets, in article order (a new list, the caller's)."""
+        starts = self._found_starts
+        return self.found[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    @cached_property
+    def _found_starts(self) -> list[int]:
+        return [n.span[0] for n in self.found]
 
     def _in_sentence(self, sentence: Anchor) -> Iterable[Named]:
         text = self._outside_quotes(sentence)
@@ -304,13 +335,13 @@ class Names:
     def _named_elsewhere(self, word: str) -> bool:
         """Whether a word stands capitalised somewhere other than a sentence's start (or names a
         country), so that a sentence opening with it still names someone."""
-        if nations.country_of(word) == word:
-            return True
-        for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w])", self.text):
-            sentence = self.anchors.sentence_at(m.start())
-            if sentence is not None and m.start() > sentence.span[0] + first_word(sentence.text):
-                return True
-        return False
+        if word not in self._elsewhere:
+            self._elsewhere[word] = nations.country_of(word) == word or any(
+                (sentence := self.anchors.sentence_at(m.start())) is not None
+                and m.start() > sentence.span[0] + first_word(sentence.text)
+                for m in re.finditer(rf"(?<![\w’']){re.escape(word)}(?![\w])", self.text)
+            )
+        return self._elsewhere[word]
 
     def _places(self, raw: list[Named]) -> set[str]:
         """Names the article uses mostly as places: after "in", "near", "the city of"…, before

@@ -75,8 +75,17 @@ def _groups() -> list[tuple[str, frozenset[str]]]:
 
 def country_of(name: str) -> str | None:
     """The country or body a name stands for ("Germany" for "German" or "Berlin"), if it is one."""
-    key = name.strip().lower()
-    return next((country for country, names in _groups() if key in names), None)
+    return _countries().get(name.strip().lower())
+
+
+@cache
+def _countries() -> dict[str, str]:
+    """Each name, lowered, to the first country whose names hold it."""
+    countries: dict[str, str] = {}
+    for country, names in _groups():
+        for name in names:
+            countries.setdefault(name, country)
+    return countries
 
 
 _PEOPLE_ENDINGS = ("an", "ish", "ese", "ch", "i", "ss", "eek")

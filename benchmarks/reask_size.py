@@ -19,8 +19,10 @@ def main(directory: Path) -> None:
         if messages[0]["role"] != "system":
             continue  # a headline request: short, and never a re-ask of the extraction
         by_article.setdefault(messages[1]["content"], []).append(exchange)
+    reasks = 0
     for group in by_article.values():
         group.sort(key=lambda e: len(e["request"]["body"]["messages"]))
+        reasks += len(group) - 1
         first = group[0]
         base_tokens = first["response"]["body"]["usage"]["prompt_tokens"]
         base_chars = len(json.dumps(first["request"]["body"]))
@@ -35,6 +37,8 @@ def main(directory: Path) -> None:
                 f"  re-ask: {tokens} prompt tokens = {tokens / base_tokens:.2f}x, "
                 f"{chars} chars = {chars / base_chars:.2f}x (goal <= 1.5x)"
             )
+    if not reasks:
+        print(f"no re-asks in {directory}: every first answer held, so there is no ratio to give")
 
 
 if __name__ == "__main__":

@@ -145,7 +145,10 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 _trickle(self, reply, server.stopping)
                 return
             answer = reply.body if reply.answer is None else reply.answer(body)
-            send_json(self, answer, reply.status, reply.headers)
+            try:
+                send_json(self, answer, reply.status, reply.headers)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client left first (an interrupted run): no one to answer
 
         def do_GET(self) -> None:
             send_json(self, {"object": "list", "data": [{"id": "scripted", "owned_by": "tests"}]})

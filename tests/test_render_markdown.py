@@ -133,7 +133,7 @@ def test_the_recorded_seed_tells_an_editor_what_the_json_says():
         "- **about 200** people killed — claimed by Serhiy Gaidai (about; in reality there are many more)"
         in shown
     )
-    assert "- **thousands** people killed — claimed by Local authorities" in shown
+    assert "- **thousands** of people killed — claimed by Local authorities" in shown
     for quote in brief.quotes:  # every quotation the brief holds, beside its speaker
         assert f"> “{escape(quote.text)}”  \n> — **{quote.speaker}**" in shown
     for dropped in brief.verification.dropped:  # what did not hold, in an editor's words

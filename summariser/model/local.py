@@ -143,7 +143,7 @@ def main() -> None:
     try:
         import xllamacpp as xlc
     except ImportError:
-        sys.exit("xllamacpp is not installed: pip install 'summariser[local]'")
+        sys.exit("xllamacpp is not installed (the local extra): pip install xllamacpp")
     model, port = sys.argv[1], int(sys.argv[2])
     params = xlc.CommonParams()
     params.model.path = model

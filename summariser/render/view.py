@@ -94,12 +94,17 @@ def speaking_as(quote: Quote, actors: list[Actor]) -> str:
     return context if surname not in context.lower() else ""
 
 
+# counts that take "of" before whom they count ("thousands of people", "dozens of soldiers")
+_COUNTS_OF = {"dozens", "scores", "hundreds", "thousands", "millions", "tens"}
+
+
 def claim(item: CasualtyClaim) -> Line:
     """A casualty figure with what, where and who claims it: a claim is never stated as fact."""
     where = f" in {item.location}" if item.location else ""
     source = f"claimed by {item.claimed_by}" if item.claimed_by else "unattributed in the source"
     hedge = f" ({item.qualifier})" if item.qualifier else ""
-    return Line(item.figure, f"{item.who} {item.outcome.value}{where} — {source}{hedge}")
+    of = "of " if item.figure.split()[-1:] and item.figure.split()[-1].lower() in _COUNTS_OF else ""
+    return Line(item.figure, f"{of}{item.who} {item.outcome.value}{where} — {source}{hedge}")
 
 
 def response(item: InternationalResponse) -> Line:

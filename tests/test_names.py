@@ -28,6 +28,13 @@ def test_people_and_bodies_are_named_in_full_and_places_are_not_names():
     assert "Mr Lind" not in found and "Lind" not in found, "a surname is the person the article named in full"
 
 
+def test_a_weekday_after_a_name_is_when_not_who():
+    text = "President Volodymyr Zelenskyy Tuesday said 12 were killed. Prime Minister Theresa May left.\n"
+    found = names(text).everyone()
+    assert "Volodymyr Zelenskyy" in found and "Theresa May" in found
+    assert not any("Tuesday" in name for name in found)
+
+
 def test_a_passages_choices_are_whom_the_article_names_there_nearest_first():
     n = names()
     first, second = n.anchors.passages

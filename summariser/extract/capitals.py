@@ -5,7 +5,7 @@ import re
 
 from summariser.brief import Span
 from summariser.extract.matching import is_demonym
-from summariser.extract.words import BODIES, JOINERS, NOT_NAMES, OPENERS, TITLES
+from summariser.extract.words import BODIES, JOINERS, NOT_NAMES, OPENERS, TITLES, WEEKDAYS
 
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w&-]*(?:[’'.][\w&-]+)*")  # "U.S." whole
 
@@ -85,6 +85,8 @@ def kept(text: str, offset: int, words: list[re.Match[str]]) -> list[Span]:
     while words and words[0].group().lower() in JOINERS:
         words = words[1:]
     while words and words[-1].group().lower() in JOINERS:
+        words = words[:-1]
+    while len(words) > 1 and words[-1].group().lower() in WEEKDAYS:  # "Name Surname Tuesday said"
         words = words[:-1]
     if not words:
         return []

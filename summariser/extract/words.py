@@ -35,13 +35,12 @@ institute university hospital fund programme program board team network company 
 BODIES = frozenset(BODY_LIST.split())
 
 
-NOT_NAME_LIST = """
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-august september october november december
-"""
-
-
-NOT_NAMES = frozenset(NOT_NAME_LIST.split())
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+MONTHS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october"}
+    | {"november", "december"}
+)
+NOT_NAMES = WEEKDAYS | MONTHS  # "May" alone is a month; "Theresa May" is a name
 
 
 # joining words inside a name ("Ministry of Defence", "Organization for Security", "Abu al-Hassan")

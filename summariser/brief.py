@@ -244,6 +244,10 @@ class Meta(BaseModel):
     cached: bool = False
 
 
+# The brief's lists of grounded items, in the order every renderer shows them: written once, here.
+ITEM_FIELDS = ("key_developments", "quotes", "casualty_claims", "international_responses")
+
+
 class Brief(BaseModel):
     """A validated, source-grounded brief of one article."""
 

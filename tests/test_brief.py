@@ -1,8 +1,9 @@
 """The output models against the contract in DESIGN.md, and the committed schema against the models."""
 
 import json
+from typing import get_args
 
-from summariser.brief import HEADLINE_CHARS, SUMMARY_CHARS, Brief, brief_json_schema
+from summariser.brief import HEADLINE_CHARS, ITEM_FIELDS, SUMMARY_CHARS, Brief, Grounded, brief_json_schema
 from summariser.extract.draft import DEVELOPMENT_CHARS, Draft, field_guide, writing_for
 from tests.conftest import ROOT
 
@@ -137,3 +138,12 @@ def test_the_brief_and_its_parts_are_importable_from_the_package():
         assert getattr(summariser, name).__module__ == "summariser.brief"
     for name in summariser.__all__:
         assert getattr(summariser, name)
+
+
+def test_the_item_fields_are_the_briefs_lists_of_grounded_items_in_order():
+    grounded = [
+        name
+        for name, field in Brief.model_fields.items()
+        if get_args(field.annotation) and issubclass(get_args(field.annotation)[0], Grounded)
+    ]
+    assert list(ITEM_FIELDS) == grounded

@@ -12,15 +12,16 @@ from html import escape
 from itertools import pairwise
 from pathlib import Path
 
-from summariser.brief import Brief
+from summariser.brief import ITEM_FIELDS, Brief
 from summariser.render import view
 
-FIELDS = {
-    "key_developments": ("Key developments", "dev"),
-    "quotes": ("Quotes", "quote"),
-    "casualty_claims": ("Casualty claims", "cas"),
-    "international_responses": ("International responses", "resp"),
+_CLASSES = {
+    "key_developments": "dev",
+    "quotes": "quote",
+    "casualty_claims": "cas",
+    "international_responses": "resp",
 }
+FIELDS = {field: (title, _CLASSES[field]) for field, title in view.SECTIONS if field in ITEM_FIELDS}
 
 _CSS = """
 *{box-sizing:border-box}body{margin:0;font:15px/1.55 system-ui,sans-serif;color:#1d1d1f;background:#f6f6f4}

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from summariser.brief import (
+    ITEM_FIELDS,
     Actor,
     Brief,
     CasualtyClaim,
@@ -23,13 +24,7 @@ from summariser.brief import (
 )
 from summariser.extract.matching import same_person
 
-SECTIONS = (
-    ("key_developments", "Key developments"),
-    ("quotes", "Quotes"),
-    ("casualty_claims", "Casualty claims"),
-    ("international_responses", "International responses"),
-    ("actors", "Actors"),
-)
+SECTIONS = tuple((field, field.replace("_", " ").capitalize()) for field in (*ITEM_FIELDS, "actors"))
 _NOUNS = {
     "key_developments": "development",
     "quotes": "quote",

@@ -10,7 +10,17 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from summariser.brief import Brief, CasualtyClaim, Meta, Missed, Quote, SourceInfo, Usage, Verification
+from summariser.brief import (
+    ITEM_FIELDS,
+    Brief,
+    CasualtyClaim,
+    Meta,
+    Missed,
+    Quote,
+    SourceInfo,
+    Usage,
+    Verification,
+)
 from summariser.extract.matching import same_person
 from summariser.extract.text import normalise, trimmed
 
@@ -43,7 +53,7 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
     and summary lead. A span is relative to the first source in the item's `sources`."""
     lead = briefs[0][1]
     fields: dict[str, list] = {}
-    for field in ("key_developments", "quotes", "casualty_claims", "international_responses"):
+    for field in ITEM_FIELDS:
         same = _same(field)
         merged: list = []
         for name, brief in briefs:

@@ -1,7 +1,9 @@
 """Settings for one run, gathered once from arguments and the environment.
 
-Every door (CLI, Python API, Slack) builds a `Settings`; nothing below reads the environment itself,
-so a brief's behaviour is decided in one visible place.
+Every door (CLI, Python API, Slack) builds a `Settings`, so what a brief asks and of whom is decided
+in one visible place. The environment is read below only for where things live and what may never
+leak: the cache's path (`model.cache`), pulled models' folder and mirror (`model.pulled`), private
+addresses allowed (`input.sources`), and the secrets to mask (`model.redact`).
 """
 
 import os
@@ -32,7 +34,7 @@ class Settings:
     omission_reask: bool = True  # re-ask once for quotes and figures the detectors found but the brief lacks
     local_model: Path | None = None
     served_by: str | None = None  # what answers, in words, for recordings (set by summariser.model.local)
-    max_requests: int = DEFAULT_MAX_REQUESTS  # model requests per brief, first one and re-asks together
+    max_requests: int = DEFAULT_MAX_REQUESTS  # requests per brief: the first, re-asks, the headline
 
     @classmethod
     def from_env(cls, **given: object) -> "Settings":

@@ -1,5 +1,6 @@
-"""The rules an instruction to an AI is judged by, read from `instruction_rules.toml`, where every
-word and pattern is written once, as data. `summariser.detect.instructions` applies them."""
+"""The rules an instruction to an AI is judged by, read from `instruction_rules.toml`: each rule's
+pattern beside its gate words, and the words the hunt for a sentence to judge starts from, in one
+file of data. `summariser.detect.instructions` applies them."""
 
 import re
 import tomllib

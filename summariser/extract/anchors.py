@@ -15,12 +15,6 @@ from summariser.brief import Span
 from summariser.detect.harm import casualty_phrases
 from summariser.detect.quotations import Quoted, quotations
 
-_SAYS = re.compile(
-    r"((?:[\w’'-]+\s+){0,3}[\w’'-]+)\s+(?:said|says|say|told|reported|reports|announced|estimated|put)\b"
-)
-_CONNECTIVES = {"but", "and", "while", "as", "that", "which", "where", "when"}
-_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-
 
 @dataclass(frozen=True)
 class Anchor:
@@ -63,26 +57,6 @@ class Anchors:
         passages = [p for p in self.passages if not overlaps(p.span, spans)]
         mentions = [m for m in self.mentions if not overlaps(m.span, spans)]
         return Anchors(self.sentences, passages, mentions, self.line_breaks)
-
-    def source_of(self, mention: Anchor) -> str | None:
-        """Who gives a figure, as its own sentence puts it: the subject of the saying verb nearest
-        before the figure, else of the first after it ("…, the interior ministry said"); None when
-        the sentence names no one that way, or only "he" or "they"."""
-        sentence = self.get(mention.sentence)
-        if sentence is None:
-            return None
-        at = mention.span[0] - sentence.span[0]
-        says = list(_SAYS.finditer(sentence.text))
-        before = [m for m in says if m.end() <= at]
-        chosen = before[-1] if before else next((m for m in says if m.start() >= at), None)
-        if chosen is None:
-            return None
-        words = chosen.group(1).split()
-        while words and words[0].lower() in _CONNECTIVES:
-            words = words[1:]
-        if not words or words[-1].lower() in _PRONOUNS:
-            return None
-        return " ".join(words)
 
     def sentence_at(self, offset: int) -> Anchor | None:
         at = bisect_right(self.sentences, offset, key=_start) - 1

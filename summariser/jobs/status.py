@@ -1,4 +1,5 @@
-"""`summarise jobs status|cancel`: a run's progress in lines for a person, and its batches stopped."""
+"""What `summarise jobs status|cancel` does: a run's progress in lines for a person, and its batches
+cancelled at the provider."""
 
 from pathlib import Path
 

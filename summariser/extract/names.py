@@ -36,6 +36,7 @@ _CLAUSE = re.compile(r"[,;:()]|\s(?:and|but|while|as|that|which|after|before|whe
 _SPACE_ONLY = re.compile(r"\s")
 
 
+SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
 ATTRIBUTION_WORDS = 12  # a sentence with no more than these besides its quotation is its attribution
 
 
@@ -98,7 +99,7 @@ class Names:
             return max(matches, key=len)
         return bare if bare[:1].isupper() else self._fullest_body(bare)
 
-    def near(self, anchor: Anchor, reach: int = 2, most: int = 5) -> list[str]:
+    def near(self, anchor: Anchor, reach: int = SPEAKER_REACH, most: int = 5) -> list[str]:
         """Whom the article names where a passage or figure stands, nearest first: the saying verb's
         subject in its own sentence, the rest of that sentence (outside quotation marks), then the
         sentences before it back to `reach` paragraphs before its own. These are where the trust

@@ -14,7 +14,7 @@ from summariser.brief import Span
 from summariser.detect.findings import quoted_regions
 from summariser.extract.anchors import Anchor, anchor
 from summariser.extract.matching import in_words, name_keys, same_person, whole, without_place
-from summariser.extract.names import Names
+from summariser.extract.names import SPEAKER_REACH, Names
 
 _WORD = re.compile(r"\w+")
 
@@ -28,7 +28,6 @@ _DASHES = "‐‑‒–—―−"
 _TRIM = " .,;:" + _QUOTE_MARKS
 
 
-SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
 
 
 # Typesetting variants that map one character to one character; whitespace runs and ellipses change

@@ -1,4 +1,4 @@
-"""`summarise SOURCE...`: one brief, several merged into one, a batch of briefs run live, or one
+"""`summarise SOURCE...`: one brief, several merged into one, many briefs run live, or many
 sent through the provider's Batch API. The options are checked here, before anything is paid for;
 the runs themselves are `summariser.runs` and `summariser.jobs`, and this door chooses the sink."""
 
@@ -33,8 +33,8 @@ _RUN_OPTIONS = [
         "--format",
         "output_format",
         type=click.Choice(["markdown", "json", "slack", "html"]),
-        help="Output format [default: markdown; JSON Lines for a batch] (slack: Block Kit JSON; html: a "
-        "review page, the brief beside the highlighted article).",
+        help="Output format [default: markdown; JSON Lines for several articles] (slack: Block Kit JSON; "
+        "html: a review page, the brief beside the highlighted article).",
     ),
     click.option("--strict", is_flag=True, help="Exit 4 if anything had to be dropped."),
     click.option(
@@ -56,7 +56,7 @@ _RUN_OPTIONS = [
         type=click.IntRange(min=1, max=64),
         default=4,
         show_default=True,
-        help="Model requests in flight at once, across a batch's articles and a long article's chunks.",
+        help="Model requests in flight at once, across several articles and a long article's chunks.",
     ),
     click.option(
         "--merge",
@@ -104,7 +104,7 @@ def run(
     **options: Any,
 ) -> None:
     """Summarise SOURCE: a file path, - for stdin, or an http(s) URL. Several SOURCEs, a directory or
-    a JSON Lines file ({"id", "text"} or {"id", "url"} per line) make a batch: give --output."""
+    a JSON Lines file ({"id", "text"} or {"id", "url"} per line) make many briefs: give --output."""
     if not sources:
         fail("give an article: summarise FILE (or - for stdin, or a URL); see summarise --help", 2)
     if through_batch or batch_export or batch_import:
@@ -116,18 +116,18 @@ def run(
         return
     if merge and output_format == "html":
         fail("--merge makes one brief of several articles; --format html needs one article", 2)
-    batch_like = len(sources) > 1 or Path(sources[0]).is_dir() or sources[0].endswith(".jsonl")
+    several = len(sources) > 1 or Path(sources[0]).is_dir() or sources[0].endswith(".jsonl")
     if output is not None and str(output) == "-":
         output = None  # stdout, as for any SOURCE '-'
     if output is not None:
-        _check_output(output, sources, pages=batch_like and not merge and output_format == "html")
-    if batch_like and not merge:
+        _check_output(output, sources, pages=several and not merge and output_format == "html")
+    if several and not merge:
         if output is None:
             fail("several articles: give --output FILE.jsonl (or a directory with --format html)", 2)
         if output_format in ("markdown", "slack"):
             fail(f"several articles go to JSON Lines or, with --format html, pages; not {output_format}", 2)
         with reported(verbose):
-            _run_batch(list(sources), output, output_format, concurrency, globs or None, options)
+            _run_many(list(sources), output, output_format, concurrency, globs or None, options)
         return
     _one_brief(list(sources), output_format or "markdown", output, concurrency, merge, verbose, options)
 
@@ -235,7 +235,7 @@ def _merged(sources: list[str], settings: Any, concurrency: int) -> Any:
     return merge_briefs([(item.source, results[item.id].brief) for item in items])
 
 
-def _run_batch(
+def _run_many(
     sources: list[str],
     output: Path,
     output_format: str | None,
@@ -285,7 +285,7 @@ def _check_jobs(
     batch_import: Path | None,
     options: dict,
 ) -> None:
-    """Refuse, before anything is sent, what a batch run cannot do."""
+    """Refuse, before anything is sent, what a run through a Batch API cannot do."""
     if through_batch and (batch_export or batch_import):
         fail(
             "--batch sends rounds to the provider; --batch-export/--batch-import move them by file: one way",

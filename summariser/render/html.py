@@ -190,7 +190,7 @@ it stands; hover a highlight to see what it supports</span></header>
 
 
 def index(pages: list[Path], failed: dict[str, str]) -> str:
-    """The batch's front page: one link per review page, and what failed with why."""
+    """The front page of many review pages: one link per page, and what failed with why."""
     links = "".join(f'<li><a href="{escape(p.name)}">{escape(p.stem)}</a></li>' for p in pages)
     failures = "".join(f"<li>{escape(i)}: {escape(reason)}</li>" for i, reason in sorted(failed.items()))
     return f"""<!doctype html>

@@ -1,4 +1,4 @@
-"""Review pages for a batch, one per article and an index linking them, in a directory: the sink
+"""Review pages for many articles, one per article and an index linking them, in a directory: the sink
 `summarise --format html --output DIR` writes briefs to as they finish."""
 
 import hashlib

@@ -1,5 +1,5 @@
-"""A progress bar on stderr for batches, only when a person is watching a terminal (rich loads only
-then: a batch run from a script pays nothing for it)."""
+"""A progress bar on stderr for a run of many articles, only when a person is watching a terminal
+(rich loads only then: such a run from a script pays nothing for it)."""
 
 from types import TracebackType
 from typing import Any

@@ -6,7 +6,7 @@ from pathlib import Path
 from summariser.errors import InputError, ProviderError
 from summariser.jobs.api import BatchAPI
 from summariser.jobs.state import State, Status
-from summariser.jobs.submit import progress
+from summariser.jobs.submit import done_count
 from summariser.model.redact import redact
 from summariser.runs.many import JsonLinesWriter, entries
 
@@ -31,7 +31,7 @@ def status(output: Path, api: BatchAPI | None = None) -> list[str]:
                 api = None
             else:
                 part.status = str(batch.get("status"))
-                counts = f", {progress(batch, part)}"
+                counts = f", {done_count(batch, part)}"
         name = part.batch_id or (str(state.requests_file(part)) if state.export else "not submitted")
         lines.append(
             f"round {part.round} part {part.part}: {name} {part.status}, {len(part.ids)} request(s){counts}"

@@ -99,7 +99,7 @@ class Submission:
         assert part.batch_id is not None
         batch = api.get(part.batch_id)
         status = batch.get("status")
-        self.report(f"round {part.round}: batch {part.batch_id} {status}, {progress(batch, part)}")
+        self.report(f"round {part.round}: batch {part.batch_id} {status}, {done_count(batch, part)}")
         if status in UNFINISHED:
             part.status = str(status)
             return
@@ -121,7 +121,7 @@ class Submission:
         read_results(self.ledger, state, part, resend=part.name in self.resend, secrets=self.secrets)
 
 
-def progress(batch: dict, part: Part) -> str:
+def done_count(batch: dict, part: Part) -> str:
     """How far the provider says a batch has come, as "completed/total done"."""
     counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
     return f"{counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"

@@ -34,10 +34,14 @@ ROLE = _rules("role")
 ADDRESS = _rules("address")
 CONTROL = _rules("control")
 
-ANCHORS = frozenset(_DATA["anchors"].split())
-PUNCTUATION: str = _DATA["punctuation"]
-
 OTHER_SCRIPTS = re.compile("[\u0400-\u052f\u3000-\u9fff]")  # Cyrillic and Chinese
-_WORDS = {word for rules in (OVERRIDE, ROLE, ADDRESS, CONTROL) for gate, _ in rules for word in gate}
-# the gate words in those scripts, and the names no gate holds: found with `find` wherever they stand
-STEMS = tuple(sorted(w for w in _WORDS.union(_DATA["hunted_too"]) if OTHER_SCRIPTS.search(w)))
+_GATES = {word for rules in (OVERRIDE, ROLE, ADDRESS, CONTROL) for gate, _ in rules for word in gate}
+
+# Latin-script words, looked up whole among an article's words: every gate that is one word, and
+# the forms and names the file lists besides
+ANCHORS = frozenset(_DATA["anchors"].split()).union(
+    word for word in _GATES if word.isalpha() and not OTHER_SCRIPTS.search(word)
+)
+PUNCTUATION: str = _DATA["punctuation"]
+# the gate words in other scripts, and the names no gate holds: found with `find` wherever they stand
+STEMS = tuple(sorted(w for w in _GATES.union(_DATA["hunted_too"]) if OTHER_SCRIPTS.search(w)))

@@ -122,8 +122,13 @@ def ground(
     """Turn the draft's ids into text and spans and apply the trust rules to every item. `asked`
     are the ids the request listed (a chunk's own); by default the whole article's, never what
     lies in a withheld instruction. `offered` are the names the request offered for each id."""
+    if offered is None:
+        offered = (
+            source.offered
+            if asked is None
+            else choices(source.names, asked.outside(source.withheld), source.withheld)
+        )
     asked = (asked or source.anchors).outside(source.withheld)
-    offered = offered or choices(source.names, asked, source.withheld)
     # every person the article names acts in it; a body acts where it speaks, claims or responds
     out = Grounding(draft=draft)
     out.actors = [_actor(name, source) for name in source.names.everyone() if is_person(name)]

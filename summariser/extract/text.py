@@ -8,11 +8,13 @@ whitespace), through a character map back to the raw text, so every span slices 
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from functools import cached_property
 
 from summariser import detect
 from summariser.brief import Span
 from summariser.detect.findings import quoted_regions
 from summariser.extract.anchors import Anchor, anchor
+from summariser.extract.choices import Choices, choices
 from summariser.extract.matching import in_words, name_keys, same_person, whole, without_place
 from summariser.extract.names import SPEAKER_REACH, Names
 
@@ -26,8 +28,6 @@ _DASHES = "‐‑‒–—―−"
 
 
 _TRIM = " .,;:" + _QUOTE_MARKS
-
-
 
 
 # Typesetting variants that map one character to one character; whitespace runs and ellipses change
@@ -111,6 +111,13 @@ class SourceText:
         self.names = Names(text, self.anchors)
         # confident planted instructions never reach the model; doubtful ones reach it, flagged
         self.withheld = [f.span for f in self.injections if f.kind == "injection"]
+        self._named: dict[tuple[int, str], bool] = {}
+
+    @cached_property
+    def offered(self) -> Choices:
+        """What the model may answer for the whole article, made once: its request and every
+        grounding of its brief read the same choices."""
+        return choices(self.names, self.anchors.outside(self.withheld), self.withheld)
 
     def sentence_text(self, passage: Anchor) -> str:
         """The whole sentence a passage or figure stands in, as the article writes it."""
@@ -165,9 +172,17 @@ class SourceText:
         return []
 
     def names_in(self, paragraph: int, name: str) -> bool:
-        start, end = self.paragraphs[paragraph]
-        text = normalise(self.text[start:end])
-        return any(re.search(whole(normalise(key)), text) for key in name_keys(name))
+        """Whether a paragraph names the person; asked for every name near every quotation and figure
+        a few times over, so each answer is kept."""
+        if (paragraph, name) not in self._named:
+            text = self._normal_paragraphs[paragraph]
+            found = any(re.search(whole(normalise(key)), text) for key in name_keys(name))
+            self._named[paragraph, name] = found
+        return self._named[paragraph, name]
+
+    @cached_property
+    def _normal_paragraphs(self) -> list[str]:
+        return [normalise(self.text[start:end]) for start, end in self.paragraphs]
 
     def resolve(self, name: str, span: Span, known: list[str]) -> str:
         """The name the article uses near `span` for whom the model called `name`: a listed actor

@@ -223,8 +223,12 @@ class Session:
         settings, prompts = self.settings, self.prompts
         groundings: list[Grounding] = []
         withheld = source.withheld
+        offered = (
+            source.offered
+            if asked is source.anchors
+            else choices(source.names, asked.outside(withheld), withheld)
+        )
         asked = asked.outside(withheld)
-        offered = choices(source.names, asked, withheld)
         answer = offered.schema()
         messages = prompts.messages(source.text, asked, offered, withheld)
         omissions_asked = not settings.omission_reask

@@ -58,6 +58,7 @@ def test_merged_reports_keep_conflicting_figures_apart_with_their_claimants_and_
     assert [(x["name"], x["sources"]) for x in brief["actors"]] == [("Anna Berg", [a, b])]
     assert brief["meta"]["source"]["name"] == f"{a} + {b}"
     assert brief["meta"]["attempts"] == 4  # each report: the extraction and its headline
+    assert "merged anyway" not in result.stderr  # one mayor in both: one story
 
 
 def test_a_single_source_brief_carries_no_sources_key(model_server, tmp_path):
@@ -136,3 +137,27 @@ def test_items_that_differ_are_never_united_whatever_words_they_share():
         "12 soldiers were injured.",
     ]
     assert brief.key_developments[1].sources == ["a.txt", "b.txt"]  # the same words in both
+
+
+def test_reports_that_share_no_one_named_are_merged_with_a_warning(model_server, tmp_path):
+    flood = "The river burst its banks before dawn and nobody was ready for it"
+    (tmp_path / "a.txt").write_text(REPORTS["a.txt"], encoding="utf-8")
+    (tmp_path / "c.txt").write_text(
+        f"Rescuers said 20 people were killed in the flood.\n“{flood},” said Governor Ivo Lang.",
+        encoding="utf-8",
+    )
+    flood_draft = draft("20", "Rescuers", "Rescuers said 20 people were killed in the flood.")
+    flood_draft["quotes"] = {"Q1": {"speaker": "Ivo Lang"}}
+    server = model_server(
+        Reply(
+            body=completion(draft("12", "Officials", "Officials said 12 people were killed in the blast."))
+        ),
+        Reply(body=completion(flood_draft)),
+    )
+    a, c = str(tmp_path / "a.txt"), str(tmp_path / "c.txt")
+
+    result = run(a, c, "--merge", "--concurrency", "1", "--format", "json", *model_args(server))
+
+    assert result.returncode == 0, result.stderr
+    assert f"no one named in {a}, {c} is named in the other reports: merged anyway" in result.stderr
+    assert {x["name"] for x in json.loads(result.stdout)["actors"]} == {"Anna Berg", "Ivo Lang"}

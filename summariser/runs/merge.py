@@ -7,11 +7,13 @@ claimants stay side by side, each with its claimant and its sources.
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from summariser.brief import (
     ITEM_FIELDS,
+    Actor,
     Brief,
     CasualtyClaim,
     Meta,
@@ -23,6 +25,8 @@ from summariser.brief import (
 )
 from summariser.extract.matching import same_person
 from summariser.extract.text import normalise, trimmed
+
+log = logging.getLogger(__name__)
 
 
 def _text(value: str | None) -> str:
@@ -46,6 +50,19 @@ def _same(field: str) -> Callable[[Any, Any], bool]:
             )
         ),
     }[field]
+
+
+def _warn_if_unrelated(briefs: list[tuple[str, Brief]], actors: list[Actor]) -> None:
+    """Reports that share no one named are likely two stories: merged as asked, but said so, since
+    their figures would sit side by side as if they were one event's (a report naming no one is not
+    judged)."""
+    shared = {source for actor in actors if len(actor.sources) > 1 for source in actor.sources}
+    alone = [name for name, brief in briefs if brief.actors and name not in shared]
+    if alone:
+        log.warning(
+            "no one named in %s is named in the other reports: merged anyway; is it one story?",
+            ", ".join(alone),
+        )
 
 
 def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
@@ -73,6 +90,7 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
                 actors.append(actor.model_copy(update={"sources": [name]}))
             elif name not in twin.sources:
                 twin.sources.append(name)
+    _warn_if_unrelated(briefs, actors)
     dropped = [d for _, b in briefs for d in b.verification.dropped]
     usage = Usage()
     for _, brief in briefs:

@@ -10,7 +10,7 @@ from summariser import summarise
 from summariser.extract.choices import choices
 from summariser.extract.draft import QuoteAnswer
 from summariser.extract.text import SourceText
-from summariser.runs.chunking import estimate_tokens, merge, split
+from summariser.runs.chunking import estimate_tokens, merge_drafts, split
 from tests.conftest import SEED, Reply, completion, drafted, handwritten
 
 
@@ -45,7 +45,7 @@ def test_merging_keeps_one_answer_per_id_the_first_that_says_whose():
     other.headline = "a later chunk's headline"
     other.quotes["Q3"] = other.quotes["Q2"]  # the overlap's passage, which the first chunk declined
     draft.quotes["Q3"] = QuoteAnswer(speaker=None)
-    merged = merge([draft, other])
+    merged = merge_drafts([draft, other])
     assert merged.headline == draft.headline
     assert merged.quotes.keys() == draft.quotes.keys()
     assert merged.quotes["Q3"].speaker == "Serhiy Gaidai"

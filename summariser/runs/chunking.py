@@ -54,7 +54,7 @@ def _units(text: str, limit: int) -> list[Span]:
     return units
 
 
-def merge(drafts: list[Draft]) -> Draft:
+def merge_drafts(drafts: list[Draft]) -> Draft:
     """One draft from many, in article order; the lead chunk's headline and summary stand for all.
     Ids are global over the article, so a passage or figure in the overlap is one answer: the first
     that says whose words or what harm it is wins."""

@@ -184,7 +184,7 @@ class Session:
                     pool.submit(extract, n, source.anchors.within(*span)) for n, span in enumerate(spans)
                 ]
                 chunks = _every(futures)
-            extracted = ground(chunking.merge([chunk.draft for chunk in chunks]), source)
+            extracted = ground(chunking.merge_drafts([chunk.draft for chunk in chunks]), source)
         if self.settings.max_requests < 2:
             return extracted
         return metered(

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from summariser.detect.harm import casualty_phrases
-from summariser.extract.choices import choices
 from summariser.extract.draft import Draft
 from summariser.extract.grounding import ground
 from summariser.extract.text import SourceText
@@ -37,8 +36,8 @@ def long_article() -> str:
 def answered(source: SourceText, answer: dict[str, Any]) -> Draft:
     """The hand-written answer read as the pipeline reads the model's: through the article's own
     schema (its speakers, claimants and responses as choices)."""
-    offered = choices(source.names, source.anchors.outside(source.withheld), source.withheld)
-    return Draft(**offered.schema().model_validate(answer).model_dump(), headline="", summary="")
+    answer_model = source.choices_for().schema()
+    return Draft(**answer_model.model_validate(answer).model_dump(), headline="", summary="")
 
 
 def main() -> None:

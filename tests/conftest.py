@@ -53,12 +53,10 @@ def drafted(text: str, answer: dict[str, Any]) -> Draft:
     """A draft from a hand-made answer, read as the pipeline reads the model's: through the article's
     own schema (responses by R id), with the second request's words for each development (D1… in
     the order the developments were chosen) and its headline and summary."""
-    from summariser.extract.choices import choices
     from summariser.extract.text import SourceText
 
     source = SourceText(text)
-    offered = choices(source.names, source.anchors.outside(source.withheld), source.withheld)
-    extraction = offered.schema().model_validate(answer)
+    extraction = source.choices_for().schema().model_validate(answer)
     words = answer.get("developments", {})
     developments = [
         d.model_copy(update={"text": words.get(f"D{n}", d.text)})

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summariser.brief import (
+    ITEM_FIELDS,
     Actor,
     ActorKind,
     CasualtyClaim,
@@ -28,7 +29,7 @@ from summariser.brief import (
 from summariser.detect.findings import QUOTE_MIN_WORDS
 from summariser.extract import clauses, figures, nations, wording
 from summariser.extract.anchors import Anchor, Anchors, is_phrase, overlaps
-from summariser.extract.choices import Choices, choices
+from summariser.extract.choices import Choices
 from summariser.extract.draft import Draft, ResponseDraft
 from summariser.extract.matching import is_person, kind_of, naming, same_person
 from summariser.extract.text import SourceText, normalise
@@ -63,16 +64,7 @@ class Grounding:
         self.notes.append(fault.note)
 
     def kept(self) -> int:
-        return sum(
-            len(items)
-            for items in (
-                self.key_developments,
-                self.actors,
-                self.quotes,
-                self.casualty_claims,
-                self.international_responses,
-            )
-        )
+        return sum(len(getattr(self, name)) for name in (*ITEM_FIELDS, "actors"))
 
     def problems(self) -> list[str]:
         """What a re-ask should fix, as the model should hear it: which item, and what is wrong.
@@ -122,12 +114,7 @@ def ground(
     """Turn the draft's ids into text and spans and apply the trust rules to every item. `asked`
     are the ids the request listed (a chunk's own); by default the whole article's, never what
     lies in a withheld instruction. `offered` are the names the request offered for each id."""
-    if offered is None:
-        offered = (
-            source.offered
-            if asked is None
-            else choices(source.names, asked.outside(source.withheld), source.withheld)
-        )
+    offered = offered or source.choices_for(asked)
     asked = (asked or source.anchors).outside(source.withheld)
     # every person the article names acts in it; a body acts where it speaks, claims or responds
     out = Grounding(draft=draft)

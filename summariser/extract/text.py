@@ -13,7 +13,7 @@ from functools import cached_property
 from summariser import detect
 from summariser.brief import Span
 from summariser.detect.findings import quoted_regions
-from summariser.extract.anchors import Anchor, anchor
+from summariser.extract.anchors import Anchor, Anchors, anchor
 from summariser.extract.choices import Choices, choices
 from summariser.extract.matching import in_words, name_keys, same_person, whole, without_place
 from summariser.extract.names import SPEAKER_REACH, Names
@@ -113,10 +113,16 @@ class SourceText:
         self.withheld = [f.span for f in self.injections if f.kind == "injection"]
         self._named: dict[tuple[int, str], bool] = {}
 
+    def choices_for(self, asked: Anchors | None = None) -> Choices:
+        """What the model may answer for the ids a request lists (a part's), or for the whole
+        article (None): the whole article's are made once, since its request and every grounding of
+        its brief read the same choices."""
+        if asked is None or asked is self.anchors:
+            return self._offered
+        return choices(self.names, asked.outside(self.withheld), self.withheld)
+
     @cached_property
-    def offered(self) -> Choices:
-        """What the model may answer for the whole article, made once: its request and every
-        grounding of its brief read the same choices."""
+    def _offered(self) -> Choices:
         return choices(self.names, self.anchors.outside(self.withheld), self.withheld)
 
     def sentence_text(self, passage: Anchor) -> str:

@@ -98,7 +98,7 @@ def claim(item: CasualtyClaim) -> Line:
     where = f" in {item.location}" if item.location else ""
     source = f"claimed by {item.claimed_by}" if item.claimed_by else "unattributed in the source"
     hedge = f" ({item.qualifier})" if item.qualifier else ""
-    of = "of " if item.figure.split()[-1:] and item.figure.split()[-1].lower() in _COUNTS_OF else ""
+    of = "of " if any(last in _COUNTS_OF for last in item.figure.lower().split()[-1:]) else ""
     return Line(item.figure, f"{of}{item.who} {item.outcome.value}{where} — {source}{hedge}")
 
 

@@ -27,7 +27,6 @@ from summariser.brief import (
 from summariser.config import Settings
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
 from summariser.extract.anchors import Anchors, overlaps
-from summariser.extract.choices import choices
 from summariser.extract.draft import (
     DevelopmentDraft,
     Draft,
@@ -223,11 +222,7 @@ class Session:
         settings, prompts = self.settings, self.prompts
         groundings: list[Grounding] = []
         withheld = source.withheld
-        offered = (
-            source.offered
-            if asked is source.anchors
-            else choices(source.names, asked.outside(withheld), withheld)
-        )
+        offered = source.choices_for(asked)
         asked = asked.outside(withheld)
         answer = offered.schema()
         messages = prompts.messages(source.text, asked, offered, withheld)

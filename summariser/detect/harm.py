@@ -3,34 +3,23 @@ beside a word for harm (killed, dead, injured, missing, displaced, …), in Engl
 and Chinese; figures in a list after one; a toll that has risen to one. Each is an id the model
 answers for, and one the brief may not lose silently."""
 
+import bisect
 import functools
 import re
 
 from summariser.brief import Span
 from summariser.detect.findings import Finding
+from summariser.detect.numbers import Number, alternation, numbers, vocabulary
 
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"hundred|a hundred|dozens|a dozen|scores|hundreds|thousands|tens of thousands|millions"
-)
+_WORDS = vocabulary()
 
 
-_HEDGES = (
-    r"(?:about|around|at least|more than|over|nearly|almost|some|up to|as many as|roughly|an estimated|"
-    r"approximately|fewer than|less than)"
-)
+def _words(*entries: list[str]) -> str:
+    return alternation([w for entry in entries for w in entry if w.isascii()])
 
 
-_FIGURE = (
-    rf"(?:{_HEDGES}\s+)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
-    rf"\b(?:{_NUMBER_WORDS})\b)"
-)
-
-
-_HARM = (
-    r"killed|dead|died|deaths?|wounded|injured|hurt|missing|displaced|detained|arrested|casualties|"
-    r"fled|evacuated|lost their lives|death toll|toll|bodies|victims|fatalities|homeless|from their homes"
-)
+# every word for harm the reader knows an outcome for, and those that say only harm
+_HARM = _words(*_WORDS["outcomes"].values(), _WORDS["harm"]["only"])
 
 
 _LINKS = (
@@ -42,13 +31,12 @@ _LINKS = (
 _HARM_WORD = re.compile(rf"\b(?:{_HARM})\b", re.IGNORECASE)
 
 
-# a figure, then at most six words, then the word for harm ("about 200 dead", "thousands
-# of people have been killed"); or the word for harm, linking words, then the figure ("the toll rose
-# to 35")
-_FIGURE_BEFORE = re.compile(rf"(?P<f>{_FIGURE})(?:\W+\w+){{0,6}}?\W+$", re.IGNORECASE)
-
-
-_FIGURE_AFTER = re.compile(rf"\W+(?:{_LINKS}\W+){{0,4}}?(?P<f>{_FIGURE})", re.IGNORECASE)
+_NOT_AFTER = re.compile(rf"[\s-]*(?:{alternation(_WORDS['not_counts']['after'])})(?!\w)", re.IGNORECASE)
+_NOT_BEFORE = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['not_counts']['before'])})\s*$", re.IGNORECASE)
+_MONTH = "|".join(m[:1].upper() + m[1:] for m in _WORDS["not_counts"]["months"])
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH})\s+$")
+_MONTH_AFTER = re.compile(rf"\s+(?:{_MONTH})\b")
+_LABEL = re.compile(r"(?<=[a-z,;] )[A-Z][\w-]*\s$")  # "Route 66", "Flight 17": a name's number
 
 
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
@@ -94,9 +82,9 @@ _FIGURE_ZH = r"(?:大约|约|至少|超过|逾|将近|近|多达|不少于)?(?:\
 _HARM_ZH = r"死亡|遇难|丧生|罹难|受伤|失踪|伤亡"
 
 
-# (harm word, figure before it, figure after it), one rule a language
+# (harm word, figure before it, figure after it), one rule a language; English is read by the number
+# reader instead (`_english`)
 _CASUALTY_RULES: list[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]] = [
-    (_HARM_WORD, _FIGURE_BEFORE, _FIGURE_AFTER),
     (
         re.compile(_HARM_FR, re.IGNORECASE),
         re.compile(rf"(?P<f>{_FIGURE_FR})(?:\W+\w+){{0,4}}?\W+$", re.IGNORECASE),
@@ -119,24 +107,100 @@ def casualties(text: str) -> list[Finding]:
     return [figure for figure, _ in casualty_phrases(text)]
 
 
-# the figures listed after one ("killed 25 militants and five civilians", "including 60 children, 15
-# men and 15 women"), each with the word it counts
-_LISTED = re.compile(
-    rf"(?:\s+[a-z][\w-]*){{1,2}}?(?:,\s*(?:and\s+)?|\s+and\s+|\s+[-–—]\s+)(?P<f>{_FIGURE})(?=\s+[a-z])",
-    re.IGNORECASE,
-)
+_CLAUSE_BREAK = re.compile(r"[;:\n]|[.!?]\s|,\s*(?:and|but|while|as|he|she|they|it)\b")
 
 
-_TOLL = re.compile(
-    rf"\btoll\b(?:[^.!?]|\.(?=\d)){{0,80}}?\b(?:rose|risen|climbed|reached|grown|grew|passed|topped|stood|stands|"
-    rf"jumped|increased)\s+(?:to\s+|at\s+)?(?P<f>{_FIGURE})",
-    re.IGNORECASE,
-)
+_AGE = re.compile(r"[\w’'-],\s*$")  # "Aristide Biloa, 40, whose brother…", "a nurse, 34,"
+
+
+_LIST_JOIN = re.compile(r"(?:\s+[a-z][\w-]*){1,3}?(?:,\s*(?:and\s+)?|\s+and\s+|\s+[-–—]\s+)$")
+
+
+def counts_people(text: str, number: Number) -> bool:
+    """Whether a number can count people: not a year, a date, an age ("aged three", "Name, 40,",
+    "22-year-old"), a duration, a measure, money, a share, a time of day or a name's number ("Route
+    66"), and not the "one" of "no one"."""
+    start, end = number.figure
+    head = text[max(0, number.span[0] - 30) : number.span[0]]
+    words = text[start:end]
+    return not (
+        _YEAR.match(words)
+        or _NOT_AFTER.match(text, end)
+        or _NOT_BEFORE.search(head)
+        or _MONTH_BEFORE.search(head)
+        or _MONTH_AFTER.match(text, end)
+        or _LABEL.search(head)
+        or (_AGE.search(head) and text[end : end + 1] == "," and (number.low or 0) < 130)
+        or _ages_listed(text, number, head)
+    )
+
+
+def _ages_listed(text: str, number: Number, head: str) -> bool:
+    """The rest of a list of ages ("aged three and 13", "aged 4, 7 and 9")."""
+    listed = [n for n in numbers(text) if n.span[1] <= number.span[0]]
+    at = number.span[0]
+    while listed and _AGES_JOIN.fullmatch(text[listed[-1].span[1] : at]):
+        at = listed.pop().span[0]
+        if _AGED.search(text, max(0, at - 12), at):
+            return True
+    return False
+
+
+_AGES_JOIN = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+_AGED = re.compile(r"\bage[ds]?\s+$", re.IGNORECASE)
+
+
+def _english(text: str) -> dict[Span, Span]:
+    """Every count of people beside an English word for harm, before it ("Sixty people were
+    killed", "about 200 dead") or after it ("killing one", "the toll rose to 35"), and each figure
+    listed after one ("killing 12 tourists, two of them foreigners, and three guides")."""
+    counts = [n for n in numbers(text) if counts_people(text, n)]
+    ends = [n.span[1] for n in counts]
+    found: dict[Span, Span] = {}
+    for harm in _HARM_WORD.finditer(text):
+        at = bisect.bisect_right(ends, harm.start())
+        for n in reversed(counts[max(0, at - 4) : at]):
+            between = text[n.span[1] : harm.start()]
+            if n.span[1] < harm.start() - 80 or len(re.findall(r"\b[^\W\d]\w*", between)) > 6:
+                break
+            if not _CLAUSE_BREAK.search(between):
+                found.setdefault(n.span, (n.span[0], harm.end()))
+        after = next((n for n in counts[at:] if n.span[0] >= harm.end()), None)
+        if after is not None and _LINKED.fullmatch(text, harm.end(), after.span[0]):
+            found.setdefault(after.span, (harm.start(), after.span[1]))
+            found.update(_listed(text, counts, after, harm.span(), found))
+        for n in [n for n in counts[max(0, at - 4) : at] if n.span in found]:
+            found.update(_listed(text, counts, n, harm.span(), found))
+    return found
+
+
+_LINKED = re.compile(rf"[^\w.!?;:\n]*(?:(?:{_LINKS})[^\w.!?;:\n]+){{0,4}}", re.IGNORECASE)  # in its sentence
+
+
+def _listed(
+    text: str, counts: list[Number], first: Number, harm: Span, found: dict[Span, Span]
+) -> dict[Span, Span]:
+    """The figures listed after one, each with the word after it and the harm word the list hangs
+    on ("killed, including 60 children, 15 men"); a figure with its own harm word is its own."""
+    listed: dict[Span, Span] = {}
+    at = first.span[1]
+    for n in (n for n in counts if n.span[0] >= at):
+        join = text[at : n.span[0]]
+        if n.span in found or not _LIST_JOIN.fullmatch(join) or _HARM_WORD.search(join) or len(listed) == 6:
+            break
+        if _HARM_WORD.search(text[n.span[1] : n.span[1] + 25]):
+            break  # "… and more than 25 wounded": its own harm word says what it counts
+        noun = re.match(r"\s+[a-z][\w-]*", text[n.span[1] :])
+        if noun is None:
+            break
+        end = n.span[1] + noun.end()
+        listed[n.span] = (min(harm[0], n.span[0]), max(harm[1], end))
+        at = n.span[1]
+    return listed
 
 
 def _before(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[re.Match[str]]:
-    """Every figure close enough before a harm word, hedge and all ("some 90"): "25 militants were
-    among the 30 dead" counts both; none across a clause ("80 bodies …, and warned the toll")."""
+    """Every figure close enough before a harm word, hedge and all; none across a clause."""
     found = []
     at = start
     while (m := pattern.search(text, at, end)) is not None:
@@ -146,58 +210,34 @@ def _before(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[r
     return found
 
 
-_CLAUSE_BREAK = re.compile(r"[;:\n]|[.!?]\s|,\s*(?:and|but|while|as)\b")
-
-
-_AGE = re.compile(r"[A-Z][\w’'-]+,\s*$")
-
-
-def _age(text: str, m: re.Match[str]) -> bool:
-    """A number set off after a name ("Aristide Biloa, 40, whose brother…") is an age, not a count;
-    a year ("in 2014 … killed") is none either."""
-    return (
-        bool(_AGE.search(text, max(0, m.start("f") - 40), m.start("f")))
-        and text[m.end("f") : m.end("f") + 1] == ","
-    )
-
-
-def _listed(text: str, at: int, harm: Span, found: dict[Span, Span]) -> dict[Span, Span]:
-    """The figures listed after the one ending at `at`, each with the word after it and the harm
-    word the list hangs on ("killed, including 60 children, 15 men")."""
-    listed: dict[Span, Span] = {}
-    for _ in range(6):
-        m = _LISTED.match(text, at)
-        if m is None or m.span("f") in found or _YEAR.match(m.group("f").split()[-1]):
-            break
-        if _HARM_WORD.match(text, m.end("f") + 1) or _HARM_WORD.search(text[m.end("f") : m.end("f") + 25]):
-            break  # "… and more than 25 wounded": its own harm word says what it counts
-        noun = re.match(r"\s+[a-z][\w-]*", text[m.end("f") :])
-        end = m.end("f") + (noun.end() if noun else 0)
-        listed[m.span("f")] = (min(harm[0], m.start("f")), max(harm[1], end))
-        at = m.end("f")
-    return listed
+_TOLL = re.compile(
+    r"\btoll\b(?:[^.!?]|\.(?=\d)){0,80}?\b(?:rose|risen|climbed|reached|grown|grew|passed|topped|stood|stands|"
+    r"jumped|increased)\s+(?:to\s+|at\s+)?$",
+    re.IGNORECASE,
+)
 
 
 @functools.lru_cache(maxsize=4)
 def casualty_phrases(text: str) -> tuple[tuple[Finding, Span], ...]:
     """Figures next to a word for harm, each with the span of the figure and that word ("about 200
-    dead"), so a prompt can show why it counts without the whole sentence. The search starts from
-    the (rarer) harm words; the article's anchors and its detectors both ask, so the last few
-    articles' answers are kept."""
-    found: dict[Span, Span] = {}
+    dead"), so a prompt can show why it counts without the whole sentence. The article's anchors
+    and its detectors both ask, so the last few articles' answers are kept."""
+    found = _english(text)
     for harm_word, figure_before, figure_after in _CASUALTY_RULES:
         for harm in harm_word.finditer(text):
             before = _before(figure_before, text, max(0, harm.start() - 80), harm.start())
             after = figure_after.match(text, harm.end(), harm.end() + 80) if figure_after else None
             for m in (*before, after):
-                if m is not None and not _YEAR.match(m.group("f").split()[-1]) and not _age(text, m):
-                    phrase = (min(m.start("f"), harm.start()), max(m.end("f"), harm.end()))
-                    found.setdefault(m.span("f"), phrase)
-                    if harm_word is _HARM_WORD:
-                        found.update(_listed(text, m.end("f"), harm.span(), found))
-    for toll in _TOLL.finditer(text):  # "the death toll from the quake has grown to more than 150"
-        found.setdefault(toll.span("f"), toll.span())
+                if m is not None and not _YEAR.match(m.group("f").split()[-1]):
+                    found.setdefault(
+                        m.span("f"), (min(m.start("f"), harm.start()), max(m.end("f"), harm.end()))
+                    )
+    for n in numbers(text):  # "the death toll from the quake has grown to more than 150"
+        toll = _TOLL.search(text, max(0, n.span[0] - 120), n.span[0])
+        if toll and counts_people(text, n):
+            found.setdefault(n.span, (toll.start(), n.span[1]))
+    spans = sorted(found.items())
+    kept = [(s, p) for i, (s, p) in enumerate(spans) if not (i and s[0] < spans[i - 1][0][1])]
     return tuple(
-        (Finding("casualty", text[start:end], (start, end)), phrase)
-        for (start, end), phrase in sorted(found.items())
+        (Finding("casualty", text[start:end], (start, end)), phrase) for (start, end), phrase in kept
     )

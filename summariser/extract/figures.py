@@ -15,91 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summariser.brief import Outcome
+from summariser.detect.numbers import alternation, numbers, vocabulary
 from summariser.extract.anchors import Anchor
 
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-_UNITS |= {"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14}
-_UNITS |= {"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
-_TENS |= {"eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "mille": 1_000, "тысяч": 1_000}
-_SCALES |= {"тысячи": 1_000, "тысяча": 1_000, "миллион": 1_000_000, "миллиона": 1_000_000}
-_SCALES |= {"миллионов": 1_000_000, "millions": 1_000_000}
-# the smallest count each vague plural allows
-_VAGUE = {
-    "a dozen": 12,
-    "dozens": 24,
-    "scores": 40,
-    "hundreds": 200,
-    "thousands": 2_000,
-    "tens of thousands": 20_000,
-    "hundreds of thousands": 200_000,
-    "millions": 2_000_000,
-    "des dizaines": 20,
-    "plusieurs dizaines": 20,
-    "des centaines": 200,
-    "des milliers": 2_000,
-    "десятки": 20,
-    "десятков": 20,
-    "сотни": 200,
-    "сотен": 200,
-    "тысячи": 2_000,
-    "数十": 20,
-    "数百": 200,
-    "数千": 2_000,
-    "数万": 20_000,
-}
-# each hedge before a number, and what it does to the count: "=" either way, ">=" at least, ">"
-# more than, "<=" at most, "<" below
-_HEDGES = {
-    "about": "=",
-    "around": "=",
-    "some": "=",
-    "roughly": "=",
-    "approximately": "=",
-    "an estimated": "=",
-    "at least": ">=",
-    "no fewer than": ">=",
-    "not less than": ">=",
-    "more than": ">",
-    "over": ">",
-    "upwards of": ">",
-    "up to": "<=",
-    "as many as": "<=",
-    "at most": "<=",
-    "nearly": "<",
-    "almost": "<",
-    "fewer than": "<",
-    "less than": "<",
-    "under": "<",
-    "environ": "=",
-    "quelque": "=",
-    "au moins": ">=",
-    "pas moins de": ">=",
-    "plus de": ">",
-    "jusqu'à": "<=",
-    "jusqu’à": "<=",
-    "près de": "<",
-    "около": "=",
-    "примерно": "=",
-    "порядка": "=",
-    "не менее": ">=",
-    "не меньше": ">=",
-    "по меньшей мере": ">=",
-    "по крайней мере": ">=",
-    "более": ">",
-    "свыше": ">",
-    "почти": "<",
-    "大约": "=",
-    "约": "=",
-    "至少": ">=",
-    "不少于": ">=",
-    "超过": ">",
-    "逾": ">",
-    "多达": "<=",
-    "将近": "<",
-    "近": "<",
-}
+_WORDS = vocabulary()
+# the scales other languages write after digits ("6 000", "2 mille"); English is the number reader's
+_SCALES = {"mille": 1_000, "тысяч": 1_000, "тысячи": 1_000, "тысяча": 1_000, "миллион": 1_000_000}
+_SCALES |= {"миллиона": 1_000_000, "миллионов": 1_000_000, "millions": 1_000_000, "million": 1_000_000}
+_VAGUE: dict[str, int] = _WORDS["vague"]  # the smallest count each vague plural allows
+_HEDGES: dict[str, str] = _WORDS["hedges"]  # each hedge before a number, and what it does to the count
 _HEDGE = re.compile("|".join(re.escape(h) for h in sorted(_HEDGES, key=len, reverse=True)), re.IGNORECASE)
 # hedges a sentence puts after a figure: more uncounted, a toll expected to change, a count not final
 _AFTER = re.compile(
@@ -114,19 +38,11 @@ _DIGITS = re.compile(r"\d{1,3}(?:[,  \u202f]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 
 # the word for harm beside a figure, and what it says happened; "casualties" and "victims" say no more
 # than harm, and are left to the model
-_OUTCOMES = {
-    Outcome.killed: r"killed|kill|killing|dead|died|die|deaths?|lost their lives|death toll|toll|bodies|"
-    r"fatalities|morts|tu[ée]e?s|d[ée]c[èe]s|погиб\w*|убит\w*|умер\w*|死亡|遇难|丧生|罹难",
-    Outcome.injured: r"wounded|injured|injuring|wounding|hurt|bless[ée]e?s|ранен\w*|受伤",
-    Outcome.missing: r"missing|disparue?s|пропал\w*|失踪",
-    Outcome.displaced: r"displaced|fled|evacuated|homeless|from their homes|d[ée]plac[ée]e?s|[ée]vacu[ée]e?s|"
-    r"sans-abri|эвакуирован\w*",
-    Outcome.detained: r"detained|arrested|arrests|jailed|imprisoned|held|captured|kidnapped|abducted",
-}
+_OUTCOMES = {Outcome(outcome): alternation(words) for outcome, words in _WORDS["outcomes"].items()}
 _OUTCOME_WORDS = [
     (outcome, re.compile(rf"\b(?:{words})\b|(?:{words})", re.I)) for outcome, words in _OUTCOMES.items()
 ]
-_HARM_ONLY = frozenset({"casualties", "victims", "toll"})  # harm, with no word for what kind
+_HARM_ONLY = frozenset({*_WORDS["harm"]["only"], "toll"})  # harm, with no word for what kind
 _NOT_WHO = frozenset(
     [
         "had",
@@ -217,10 +133,13 @@ def read(mention: Anchor, sentence: Anchor, others: Sequence[Anchor] = ()) -> Co
     hedge after a figure belongs to the nearest figure before it ("… more than 80 bodies, and
     warned the toll would rise")."""
     hedge = _HEDGE.match(mention.text)
-    number = _number(mention.text[hedge.end() :] if hedge else mention.text)
     hedges = [hedge.group()] if hedge else []
     hedges += _after(mention, sentence, others)
     qualifier = "; ".join(dict.fromkeys(hedges)) or None
+    english = next((n for n in numbers(mention.text) if n.span[0] == 0), None)
+    if english is not None:
+        return Count(english.low, english.high, qualifier)
+    number = _number(mention.text[hedge.end() :] if hedge else mention.text)
     if number is None:
         return Count(None, None, qualifier)
     value, vague = number
@@ -241,7 +160,8 @@ def _after(mention: Anchor, sentence: Anchor, others: Sequence[Anchor]) -> list[
 
 
 def _number(phrase: str) -> tuple[int, bool] | None:
-    """The number a phrase states, and whether it is a vague plural ("thousands")."""
+    """The number a phrase in another language states ("6 000", "des centaines", "数百"), and
+    whether it is a vague plural."""
     words = " ".join(phrase.lower().split())
     for vague, smallest in sorted(_VAGUE.items(), key=lambda item: -len(item[0])):
         if words.startswith(vague):
@@ -250,8 +170,7 @@ def _number(phrase: str) -> tuple[int, bool] | None:
     if digits:
         scale = next((s for name, s in _SCALES.items() if name in words[digits.end() :].split()[:1]), 1)
         return _digits(digits.group(), scale), False
-    value = _spelled(words.split())
-    return (value, False) if value else None
+    return None
 
 
 def _digits(text: str, scale: int) -> int:
@@ -260,22 +179,3 @@ def _digits(text: str, scale: int) -> int:
     if grouped:
         return int(re.sub(r"\D", "", text)) * scale
     return round(float(text.replace(",", ".")) * scale)
-
-
-def _spelled(words: list[str]) -> int:
-    """A number in words, as far as the words go: "two", "twenty-five", "a hundred", "three thousand"."""
-    total = current = 0
-    for word in words:
-        parts = word.split("-")
-        if word in ("a", "an") and current == 0:
-            current = 1
-        elif all(p in _UNITS or p in _TENS for p in parts):
-            current += sum(_UNITS.get(p, 0) + _TENS.get(p, 0) for p in parts)
-        elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word in ("thousand", "million"):
-            total += max(current, 1) * _SCALES[word]
-            current = 0
-        elif word != "and":
-            break
-    return total + current

@@ -177,7 +177,15 @@ def test_committed_gold_schema_matches_the_model():
 
 
 @pytest.mark.parametrize(
-    "folder", ["seeds", "benchmarks/devset/dev", "benchmarks/devset/held-out"], ids=lambda f: f.split("/")[-1]
+    "folder",
+    [
+        "seeds",
+        "benchmarks/devset/dev",
+        "benchmarks/devset/held-out",
+        "benchmarks/devset-long/dev",
+        "benchmarks/devset-long/held-out",
+    ],
+    ids=lambda f: f.removeprefix("benchmarks/"),
 )
 def test_every_gold_file_stands_in_its_article(folder):
     from summariser.evaluate import gold_articles

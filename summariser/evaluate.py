@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from summariser.brief import Brief, Outcome, Span
 from summariser.errors import InputError, SummariserError
 from summariser.extract import nations
-from summariser.extract.matching import same_person
+from summariser.extract.matching import same_name, same_person
 from summariser.extract.text import SourceText
 from summariser.input.sources import Article, read
 
@@ -216,20 +216,93 @@ def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> Artic
     return result
 
 
-def _same_source(claimed_by: str | None, gold: str | None) -> bool:
+def _same_source(
+    claimed_by: str | None, gold: str | None, same: Callable[[str, str], bool] = same_person
+) -> bool:
     """A claimant as an editor would match it: the same person, or the same body ("Local
     authorities" and "local authorities", "the Red Crescent" and "Red Crescent"); a figure the
     article gives no source for is right only when the brief says so."""
     if claimed_by is None or gold is None:
         return claimed_by is None and gold is None
     plain = [re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).lower() for name in (claimed_by, gold)]
-    return plain[0] == plain[1] or same_person(claimed_by, gold)
+    return plain[0] == plain[1] or same(claimed_by, gold)
 
 
 def _quote_span(source: SourceText, text: str) -> Span | None:
     spans = list(source.occurrences(text))
     quoted = [s for s in spans if source.is_quoted(s)]
     return (quoted or spans or [None])[0]
+
+
+OFFERED = ("quotes", "speakers", "casualty_claims", "claimants", "international_responses")
+
+
+def offered(gold: Gold, source: SourceText) -> dict[str, list[int]]:
+    """For each gold item, whether the requests offer it, as [offered, of] a kind: a quote as a
+    passage id with its speaker among that passage's names (or named by code); a figure as a figure
+    id with its claimant, or none, among that figure's names (`claimants` counted over the figures
+    offered); a responder among the bodies offered. The ceiling no model can pass: a miss here is
+    the proposer's, not the model's. Names match strictly (`same_name`)."""
+    choices = source.choices_for()
+    asked = source.anchors.outside(source.withheld)
+    counts = {kind: [0, 0] for kind in OFFERED}
+
+    def tally(kind: str, hit: bool) -> None:
+        counts[kind][0] += hit
+        counts[kind][1] += 1
+
+    for quote in gold.quotes:
+        span = _quote_span(source, quote.text)
+        passage = next((p for p in asked.passages if _overlap_by_half(p.span, span)), None)
+        by_code = source.names.attributed(passage) if passage else None
+        asks = passage is not None and (by_code is not None or passage.id in choices.passages)
+        tally("quotes", asks)
+        if asks and passage is not None:
+            names = [by_code] if by_code else choices.passages[passage.id]
+            tally("speakers", names is None or any(same_name(quote.speaker, n) for n in names))
+    for claim in gold.casualty_claims:
+        spans = list(source.occurrences(claim.figure))
+        mention = next((m for m in asked.mentions if any(_overlap_by_half(m.span, s) for s in spans)), None)
+        tally("casualty_claims", mention is not None)
+        if mention is not None:
+            names = choices.mentions.get(mention.id, [])
+            who = claim.claimed_by
+            tally(
+                "claimants",
+                who is None or names is None or any(_same_source(who, n, same_name) for n in names),
+            )
+    bodies = [body for _, body in choices.responses.values()]
+    for response in gold.international_responses:
+        tally("international_responses", any(_same_body(response.actor, body) for body in bodies))
+    return counts
+
+
+def _same_body(gold: str, offered: str) -> bool:
+    """A responder as offered: the same name, or another name of the same country ("Berlin")."""
+    return same_name(gold, offered) or gold.lower() in nations.names_for(offered)
+
+
+def offers(directory: Path) -> dict:
+    """`offered` over every gold article of a folder, in all and per article: no model is asked."""
+    total = {kind: [0, 0] for kind in OFFERED}
+    per_article = {}
+    for path, gold_path in gold_articles(directory):
+        gold = _gold(gold_path)
+        counts = offered(gold, SourceText(read(str(path)).text))
+        per_article[path.name] = counts
+        for kind, (hit, of) in counts.items():
+            total[kind][0] += hit
+            total[kind][1] += of
+    if not per_article:
+        raise InputError(f"{directory}: no NAME.txt with a NAME.gold.json beside it")
+    return {"articles": len(per_article), "offered": total, "per_article": per_article}
+
+
+def _gold(gold_path: Path) -> Gold:
+    try:
+        return Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise InputError(f"{gold_path}: not a gold file ({str(error).splitlines()[0]})") from None
 
 
 def gold_articles(directory: Path) -> Iterator[tuple[Path, Path]]:
@@ -246,12 +319,7 @@ def evaluate(directory: Path, summarise: Callable[[Article], Brief]) -> list[Art
     pairs = list(gold_articles(directory))
     if not pairs:
         raise InputError(f"{directory}: no NAME.txt with a NAME.gold.json beside it")
-    golds = {}
-    for _, gold_path in pairs:
-        try:
-            golds[gold_path] = Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
-        except ValueError as error:
-            raise InputError(f"{gold_path}: not a gold file ({str(error).splitlines()[0]})") from None
+    golds = {gold_path: _gold(gold_path) for _, gold_path in pairs}
     for path, gold_path in pairs:
         gold = golds[gold_path]
         started = time.monotonic()

@@ -38,9 +38,20 @@ def schema(which: str) -> None:
     default=True,
     help="Measure without the re-ask for quotes and figures the detectors found but the brief lacks.",
 )
+@click.option(
+    "--offered",
+    is_flag=True,
+    help="Ask no model: whether the requests offer each gold item (the ceiling a model can reach).",
+)
 @model_options
-def evaluate_command(directory: Path, output_format: str | None, verbose: bool, **options: Any) -> None:
+def evaluate_command(
+    directory: Path, output_format: str | None, offered: bool, verbose: bool, **options: Any
+) -> None:
     """Score briefs of every DIR/NAME.txt against DIR/NAME.gold.json, per field."""
+    as_json = (output_format or ("table" if sys.stdout.isatty() else "json")) == "json"
+    if offered:
+        _offered(directory, as_json, verbose)
+        return
     with reported(verbose):
         from summariser.evaluate import evaluate, summary
         from summariser.model.local import serving_from
@@ -49,7 +60,7 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
         with serving_from(**options) as settings, Session(settings) as session:
             scores = evaluate(directory, session.brief)
         results = summary(scores)
-    if (output_format or ("table" if sys.stdout.isatty() else "json")) == "json":
+    if as_json:
         click.echo(json.dumps(results, indent=2))
     else:
         from rich.console import Console
@@ -61,3 +72,18 @@ def evaluate_command(directory: Path, output_format: str | None, verbose: bool, 
     if worst:
         click.echo(f"summarise: {len(results['failed'])} article(s) failed; see 'failed'", err=True)
         sys.exit(worst)
+
+
+def _offered(directory: Path, as_json: bool, verbose: bool) -> None:
+    with reported(verbose):
+        from summariser.evaluate import offers
+
+        results = offers(directory)
+    if as_json:
+        click.echo(json.dumps(results, indent=2))
+    else:
+        from rich.console import Console
+
+        from summariser.render.evaluation import print_offered
+
+        print_offered(results, Console())

@@ -35,6 +35,18 @@ def same_person(a: str, b: str) -> bool:
     return " " not in one and len(full.split()) in (2, 3) and full.split()[0] == one
 
 
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are written as one, titles, "the", case and full stops aside ("U.S." is
+    "US", "President Name Surname" is "Name Surname"): the strict matcher, which never takes a
+    shared surname alone for the same person, for scoring what was offered."""
+
+    def bare(name: str) -> str:
+        words = [w for w in plain(name).replace(".", "").split() if w.lower() not in HONORIFICS]
+        return " ".join(words).lower().removeprefix("the ")
+
+    return bool(bare(a)) and bare(a) == bare(b)
+
+
 def plain(text: str) -> str:
     """Typographic quote marks as straight ones and whitespace runs as one space, for comparing names."""
     return " ".join(text.replace("’", "'").replace("‘", "'").split())

@@ -3,7 +3,7 @@
 from rich.console import Console
 from rich.table import Table
 
-from summariser.evaluate import FIELDS
+from summariser.evaluate import FIELDS, OFFERED
 
 
 def _pct(value: float | None) -> str:
@@ -35,3 +35,18 @@ def print_table(summary: dict, console: Console) -> None:
     )
     for failure in summary["failed"]:
         console.print(f"[red]failed[/red] {failure['article']}: {failure['error']}")
+
+
+def print_offered(results: dict, console: Console) -> None:
+    """What the requests offer of the gold items, a kind a row, and the articles that miss any."""
+    table = Table(title=f"summariser eval --offered: {results['articles']} article(s)")
+    for column in ("offered", "share", "n / of"):
+        table.add_column(column, justify="left" if column == "offered" else "right")
+    for kind in OFFERED:
+        hit, of = results["offered"][kind]
+        table.add_row(kind.replace("_", " "), _pct(hit / of if of else None), f"{hit} / {of}")
+    console.print(table)
+    for name, counts in results["per_article"].items():
+        short = [f"{kind.replace('_', ' ')} {hit}/{of}" for kind, (hit, of) in counts.items() if hit < of]
+        if short:
+            console.print(f"{name}: " + ", ".join(short))

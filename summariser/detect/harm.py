@@ -32,6 +32,9 @@ _HARM_WORD = re.compile(rf"\b(?:{_HARM})\b", re.IGNORECASE)
 
 
 _NOT_AFTER = re.compile(rf"[\s-]*(?:{alternation(_WORDS['not_counts']['after'])})(?!\w)", re.IGNORECASE)
+_NOT_BEFORE_ONE = re.compile(
+    rf"(?<!\w)(?:{alternation(_WORDS['not_counts']['before_one'])})\s+$", re.IGNORECASE
+)
 _NOT_BEFORE = re.compile(rf"(?<!\w)(?:{alternation(_WORDS['not_counts']['before'])})\s*$", re.IGNORECASE)
 _MONTH = "|".join(m[:1].upper() + m[1:] for m in _WORDS["not_counts"]["months"])
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH})\s+$")
@@ -107,10 +110,13 @@ def casualties(text: str) -> list[Finding]:
     return [figure for figure, _ in casualty_phrases(text)]
 
 
-_CLAUSE_BREAK = re.compile(r"[;:\n]|[.!?]\s|,\s*(?:and|but|while|as|he|she|they|it)\b")
+_CLAUSE_BREAK = re.compile(r"[;:\n]|(?<!\b[A-Z])[.!?]\s|,\s*(?:and|but|while|as|he|she|they|it)\b")
 
 
 _AGE = re.compile(r"[\w’'-],\s*$")  # "Aristide Biloa, 40, whose brother…", "a nurse, 34,"
+
+
+_REACH = 9  # words between a count and its harm word ("Eight … contractors and a U.S. serviceman were killed")
 
 
 _LIST_JOIN = re.compile(r"(?:\s+[a-z][\w-]*){1,3}?(?:,\s*(?:and\s+)?|\s+and\s+|\s+[-–—]\s+)$")
@@ -124,7 +130,8 @@ def counts_people(text: str, number: Number) -> bool:
     head = text[max(0, number.span[0] - 30) : number.span[0]]
     words = text[start:end]
     return not (
-        _YEAR.match(words)
+        _YEAR.match(re.split(r"[-–]", words)[0])
+        or (words.lower() == "one" and _NOT_BEFORE_ONE.search(head))
         or _NOT_AFTER.match(text, end)
         or _NOT_BEFORE.search(head)
         or _MONTH_BEFORE.search(head)
@@ -161,7 +168,7 @@ def _english(text: str) -> dict[Span, Span]:
         at = bisect.bisect_right(ends, harm.start())
         for n in reversed(counts[max(0, at - 4) : at]):
             between = text[n.span[1] : harm.start()]
-            if n.span[1] < harm.start() - 80 or len(re.findall(r"\b[^\W\d]\w*", between)) > 6:
+            if n.span[1] < harm.start() - 80 or len(re.findall(r"\b[^\W\d]\w*", between)) > _REACH:
                 break
             if not _CLAUSE_BREAK.search(between):
                 found.setdefault(n.span, (n.span[0], harm.end()))

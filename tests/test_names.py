@@ -83,9 +83,43 @@ def test_kinds_are_read_off_the_name():
     assert kind_of("United Nations").value == "organisation"
 
 
-def test_two_names_are_one_person_when_they_share_a_surname():
+def test_a_surname_or_a_shorter_form_is_the_person_but_two_full_names_are_two_people():
     assert same_person("Mr Kirby", "John Kirby")
+    assert same_person("Tomas Varga", "Tomas Andras Varga")
     assert not same_person("John Kirby", "Joe Biden")
+    assert not same_person("Ilona Varga", "Tomas Varga")
+
+
+FAMILY = (
+    "President Marta Kovac said on Monday that the bridge would reopen.\n"
+    "“We will not abandon the valley,” Kovac said.\n"
+    "Her husband, Ivo Kovac, a retired engineer, spoke after her.\n"
+    "“Nobody listened to the engineers,” Mr Kovac said.\n"
+    "Their son Luka Kovac, 19, said he had volunteered.\n"
+    "“I carried sandbags for three days,” Kovac said.\n"
+)
+
+
+def test_a_surname_stands_for_the_one_person_of_that_name_in_reach():
+    n = names(FAMILY)
+    first = n.anchors.passages[0]
+    assert n.attributed(first) == "Marta Kovac"  # no other Kovac is named before it
+
+
+def test_a_surname_a_family_shares_is_never_resolved_by_code_but_offered_as_each_of_them():
+    n = names(FAMILY)
+    _, husband, son = n.anchors.passages
+    assert n.attributed(husband) is None and n.attributed(son) is None  # the model is asked
+    assert n.near(husband)[:2] == ["Ivo Kovac", "Marta Kovac"]  # nearest first
+    assert n.near(son)[:3] == ["Luka Kovac", "Ivo Kovac", "Marta Kovac"]
+    assert "Kovac" not in n.near(son)
+    assert n.everyone()[:2] == ["Marta Kovac", "Ivo Kovac"] and "Luka Kovac" in n.everyone()
+
+
+def test_the_president_and_a_relative_of_one_surname_keep_their_own_titles():
+    n = names(FAMILY)
+    assert n.role("Marta Kovac")[0] == "President"
+    assert "President" not in n.role("Ivo Kovac")[0]
 
 
 def test_the_speaker_after_a_quotation_is_found_past_its_closing_mark():

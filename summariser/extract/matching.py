@@ -24,15 +24,20 @@ def name_keys(name: str) -> list[str]:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Whether two names can be the same actor: equal, or sharing a surname, which some names put
-    first ("Moon" is "Moon Jae-in")."""
+    """Whether two names can be the same actor: equal; one a bare surname of the other, which some
+    names put first ("Moon" is "Moon Jae-in"); or one the other with a name left out ("Vladimir
+    Putin" and "Vladimir Vladimirovich Putin"). Two full names that share only a surname are two
+    people ("Joe Biden" and "Hunter Biden")."""
     keys_a, keys_b = name_keys(a), name_keys(b)
     if not (keys_a and keys_b):
         return False
-    if keys_a[0] == keys_b[0] or keys_a[-1] == keys_b[-1]:
+    if keys_a[0] == keys_b[0]:
         return True
     one, full = sorted((keys_a[0], keys_b[0]), key=lambda k: len(k.split()))
-    return " " not in one and len(full.split()) in (2, 3) and full.split()[0] == one
+    short, long = one.split(), full.split()
+    if len(short) == 1:
+        return long[-1] == short[0] or (len(long) in (2, 3) and long[0] == short[0])
+    return short[0] == long[0] and short[-1] == long[-1]
 
 
 def same_name(a: str, b: str) -> bool:

@@ -19,7 +19,7 @@ from summariser.brief import Span
 from summariser.extract import nations
 from summariser.extract.anchors import Anchor, Anchors, is_phrase
 from summariser.extract.capitals import POSSESSIVE, first_word, runs, split_run
-from summariser.extract.matching import is_person, same_person, without_place
+from summariser.extract.matching import is_person, name_keys, same_person, without_place
 from summariser.extract.roles import affiliation, apposition_after, as_place, title_before
 from summariser.extract.words import PRONOUNS, QUALIFIERS, TITLES
 
@@ -74,8 +74,15 @@ class Names:
         form of the name."""
         places = {n.name for n in self.places}
         raw = [n for n in self._raw if n.name not in places]
-        full = self._full_forms(raw)
-        return [Named(full.get(n.name, n.name), n.span) for n in raw]
+        forms = _full_forms(raw)
+        self._namesakes = {n.span: people for n, (_, people) in zip(raw, forms, strict=True) if people}
+        return [Named(full, n.span) for n, (full, _) in zip(raw, forms, strict=True)]
+
+    def namesakes(self, named: Named) -> list[str]:
+        """The people a surname they share may stand for where it is written ("Mr Kovac" after
+        "Marta Kovac" and "Ivo Kovac"), nearest first; [] where it stands for one."""
+        _ = self.found  # the table is made with the names
+        return self._namesakes.get(named.span, [])
 
     def everyone(self) -> list[str]:
         """Each person and body once, in the order the article first names them."""
@@ -113,7 +120,8 @@ class Names:
         chosen: list[str] = []
         subject = self.subject(anchor)
         if subject:
-            chosen.append(subject)
+            speaking = next((n for n in self._named_in(sentence) if n.name == subject), None)
+            chosen.extend((speaking and self.namesakes(speaking)) or [subject])
         elif self.reported(anchor):  # "He said X “…”": he is someone named before, X is not him
             order = [*order[1:], sentence]
         for s in order:
@@ -128,8 +136,9 @@ class Names:
                 if speaking and speaking not in chosen and not any(n.name == speaking for n in named):
                     chosen.append(speaking)
             for found in named:
-                if found.name not in chosen:
-                    chosen.append(found.name)
+                for name in self.namesakes(found) or [found.name]:
+                    if name not in chosen:
+                        chosen.append(name)
         return chosen[:most]
 
     def subject(self, anchor: Anchor) -> str | None:
@@ -262,7 +271,7 @@ class Names:
         if len(outside.split()) > ATTRIBUTION_WORDS:
             return None
         subject = self.subject(passage)
-        named = {n.name for n in self._named_in(sentence)}
+        named = {n.name for n in self._named_in(sentence) if not self.namesakes(n)}
         return subject if subject in named else None
 
     def role(self, name: str) -> tuple[str, str | None]:
@@ -353,21 +362,6 @@ class Names:
                 seen.setdefault(named.name, []).append(as_place(self.text, named.span[0], named.span[1]))
         return {name for name, verdicts in seen.items() if sum(verdicts) * 2 >= len(verdicts)}
 
-    def _full_forms(self, raw: list[Named]) -> dict[str, str]:
-        """Each short form ("Putin", "Mr Podolyak") to the fullest form of the same person the
-        article writes, when exactly one person has that surname."""
-        names = list(dict.fromkeys(n.name for n in raw))
-        full: dict[str, str] = {}
-        for name in names:
-            longer = [
-                other
-                for other in names
-                if other != name and len(other) > len(name) and is_person(other) and same_person(name, other)
-            ]
-            if longer and _one_person(longer):
-                full[name] = max(longer, key=len)
-        return full
-
 
 def _speaker_like(phrase: str) -> bool:
     """Whether words that stand where a saying verb's subject does read as one ("police",
@@ -379,6 +373,38 @@ def _speaker_like(phrase: str) -> bool:
         and not any(w.lower() in PRONOUNS for w in words)
         and not any(w.islower() and w.endswith(("ed", "ing", "ly")) for w in words)
     )
+
+
+def _full_forms(raw: list[Named]) -> list[tuple[str, list[str]]]:
+    """Each occurrence under the fullest form of its person's name ("Putin", "Mr Podolyak" ->
+    "Mykhailo Podolyak"), where exactly one person of that name is in reach: named before it, or, where
+    none is yet, anywhere in the article. A surname two people share stays as written, for the model
+    to choose between them; it is never resolved to either, and the people it may be come with it.
+    Linear: people are indexed by name."""
+    first: dict[str, int] = {}  # each person's full form, and where the article first writes it
+    by_word: dict[str, list[str]] = {}  # a surname (or a first word) to the full forms holding it
+    for named in raw:
+        keys = name_keys(named.name)
+        if keys and len(keys[0].split()) > 1 and is_person(named.name) and named.name not in first:
+            first[named.name] = named.span[0]
+            words = keys[0].split()
+            for word in dict.fromkeys((words[-1], words[0])):
+                by_word.setdefault(word, []).append(named.name)
+    forms: list[tuple[str, list[str]]] = []
+    for named in raw:
+        keys = name_keys(named.name)
+        candidates = [
+            full
+            for full in by_word.get(keys[-1] if keys else "", [])
+            if len(full) > len(named.name) and same_person(named.name, full)
+        ]
+        before = [full for full in candidates if first[full] < named.span[0]]
+        reach = before or candidates
+        if reach and _one_person(reach):
+            forms.append((max(reach, key=len), []))
+        else:  # nearest first
+            forms.append((named.name, sorted(reach, key=lambda full: -first[full])))
+    return forms
 
 
 def _without_possessive(name: str) -> str:

@@ -93,7 +93,7 @@ def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: i
     pairs = [
         (s.id, body, deed)
         for s in readable
-        for body in _outside(s.text, home, names.everyone())
+        for body in _outside(s.text, home, names.named_in(s))
         if (deed := clauses.deed(naming(body), s)) and not clauses.denied(deed)
     ]
     return Choices(
@@ -120,8 +120,8 @@ def _mostly_quoted(sentence: Anchor, asked: Anchors) -> bool:
 
 
 def _outside(sentence: str, home: set[str], known: list[str]) -> list[str]:
-    """The governments and bodies from outside the story's own countries that a sentence names, as
-    it names them ("Britain", "Berlin", "Pentagon"); a country only its people's adjective names
+    """The governments and bodies from outside the story's own countries that a sentence names
+    (`known`: the names found in it), as it names them ("Britain", "Berlin", "Pentagon"); a country only its people's adjective names
     ("German officials") by the country's own name."""
     found: list[str] = []
     named = [(name, country) for name, country in nations.named(sentence) if country not in home]

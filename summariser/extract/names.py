@@ -316,6 +316,10 @@ class Names:
             passages.setdefault(passage.sentence, []).append(passage)
         return passages
 
+    def named_in(self, sentence: Anchor) -> list[str]:
+        """Each person and body a sentence names outside its quotation marks, once, in its order."""
+        return list(dict.fromkeys(n.name for n in self._named_in(sentence)))
+
     def _named_in(self, sentence: Anchor) -> list[Named]:
         return self._found_between(*sentence.span)
 

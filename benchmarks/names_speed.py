@@ -13,8 +13,37 @@ from pathlib import Path
 from summariser.extract.text import SourceText
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "kreminna.txt"
-FIRST = "Anna Ivo Luka Marta Petra Tomas Ilona Oskar Vera Jonas Mila Aron Lena Dario Nika".split()
-LAST = "Kovac Varga Lind Kowal Hanak Novak Horvat Babic Maric Juric Kralj Petrovic".split()
+FIRST = [
+    "Anna",
+    "Ivo",
+    "Luka",
+    "Marta",
+    "Petra",
+    "Tomas",
+    "Ilona",
+    "Oskar",
+    "Vera",
+    "Jonas",
+    "Mila",
+    "Aron",
+    "Lena",
+    "Dario",
+    "Nika",
+]
+LAST = [
+    "Kovac",
+    "Varga",
+    "Lind",
+    "Kowal",
+    "Hanak",
+    "Novak",
+    "Horvat",
+    "Babic",
+    "Maric",
+    "Juric",
+    "Kralj",
+    "Petrovic",
+]
 
 
 def dead_list(chars: int) -> str:

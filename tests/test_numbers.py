@@ -8,7 +8,7 @@ from summariser.detect.numbers import numbers
 _UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
 _UNITS += "seventeen eighteen nineteen"
 UNITS = ["", *_UNITS.split()]
-TENS = ["", "", *"twenty thirty forty fifty sixty seventy eighty ninety".split()]
+TENS = ["", "", *["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]]
 
 
 def in_words(n: int, hyphen: bool = True, joiner: str = " and ") -> str:

@@ -13,37 +13,8 @@ from pathlib import Path
 from summariser.extract.text import SourceText
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "kreminna.txt"
-FIRST = [
-    "Anna",
-    "Ivo",
-    "Luka",
-    "Marta",
-    "Petra",
-    "Tomas",
-    "Ilona",
-    "Oskar",
-    "Vera",
-    "Jonas",
-    "Mila",
-    "Aron",
-    "Lena",
-    "Dario",
-    "Nika",
-]
-LAST = [
-    "Kovac",
-    "Varga",
-    "Lind",
-    "Kowal",
-    "Hanak",
-    "Novak",
-    "Horvat",
-    "Babic",
-    "Maric",
-    "Juric",
-    "Kralj",
-    "Petrovic",
-]
+FIRST = ["Anna", "Ivo", "Luka", "Marta", "Petra", "Tomas", "Ilona", "Oskar", "Vera", "Jonas", "Mila"]
+LAST = ["Kovac", "Varga", "Lind", "Kowal", "Hanak", "Novak", "Horvat", "Babic", "Maric", "Juric"]
 
 
 def dead_list(chars: int) -> str:
@@ -72,6 +43,5 @@ def timed(text: str) -> float:
 
 if __name__ == "__main__":
     for size in (10_000, 100_000, 1_000_000):
-        print(
-            f"{size:>9,} chars: list of the dead {timed(dead_list(size)):6.2f} s · seed repeated {timed(repeated_seed(size)):6.2f} s"
-        )
+        dead, seed = timed(dead_list(size)), timed(repeated_seed(size))
+        print(f"{size:>9,} chars: list of the dead {dead:6.2f} s · seed repeated {seed:6.2f} s")

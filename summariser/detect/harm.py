@@ -116,7 +116,7 @@ _CLAUSE_BREAK = re.compile(r"[;:\n]|(?<!\b[A-Z])[.!?]\s|,\s*(?:and|but|while|as|
 _AGE = re.compile(r"[\w’'-],\s*$")  # "Aristide Biloa, 40, whose brother…", "a nurse, 34,"
 
 
-_REACH = 9  # words between a count and its harm word ("Eight … contractors and a U.S. serviceman were killed")
+_REACH = 9  # words between a count and its harm word ("Eight … workers and a U.S. serviceman were killed")
 
 
 _LIST_JOIN = re.compile(r"(?:\s+[a-z][\w-]*){1,3}?(?:,\s*(?:and\s+)?|\s+and\s+|\s+[-–—]\s+)$")

@@ -121,8 +121,8 @@ def _mostly_quoted(sentence: Anchor, asked: Anchors) -> bool:
 
 def _outside(sentence: str, home: set[str], known: list[str]) -> list[str]:
     """The governments and bodies from outside the story's own countries that a sentence names
-    (`known`: the names found in it), as it names them ("Britain", "Berlin", "Pentagon"); a country only its people's adjective names
-    ("German officials") by the country's own name."""
+    (`known`: the names found in it), as it names them ("Britain", "Berlin", "Pentagon"); a country
+    only its people's adjective names ("German officials") by the country's own name."""
     found: list[str] = []
     named = [(name, country) for name, country in nations.named(sentence) if country not in home]
     for name, country in named:

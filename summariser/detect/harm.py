@@ -117,6 +117,7 @@ _AGE = re.compile(r"[\w’'-],\s*$")  # "Aristide Biloa, 40, whose brother…", 
 
 
 _REACH = 9  # words between a count and its harm word ("Eight … workers and a U.S. serviceman were killed")
+_FURTHER = 6  # … and for a count with another nearer the harm word ("25 militants were among the 30 dead")
 
 
 _LIST_JOIN = re.compile(r"(?:\s+[a-z][\w-]*){1,3}?(?:,\s*(?:and\s+)?|\s+and\s+|\s+[-–—]\s+)$")
@@ -166,9 +167,10 @@ def _english(text: str) -> dict[Span, Span]:
     found: dict[Span, Span] = {}
     for harm in _HARM_WORD.finditer(text):
         at = bisect.bisect_right(ends, harm.start())
-        for n in reversed(counts[max(0, at - 4) : at]):
+        for nearest, n in enumerate(reversed(counts[max(0, at - 4) : at])):
             between = text[n.span[1] : harm.start()]
-            if n.span[1] < harm.start() - 80 or len(re.findall(r"\b[^\W\d]\w*", between)) > _REACH:
+            reach = _REACH if nearest == 0 else _FURTHER
+            if n.span[1] < harm.start() - 80 or len(re.findall(r"\b[^\W\d]\w*", between)) > reach:
                 break
             if not _CLAUSE_BREAK.search(between):
                 found.setdefault(n.span, (n.span[0], harm.end()))

@@ -102,3 +102,33 @@ def test_the_seed_offers_its_speakers_and_claimants_as_it_names_them():
     assert c.mentions == {"C1": ["Serhiy Gaidai"], "C2": ["Local authorities"]}
     assert all("Luhansk" not in names for names in c.passages.values()), "a place is no one's speaker"
     assert ("S19", "Britain") in c.responses.values()
+
+
+HOME = "Storms hit Velmaria on Monday, killing 12. Velmaria's army said it was searching.\n"
+
+
+def responders(sentence: str) -> list[str]:
+    return [body for _, body in SourceText(HOME + sentence).choices_for().responses.values()]
+
+
+def test_an_office_holder_and_a_bloc_that_accuse_or_challenge_respond_for_their_government():
+    assert responders("The French Foreign Minister Jean Dupont accused Velmaria of ignoring warnings.") == [
+        "France"
+    ]
+    assert responders("The European Union challenged the Velmaria president to open the border.") == [
+        "European Union"
+    ]
+    assert responders("German officials said they would send 40 tonnes of food.") == ["Germany"]
+
+
+def test_a_country_named_for_something_else_is_no_government_responding():
+    assert (
+        responders("The rocket, a Russian-made missile, struck the coast, officials in Velmaria said.") == []
+    )
+    assert responders("A Spanish fireman working in Velmaria said the fire was spreading.") == []
+    assert responders("Refugees crossed the border with Poland, where aid workers waited.") == []
+
+
+def test_a_person_named_like_a_place_is_not_its_government():
+    assert responders("The actor Denzel Washington pledged to send aid to Velmaria.") == []
+    assert responders("Israel Adesanya, the champion, said he would send aid to Velmaria.") == []

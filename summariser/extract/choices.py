@@ -21,6 +21,7 @@ from summariser.extract.anchors import Anchor, Anchors, is_phrase, overlaps
 from summariser.extract.draft import Extraction, ResponseDraft
 from summariser.extract.matching import naming, same_person
 from summariser.extract.names import Names
+from summariser.extract.words import BODIES, GOVERNING_WORDS, GOVERNMENT_WORDS, MILITARY_WORDS, TITLES
 
 # an outside government the table does not know, by where it stands: "neighbouring Korvia dispatched…"
 _NEIGHBOURING = re.compile(r"\b(?:neighbouring|neighboring|nearby|foreign)\s+$", re.IGNORECASE)
@@ -125,10 +126,20 @@ def _outside(sentence: str, home: set[str], known: list[str]) -> list[str]:
     only its people's adjective names ("German officials") by the country's own name."""
     found: list[str] = []
     named = [(name, country) for name, country in nations.named(sentence) if country not in home]
+    # a name of two words or more that is no body's or country's own, holding a country's name, is someone's
+    people = [
+        n
+        for n in known
+        if len(n.split()) >= 2 and n.split()[-1].lower() not in BODIES and not nations.country_of(n)
+    ]
     for name, country in named:
+        if any(person != name and re.search(rf"\b{re.escape(name)}\b", person) for person in people):
+            continue  # "Israel Adesanya", "Denzel Washington": a person, not a government
         if nations.is_people(name):
             if any(c == country and not nations.is_people(n) for n, c in named):
                 continue
+            if not _GOVERNING.search(sentence, *_after(sentence, name)):
+                continue  # "a Russian-made missile", "a French fireman": no government acts
             name = country
         if name not in found:
             found.append(name)
@@ -139,6 +150,18 @@ def _outside(sentence: str, home: set[str], known: list[str]) -> list[str]:
         if at > 0 and _NEIGHBOURING.search(sentence, max(0, at - 20), at):
             found.append(name)
     return found
+
+
+# what a people's adjective must stand before to be its government ("French officials", "Russian
+# forces", "the German foreign minister"), not a thing or a person from there
+_GOVERNING_WORDS = sorted(GOVERNMENT_WORDS | MILITARY_WORDS | TITLES | GOVERNING_WORDS, key=len, reverse=True)
+_GOVERNING = re.compile(rf"\s+(?:{'|'.join(map(re.escape, _GOVERNING_WORDS))})\b", re.IGNORECASE)
+
+
+def _after(sentence: str, word: str) -> tuple[int, int]:
+    """Where the words right after a word's first whole occurrence stand."""
+    m = re.search(rf"\b{re.escape(word)}\b", sentence)
+    return (m.end(), m.end() + 40) if m else (0, 0)
 
 
 def _article_extraction(choices: Choices) -> type[Extraction]:

@@ -56,7 +56,8 @@ _SAID_AFTER = re.compile(r",\s*(?:the\s+)?$")
 _RESPONDS = re.compile(
     r"\b(?:send|sent|sending|dispatch|provid|suppl|ship|deliver|donat|pledg|offer|promis|giv|gave|deploy|"
     r"sanction|impos|condemn|denounc|criticiz|criticis|urg|call|said|say|express|condolence|welcom|prais|"
-    r"warn|deplor|met|meet|visit|consult|summon|respond|help|support|assist|announc|intend|vow)\w*",
+    r"warn|deplor|met|meet|visit|consult|summon|respond|help|support|assist|announc|intend|vow|accus|"
+    r"challeng|demand|reject|protest|feel|felt|oppos|investigat|observ|monitor|suspend|expel|recall)\w*",
     re.IGNORECASE,
 )
 _KINDS = (
@@ -77,7 +78,9 @@ _KINDS = (
         r"statement",
     ),
 )
-_PLACE_BEFORE = re.compile(r"\b(?:to|in|from|at|into|near|across|for)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:to|in|from|at|into|near|across|for|border with|made in|born in)\s+(?:the\s+)?$", re.IGNORECASE
+)
 
 
 def deed(actor: re.Pattern[str], sentence: Anchor) -> str:
@@ -88,7 +91,7 @@ def deed(actor: re.Pattern[str], sentence: Anchor) -> str:
     verbatim. Empty where no clause of the body's does anything."""
     text = sentence.text
     for found in actor.finditer(text):
-        if _PLACE_BEFORE.search(text, max(0, found.start() - 12), found.start()):
+        if _PLACE_BEFORE.search(text, max(0, found.start() - 16), found.start()):
             continue  # "a trip to Russia": a place here, not a government acting
         end = _CLAUSE_END.search(text, found.end())
         clause = text[found.start() : end.start() if end else len(text)]

@@ -243,3 +243,12 @@ STOP_BEFORE_TITLE = frozenset(
 
 
 PLACE_WORDS = frozenset({"in", "at", "near", "outside"})
+
+
+# Words a people's adjective stands before when it names its government rather than a thing or a
+# person from there ("French officials", "Russian forces"), beyond the titles and the words of
+# government and the military.
+GOVERNING_WORDS = frozenset(
+    {"officials", "official", "authorities", "diplomats", "diplomat", "leaders", "leader", "embassy"}
+    | {"envoys", "troops", "forces", "soldiers", "state", "prosecutors", "investigators", "counterparts"}
+)

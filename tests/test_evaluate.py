@@ -220,3 +220,46 @@ def test_a_matched_figure_given_to_the_wrong_claimant_counts_for_recall_but_not_
     )
     result = score(brief, wrong, source)
     assert (result.counts["casualty_claims"].matched, result.claims_attributed) == (1, 0)
+
+
+OFFERED_TEXT = (
+    "Storms hit Velmaria on Monday. Velmaria's army said it was searching.\n"
+    "Interior Minister Marta Kovac said 40 people were killed in the floods.\n"
+    "Her husband Ivo Kovac, a doctor, also spoke.\n"
+    "“The hospital has run out of beds for the injured,” Kovac said.\n"
+    "The Red Cross said it was sending tents."
+)
+OFFERED_GOLD = {
+    "actors": ["Marta Kovac", "Ivo Kovac"],
+    "quotes": [{"speaker": "Ivo Kovac", "text": "The hospital has run out of beds for the injured,"}],
+    "casualty_claims": [{"figure": "40", "claimed_by": "Marta Kovac", "outcome": "killed"}],
+    "international_responses": [{"actor": "Red Cross"}, {"actor": "Japan"}],
+}
+
+
+def test_eval_offered_says_what_the_requests_offer_of_each_gold_item_with_no_model(tmp_path):
+    (tmp_path / "floods.txt").write_text(OFFERED_TEXT, encoding="utf-8")
+    (tmp_path / "floods.gold.json").write_text(json.dumps(OFFERED_GOLD), encoding="utf-8")
+
+    result = run("eval", str(tmp_path), "--offered", "--format", "json")
+
+    assert result.returncode == 0, result.stderr
+    offered = json.loads(result.stdout)["offered"]
+    assert offered == {
+        "quotes": [1, 1],
+        "speakers": [1, 1],  # both Kovacs are offered for the husband's words: the model chooses
+        "casualty_claims": [1, 1],
+        "claimants": [1, 1],
+        "international_responses": [1, 2],  # the article has Japan do nothing
+    }
+
+
+def test_eval_offered_never_takes_a_shared_surname_for_the_same_person(tmp_path):
+    gold = {**OFFERED_GOLD, "quotes": [{"speaker": "Luka Kovac", "text": OFFERED_GOLD["quotes"][0]["text"]}]}
+    (tmp_path / "floods.txt").write_text(OFFERED_TEXT, encoding="utf-8")
+    (tmp_path / "floods.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+
+    result = run("eval", str(tmp_path), "--offered", "--format", "table")
+
+    assert result.returncode == 0, result.stderr
+    assert "speakers 0/1" in result.stdout

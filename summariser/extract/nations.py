@@ -132,6 +132,8 @@ _BODIES = (
     "World Health Organization",
     "WHO",
     "International Committee of the Red Cross",
+    "Red Cross",
+    "Council of Europe",
     "IMF",
     "World Bank",
     "UNICEF",

@@ -110,10 +110,12 @@ def test_a_15000_word_article_becomes_one_brief_with_spans_into_the_whole(model_
     path = tmp_path / "investigation.txt"
     path.write_text(text, encoding="utf-8")
     server = model_server(Reply(answer=seed_answer_for))
-
-    brief = summarise(str(path), base_url=server.url, model="m", mode="json_schema")
-
     chunks = split(text, 4000)
+
+    brief = summarise(
+        str(path), base_url=server.url, model="m", mode="json_schema", max_requests=len(chunks) + 1
+    )
+
     assert estimate_tokens(text) > 4000 and len(chunks) > 1
     assert len(server.requests) == len(chunks) + 1  # one a chunk, and the headline
     sent = [r["body"]["messages"][-1]["content"] for r in server.requests]
@@ -124,3 +126,24 @@ def test_a_15000_word_article_becomes_one_brief_with_spans_into_the_whole(model_
     for quote in brief.quotes:
         start, end = quote.span
         assert text[start:end] == quote.text
+
+
+def test_max_requests_is_the_whole_briefs_and_what_it_could_not_read_is_listed(model_server, tmp_path):
+    text = long_article(15_000)
+    path = tmp_path / "investigation.txt"
+    path.write_text(text, encoding="utf-8")
+    server = model_server(Reply(answer=seed_answer_for))
+    chunks = split(text, 4000)
+
+    brief = summarise(str(path), base_url=server.url, model="m", mode="json_schema", max_requests=3)
+
+    assert len(chunks) > 3 and len(server.requests) == 3  # the first two chunks, then the headline
+    assert brief.meta.attempts == 3
+    [note] = [f.text for f in brief.verification.flags if f.kind == "truncated"]
+    assert note == (
+        f"the article ran to {len(chunks)} parts; within max_requests=3 the first 2 were read (the headline "
+        "takes one), and what the rest hold is not in this brief"
+    )
+    unread = chunks[1][1]  # where the second chunk, the last read, ends
+    assert any(m.span[0] >= unread for m in brief.verification.missed), "the unread parts' quotes are listed"
+    assert brief.verification.status == "partial" and brief.headline

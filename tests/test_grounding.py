@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summariser.extract.draft import Draft, QuoteAnswer, ResponseDraft
+from summariser.extract.draft import DEVELOPMENT_CHARS, Draft, QuoteAnswer, ResponseDraft
 from summariser.extract.grounding import ground
 from summariser.extract.text import SourceText, normalise
 from tests.conftest import SEED, drafted, handwritten
@@ -217,24 +217,40 @@ def test_a_development_worded_from_another_sentence_is_kept_on_the_sentence_that
     ]
 
 
-def test_a_development_no_sentence_bears_out_is_dropped_and_listed_but_not_worth_a_reask(seed_text):
+def test_words_no_sentence_bears_out_give_way_to_the_chosen_sentences_own_and_cost_no_reask(seed_text):
     draft = faithful()
     draft.key_developments[0].text = "Ukraine recaptured Crimea after a naval landing."
     result = ground(draft, SourceText(seed_text))
-    assert [d.reason for d in result.dropped] == ["no sentence of the article says this"]
-    assert result.problems() == []
+    lead = seed_text.splitlines()[1]  # S2, the sentence the model chose
+    first = result.key_developments[0]
+    assert (first.text, first.evidence) == (lead, lead)
+    assert result.dropped == [] and result.problems() == []
 
 
-def test_a_development_that_repeats_its_sentence_whole_is_no_development(seed_text):
+def test_a_development_that_repeats_its_sentence_whole_shows_that_sentence_as_the_articles_words(seed_text):
     draft = faithful()
-    draft.key_developments[0].text = seed_text.splitlines()[1]
+    lead = seed_text.splitlines()[1]
+    draft.key_developments[0].text = lead
     result = ground(draft, SourceText(seed_text))
-    assert [d.reason for d in result.dropped] == ["it repeats its sentence instead of saying what it means"]
+    assert result.dropped == [] and result.key_developments[0].text == lead
     draft.key_developments[0].text = "Ukrainian officials said Vladimir Putin’s forces had seized Kreminna"
-    assert ground(draft, SourceText(seed_text)).dropped == [], "a headline-like opening is a wording"
+    kept = ground(draft, SourceText(seed_text)).key_developments[0].text
+    assert kept == draft.key_developments[0].text, "a headline-like opening is a wording"
 
 
-def test_a_development_chosen_but_not_yet_worded_stands_on_the_sentence_chosen(seed_text):
+def test_words_a_server_stopped_at_the_schemas_limit_give_way_to_a_clause_of_the_sentence(seed_text):
+    draft = faithful()
+    draft.key_developments[0].evidence = "S1"
+    # 80 characters, where a server holding the schema stopped the model, inside a phrase
+    cut = "Russian troops seized a Ukrainian town as forces of President Volodymyr Zelensky"
+    draft.key_developments[0].text = cut
+    assert len(draft.key_developments[0].text) == DEVELOPMENT_CHARS
+    result = ground(draft, SourceText(seed_text))
+    # S1 runs to 161 characters: cut where its second clause opens ("as President …")
+    assert result.key_developments[0].text == "Russian troops seized a Ukrainian town on Tuesday …"
+
+
+def test_a_development_chosen_but_not_yet_worded_stands_on_the_sentence_chosen_in_its_words(seed_text):
     draft = faithful()
     for development in draft.key_developments:
         development.text = ""
@@ -243,6 +259,7 @@ def test_a_development_chosen_but_not_yet_worded_stands_on_the_sentence_chosen(s
         ["Ukrainian", "officials"],
         ["The", "Pentagon"],
     ]
+    assert all(d.text == d.evidence for d in result.key_developments)  # each fits a line whole
 
 
 def test_a_response_is_its_bodys_own_clause_and_never_what_its_sentence_denies(seed_text):

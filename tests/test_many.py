@@ -234,7 +234,7 @@ def test_concurrency_caps_model_requests_in_flight_across_articles_and_chunks(mo
                 base_url=server.url,
                 model="m",
                 mode="json_schema",
-                max_requests=1,
+                max_requests=3,
                 cache=False,
                 max_article_tokens=1000,
             )
@@ -250,7 +250,7 @@ def test_concurrency_caps_model_requests_in_flight_across_articles_and_chunks(mo
     worker.join(timeout=30)
 
     assert most == 2
-    assert len(server.requests) == 4  # two articles, two chunks each, one request per chunk
+    assert len(server.requests) == 6  # two articles: a request per chunk, two chunks each, and the headline
     assert all(isinstance(r, Brief) for r in done)
 
 

@@ -100,6 +100,32 @@ def test_one_development_from_two_reports_is_one_item_and_missed_counts_the_merg
     assert brief["verification"]["missed"] == []
 
 
+def test_two_reports_that_word_one_development_two_ways_hold_it_once_with_both_sources(
+    model_server, tmp_path
+):
+    sentence = "A blast destroyed the market in Velmar on Monday."
+    wordings = {"a.txt": "Blast destroys Velmar market", "b.txt": "Velmar market destroyed on Monday"}
+    replies = []
+    claims = [("12", "Officials"), ("20", "Rescuers")]
+    for (name, words), (figure, claimant) in zip(wordings.items(), claims, strict=True):
+        (tmp_path / name).write_text(f"{sentence}\n{REPORTS[name]}", encoding="utf-8")
+        answer = draft(figure, claimant, REPORTS[name]) | {
+            "key_developments": [{"evidence": "S1"}],
+            "developments": {"D1": words},
+        }
+        replies += [Reply(body=completion(answer))] * 2  # the extraction, then the wording
+    server = model_server(*replies)
+    a, b = str(tmp_path / "a.txt"), str(tmp_path / "b.txt")
+
+    result = run(a, b, "--merge", "--concurrency", "1", "--format", "json", "--no-cache", *model_args(server))
+
+    assert result.returncode == 0, result.stderr
+    developments = json.loads(result.stdout)["key_developments"]
+    assert [(d["text"], d["evidence"], d["sources"]) for d in developments] == [
+        ("Blast destroys Velmar market", sentence, [a, b])
+    ]
+
+
 def test_items_that_differ_are_never_united_whatever_words_they_share():
     from summariser.runs.merge import merge_briefs
     from tests.conftest import grounded_brief

@@ -26,7 +26,11 @@ def test_a_brief_with_no_answers_parks_every_chunks_first_request_under_its_chun
     ledger = Ledger()
     long_article = "\n\n".join([seed_text] * 12)
 
-    with pytest.raises(Parked), session(ledger, article=4, max_article_tokens=600) as briefing:
+    # a request for every chunk and the headline: within the brief's max_requests, every chunk asks
+    with (
+        pytest.raises(Parked),
+        session(ledger, article=4, max_article_tokens=600, max_requests=40) as briefing,
+    ):
         briefing.brief(Article("long", long_article))
 
     chunks = sorted(ledger.parked)

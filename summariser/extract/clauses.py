@@ -118,3 +118,35 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|denied|refused to)\b|n[’']t\
 def denied(deed: str) -> bool:
     """Whether a body's clause says what it did not do ("Washington had not provided aircraft")."""
     return _NEGATION.search(deed) is not None
+
+
+LINE_CHARS = 150  # a development in the article's own words is one line: a headline's length
+LINE_LEAST_WORDS = 4  # "Elsewhere …" is no line: a cut holds a clause or is not made
+# a clause that ends on one of these ("…, adding") leaves its next clause half said
+_DANGLING = frozenset({"adding", "saying", "and", "or", "but", "as", "while", "that", "which", "who"})
+_CLAUSE_BREAK = re.compile(
+    r"(?:,|;|:|\s[—–-])\s"
+    r"|\s(?=(?:while|after|before|when|because|although|though|but|whereas|since|until|adding|saying)\s)"
+    r"|(?<!such)(?<!as well)\s(?=as\s+(?:[A-Z]|(?:the|he|she|they|it|his|her|their|its|we)\s))"
+)
+
+
+def line(sentence: Anchor, passages: list[Anchor]) -> str:
+    """A sentence as a development's line in its own words: whole where it fits a line; else up to
+    the last clause boundary that does (a comma, a semicolon, a dash, a conjunction that opens a
+    clause), never inside someone's quotation, ending in "…"; whole where none fits, since a line
+    cut inside a phrase says what the article does not."""
+    text, start = sentence.text, sentence.span[0]
+    if len(text) <= LINE_CHARS:
+        return text
+    # a passage's marks stand just outside its span
+    quoted = [(p.span[0] - 1, p.span[1] + 1) for p in passages if p.sentence == sentence.id]
+    cuts = [
+        kept
+        for m in _CLAUSE_BREAK.finditer(text)
+        if m.start() <= LINE_CHARS - 2
+        and not any(a <= start + m.start() < b for a, b in quoted)
+        and len(words := (kept := text[: m.start()].rstrip(" ,;:—–-")).split()) >= LINE_LEAST_WORDS
+        and words[-1].lower() not in _DANGLING
+    ]
+    return max(cuts, key=len) + " …" if cuts else text

@@ -236,29 +236,27 @@ def _ground_claims(
 
 
 def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], out: Grounding) -> None:
+    """Each development under the sentence that bears out the model's words for it, or, where its
+    words are missing, no sentence bears them out, or they cannot stand as a line, under the
+    sentence the model chose, in that sentence's own words: never an empty line."""
     for development in draft.key_developments:
-        item = development.model_dump(mode="json")
-        if development.text.strip():
-            sentence = _supporting(asked, readable, development.evidence, development.text, SUPPORT)
-        else:  # chosen, not yet worded: the sentence the model chose, if it may be evidence
-            chosen = _anchor(asked, "S", development.evidence)
-            sentence = chosen if chosen in readable else None
+        words = development.text.strip()
+        chosen = _anchor(asked, "S", development.evidence)
+        chosen = chosen if chosen in readable else None
+        sentence = _supporting(asked, readable, development.evidence, words, SUPPORT) if words else None
         if sentence is None:
-            out.drop("key_developments", item, _unsupported_by(development.evidence, asked))
-            continue
-        if wording.copies(development.text, sentence.text):
-            note = f"repeats {sentence.id} instead of saying what it means"
-            out.drop(
-                "key_developments",
-                item,
-                Fault("it repeats its sentence instead of saying what it means", note),
-            )
+            sentence, words = chosen, ""
+        if sentence is None:
+            fault = _unsupported_by(development.evidence, asked)
+            out.drop("key_developments", development.model_dump(mode="json"), fault)
             continue
         if any(kept.span == sentence.span for kept in out.key_developments):
             continue  # the same sentence twice
+        if words and not wording.stands_as_line(words, sentence.text):
+            words = ""
         out.key_developments.append(
             KeyDevelopment(
-                text=development.text,
+                text=words or clauses.line(sentence, asked.passages),
                 evidence=sentence.text,
                 span=sentence.span,
                 verified=True,

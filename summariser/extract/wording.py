@@ -7,9 +7,10 @@ They are never `verified`; these checks only flag them (or, for a development, d
 
 import re
 
-from summariser.brief import Flag
+from summariser.brief import Flag, KeyDevelopment
+from summariser.extract import clauses
 from summariser.extract.anchors import anchor
-from summariser.extract.draft import Draft
+from summariser.extract.draft import DEVELOPMENT_CHARS, DEVELOPMENT_WORDS, Draft
 from summariser.extract.text import SourceText, normalise
 
 _WORD = re.compile(r"\w+")
@@ -27,6 +28,34 @@ def copies(text: str, sentence: str) -> bool:
     run = max(1, round(REPEATED * len(source)))
     grams = {tuple(source[i : i + run]) for i in range(len(source) - run + 1)}
     return any(tuple(said[i : i + run]) in grams for i in range(len(said) - run + 1))
+
+
+def stands_as_line(text: str, sentence: str) -> bool:
+    """Whether a development's words can be its line: they say what the sentence means rather than
+    repeating it, and end where the model ended them. Words a server stopped at the schema's
+    DEVELOPMENT_CHARS, or that ran past DEVELOPMENT_WORDS, stop inside a phrase wherever they are
+    cut ("… by United States war"): the sentence's own words say it instead."""
+    return (
+        not copies(text, sentence)
+        and len(text) < DEVELOPMENT_CHARS
+        and len(text.split()) <= DEVELOPMENT_WORDS
+    )
+
+
+def lead_development(source: SourceText) -> KeyDevelopment | None:
+    """The development an article with news never goes without, where none the model chose held:
+    its first sentence in the writer's own voice (not withheld, not mostly someone's quotation), in
+    its own words. None where the article has no such sentence."""
+    news = source.choices_for().news
+    sentence = source.anchors.get(news[0]) if news else None
+    if sentence is None:
+        return None
+    return KeyDevelopment(
+        text=clauses.line(sentence, source.anchors.passages),
+        evidence=sentence.text,
+        span=sentence.span,
+        verified=True,
+    )
 
 
 _NO_CASUALTIES = re.compile(

@@ -72,12 +72,21 @@ class _Mark:
     label: str
 
 
+# what names an item in a highlight's tooltip, by field: its words, its figure, its body
+_LABELS = {
+    "key_developments": "text",
+    "quotes": "text",
+    "casualty_claims": "figure",
+    "international_responses": "actor",
+}
+
+
 def _marks(brief: Brief) -> list[_Mark]:
     marks = []
     for field, (_, kind) in FIELDS.items():
         for i, item in enumerate(getattr(brief, field)):
             if item.span is not None:
-                label = getattr(item, "text", None) or getattr(item, "figure", None) or item.actor
+                label = getattr(item, _LABELS[field]) or getattr(item, "evidence", "")
                 marks.append(_Mark(item.span[0], item.span[1], f"{kind}-{i}", kind, f"{field}: {label}"))
     return marks
 
@@ -166,7 +175,10 @@ def _describe(field: str, item: object, brief: Brief) -> str:
     if field == "international_responses":
         line = view.response(item)
         return f"<b>{escape(line.lead)}</b> {escape(line.rest)}{loose}"
-    return f'<span class="model">{escape(item.text)}</span>' + loose
+    text, articles = view.development(item)
+    if articles:
+        return f'“{escape(text)}” <span class="note">({escape(articles)})</span>{loose}'
+    return f'<span class="model">{escape(text)}</span>' + loose
 
 
 def render(brief: Brief, article: str) -> str:

@@ -8,7 +8,7 @@ heading, quote block, list and emphasis in the output is the renderer's own.
 
 import re
 
-from summariser.brief import Brief
+from summariser.brief import Brief, KeyDevelopment
 from summariser.render import view
 
 # Characters that start inline markup (emphasis, code, links, images, HTML, entities, tables,
@@ -37,7 +37,7 @@ def render(brief: Brief) -> str:
         out += [f"**Partial:** {escape(partial)}", ""]
     out += [_model(brief.summary), "", escape(view.LEGEND), ""]
     lines = {
-        "key_developments": [f"- {_model(d.text)}{_unverified(d.verified)}" for d in brief.key_developments],
+        "key_developments": [f"- {_development(d)}{_unverified(d.verified)}" for d in brief.key_developments],
         "quotes": [
             f"> “{escape(q.text)}”  \n> — **{escape(q.speaker)}**"
             + _after_name(view.speaking_as(q, brief.actors))
@@ -65,6 +65,12 @@ def render(brief: Brief) -> str:
 def _model(text: str) -> str:
     """The model's own words, set in italics, as the legend says."""
     return f"*{escape(text)}*" if text.strip() else ""
+
+
+def _development(item: KeyDevelopment) -> str:
+    """The model's words in italics; the article's in quotation marks, with how much of its sentence."""
+    text, articles = view.development(item)
+    return f"“{escape(text)}” *({escape(articles)})*" if articles else _model(text)
 
 
 def _after_name(role: str) -> str:

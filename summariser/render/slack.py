@@ -6,7 +6,7 @@ boundaries below Slack's 3,000 characters per text, and a brief that needs more 
 trimmed with a note saying how much was left out.
 """
 
-from summariser.brief import Brief
+from summariser.brief import Brief, KeyDevelopment
 from summariser.render import view
 
 MAX_BLOCKS = 50
@@ -33,7 +33,7 @@ def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
     """Each section's lines, as the shared view words them; an empty section says why."""
     v = brief.verification
     lines = {
-        "key_developments": [f"• _{escape(d.text)}_" for d in brief.key_developments],
+        "key_developments": [_development(d) for d in brief.key_developments],
         "quotes": [
             f"> “{escape(q.text)}”\n> — *{escape(q.speaker)}*"
             + _after_name(view.speaking_as(q, brief.actors))
@@ -53,6 +53,14 @@ def _lines(brief: Brief) -> list[tuple[str, list[str]]]:
     if notes:
         sections.append((view.LEFT_OUT, notes))
     return sections
+
+
+def _development(item: KeyDevelopment) -> str:
+    """The model's words in italics; the article's in quotation marks, with how much of its sentence."""
+    text, articles = view.development(item)
+    if articles:
+        return f"• “{escape(text)}” _({escape(articles)})_"
+    return f"• _{escape(text)}_" if text.strip() else "•"
 
 
 def _after_name(role: str) -> str:

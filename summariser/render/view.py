@@ -18,11 +18,13 @@ from summariser.brief import (
     Dropped,
     Flag,
     InternationalResponse,
+    KeyDevelopment,
     Missed,
     Quote,
     Verification,
 )
 from summariser.extract.matching import same_person
+from summariser.extract.text import normalise
 
 SECTIONS = tuple((field, field.replace("_", " ").capitalize()) for field in (*ITEM_FIELDS, "actors"))
 _NOUNS = {
@@ -39,7 +41,8 @@ _NOUNS = {
 LEGEND = (
     "Checked against the article: words in quotation marks, figures, who said or claims them, and "
     "each cited sentence, found there as written. The model's own wording, not checked line by "
-    "line: the headline, the summary, each development's line and each response's kind."
+    "line: the headline, the summary, each development's line (one in quotation marks is the "
+    "article's own words) and each response's kind."
 )
 LEFT_OUT = "Not in this brief, or flagged"
 LABEL_CHARS = 120  # of an item's words quoted in a note about it: the note is about the item, not a copy
@@ -102,6 +105,22 @@ def claim(item: CasualtyClaim) -> Line:
     return Line(item.figure, f"{of}{item.who} {item.outcome.value}{where} — {source}{hedge}")
 
 
+def development(item: KeyDevelopment) -> tuple[str, str | None]:
+    """A development's line, and whose words it is: None for the model's own (set apart as the
+    legend says), else a note saying how much of its sentence the article's words are, so a reader
+    can tell them from the model's the way checked facts are told. A line with no words of its own
+    (any brief that validates may hold one) shows its sentence."""
+    text = item.text if item.text.strip() else item.evidence
+    said, sentence = normalise(text).strip(), normalise(item.evidence).strip()
+    if not said or not sentence:
+        return text, None
+    if said == sentence:
+        return text, "the article's own sentence"
+    if said.endswith("...") and sentence.startswith(said.removesuffix("...").rstrip()):
+        return text, "the article's words, cut at a clause"
+    return text, "the article's words" if said in sentence else None
+
+
 def response(item: InternationalResponse) -> Line:
     """A response: who, the kind the model gave it, and what the body did in the article's words."""
     return Line(item.actor, f"({item.kind.value.replace('_', ' ')}): “{item.description}”")
@@ -154,7 +173,7 @@ def flag(item: Flag) -> tuple[str, str | None]:
     if item.kind == "contradiction":
         return "The headline or summary denies casualties the article reports", None
     if item.kind == "truncated":
-        return item.text[0].upper() + item.text[1:], None
+        return item.text[:1].upper() + item.text[1:], None
     return item.kind.replace("_", " ").capitalize(), item.text
 
 

@@ -12,12 +12,11 @@ from summariser.brief import (
     SUMMARY_CHARS,
     Brief,
     Flag,
-    KeyDevelopment,
     Meta,
     Verification,
 )
+from summariser.extract import wording
 from summariser.extract.anchors import anchor
-from summariser.extract.draft import DEVELOPMENT_CHARS, DEVELOPMENT_WORDS
 from summariser.extract.grounding import Grounding
 from summariser.extract.text import SourceText
 
@@ -33,9 +32,11 @@ def assemble(
     if not draft.summary.strip():
         flags.append(Flag(kind="summary", text="the model wrote no summary that could be read", span=None))
     cuts: list[Flag] = []
+    found = {field: list(getattr(grounding, field)) for field in FREE_TEXT}
+    if not found["key_developments"]:  # an article with news has one, whatever held
+        found["key_developments"] = [d for d in [wording.lead_development(source)] if d]
     items = {
-        field: [_clipped(item, FREE_TEXT[field], cuts, field) for item in getattr(grounding, field)]
-        for field in FREE_TEXT
+        field: [_clipped(item, FREE_TEXT[field], cuts, field) for item in found[field]] for field in FREE_TEXT
     }
     headline = _cut(" ".join(draft.headline.split()), HEADLINE_CHARS, "headline", cuts)
     summary = _cut(_sentences_cut(draft.summary, cuts), SUMMARY_CHARS, "summary", cuts)
@@ -55,8 +56,9 @@ def assemble(
 
 
 # The words a reader is shown beside each item's verbatim text (quotes and evidence, exempt), each
-# within ITEM_CHARS (limits in `summariser.brief`): the model's own for a development; read off the
-# article by code for the rest, and bounded all the same.
+# within ITEM_CHARS (limits in `summariser.brief`): the model's own for a development (or its
+# sentence's, `summariser.extract.grounding`); read off the article by code for the rest, and bounded
+# all the same.
 FREE_TEXT = {
     "key_developments": ("text",),
     "actors": ("role", "affiliation"),
@@ -101,26 +103,7 @@ def _sentences_cut(summary: str, cuts: list[Flag]) -> str:
 Item = TypeVar("Item", bound=BaseModel)
 
 
-def _development_cut(text: str, cuts: list[Flag]) -> str:
-    """A development's words within DEVELOPMENT_WORDS, and never stopped inside a word where a
-    server held them to the schema's DEVELOPMENT_CHARS: a cut keeps whole words, ends with "…" and
-    is flagged."""
-    words = text.split()
-    if len(words) > DEVELOPMENT_WORDS:
-        note = f"a key development ran to {len(words):,} words, cut to {DEVELOPMENT_WORDS}"
-        text = " ".join(words[:DEVELOPMENT_WORDS]).rstrip(",;:") + " …"
-    elif len(text) >= DEVELOPMENT_CHARS and len(words) > 1:
-        note = f"a key development stopped at its {DEVELOPMENT_CHARS}-character limit, cut to whole words"
-        text = " ".join(words[:-1]).rstrip(",;:") + " …"
-    else:
-        return text
-    cuts.append(Flag(kind="truncated", text=note, span=None))
-    return text
-
-
 def _clipped(item: Item, names: tuple[str, ...], cuts: list[Flag], field: str) -> Item:
-    if isinstance(item, KeyDevelopment):
-        item = item.model_copy(update={"text": _development_cut(item.text, cuts)})
     changes = {
         name: _cut(value, ITEM_CHARS, f"{field.replace('_', ' ')} {name}", cuts)
         for name in names

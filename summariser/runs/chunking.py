@@ -36,6 +36,17 @@ def split(text: str, max_tokens: int) -> list[Span]:
     return chunks
 
 
+def budgets(parts: int, requests: int) -> list[int]:
+    """Each part's model requests within the brief's total `requests`, the headline's one taken out
+    first where there are two or more: a first request for as many parts as fit, in article order,
+    then the rest as their re-asks, shared out from the first part on. A part past the total is not
+    asked at all (the brief says so), for `max_requests` is what a brief may cost."""
+    extraction = requests - 1 if requests >= 2 else requests
+    asked = min(parts, extraction)
+    spare = extraction - asked
+    return [1 + spare // asked + (1 if part < spare % asked else 0) for part in range(asked)]
+
+
 def _units(text: str, limit: int) -> list[Span]:
     """Paragraphs; a paragraph over the limit as its sentences, a sentence over it cut hard."""
     units: list[Span] = []

@@ -1,9 +1,10 @@
 """Several reports of one story into one brief, each item saying which sources carry it.
 
 Each source is briefed and grounded on its own first, so every item is verified against the text it
-came from; merging only unites what is the same (one actor per person, a quote once per text, a
-claim once per figure and claimant) and never reconciles what differs: two casualty figures from two
-claimants stay side by side, each with its claimant and its sources.
+came from; merging only unites what is the same (one actor per person, a development once per
+sentence, a quote once per text, a claim once per figure and claimant) and never reconciles what
+differs: two casualty figures from two claimants stay side by side, each with its claimant and its
+sources.
 """
 
 import hashlib
@@ -34,10 +35,14 @@ def _text(value: str | None) -> str:
 
 
 def _same(field: str) -> Callable[[Any, Any], bool]:
-    """When two reports' items are one: never on a shared sentence alone (two developments may cite
-    one sentence, two countries may "condemn the attack"), always with who said or did it."""
+    """When two reports' items are one: a development on its sentence (one report's brief holds one
+    development a sentence, so two reports that word it two ways hold one development) or on its
+    words; anything else never on a shared sentence alone (two countries may "condemn the attack"),
+    always with who said or did it."""
     return {
-        "key_developments": lambda a, b: _text(a.text) == _text(b.text),
+        "key_developments": lambda a, b: (
+            normalise(a.evidence) == normalise(b.evidence) or _text(a.text) == _text(b.text)
+        ),
         "quotes": lambda a, b: normalise(a.text) == normalise(b.text) and same_person(a.speaker, b.speaker),
         "casualty_claims": lambda a, b: (
             (normalise(a.figure), a.outcome, _text(a.who), _text(a.claimed_by))

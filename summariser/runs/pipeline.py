@@ -21,8 +21,10 @@ from pydantic import BaseModel
 
 from summariser.brief import (
     Brief,
+    Flag,
     Meta,
     SourceInfo,
+    Span,
 )
 from summariser.config import Settings
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
@@ -150,15 +152,15 @@ class Session:
             latency_ms=round((time.monotonic() - started) * 1000),
             cached=hit is not None,
         )
+        best.flags += _left_out(text, settings)
         return assemble(best, meta, source, article.hidden_instructions)
 
     def _from_model(self, source: SourceText, meter: Meter) -> Grounding:
         """The extraction: one request (plus re-asks) for an article that fits the budget; past it,
         one per chunk, each listing its own ids (global over the article), made concurrently and
-        merged. Then one short request writes the headline and summary from what held."""
+        merged. Then one short request writes the headline and summary from what held. Every
+        request, chunks', re-asks' and the headline's, counts against the brief's `max_requests`."""
         lock = threading.Lock()
-        # the headline request takes one of the brief's requests, when there are two or more
-        budget = max(1, self.settings.max_requests - 1)
 
         def metered(work: Callable[[], Result]) -> Result:
             with metering(Meter()) as spent:
@@ -168,26 +170,26 @@ class Session:
                     with lock:
                         meter.add(spent)
 
-        def extract(part: int, asked: Anchors) -> Grounding:
+        def extract(part: int, asked: Anchors, budget: int) -> Grounding:
             return metered(lambda: _best(self._attempts(source, asked, budget, part)))
 
-        text = source.text
-        if chunking.estimate_tokens(text) <= self.settings.max_article_tokens:
-            parts = 1
-            extracted = extract(0, source.anchors)
+        spans, budgets = _plan(source.text, self.settings)
+        if len(spans) == 1:
+            extracted = extract(0, source.anchors, budgets[0])
         else:
-            spans = chunking.split(text, self.settings.max_article_tokens)
-            parts = len(spans)
-            with ThreadPoolExecutor(max_workers=min(parts, CHUNK_CONCURRENCY)) as pool:
+            with ThreadPoolExecutor(max_workers=min(len(budgets), CHUNK_CONCURRENCY)) as pool:
                 futures = [
-                    pool.submit(extract, n, source.anchors.within(*span)) for n, span in enumerate(spans)
+                    pool.submit(extract, n, source.anchors.within(*spans[n]), budget)
+                    for n, budget in enumerate(budgets)
                 ]
                 chunks = _every(futures)
             extracted = ground(chunking.merge_drafts([chunk.draft for chunk in chunks]), source)
         if self.settings.max_requests < 2:
             return extracted
         return metered(
-            lambda: self._headlined(source, extracted, self.settings.max_requests - meter.requests, parts)
+            lambda: self._headlined(
+                source, extracted, self.settings.max_requests - meter.requests, len(budgets)
+            )
         )
 
     def _headlined(self, source: SourceText, extracted: Grounding, budget: int, part: int) -> Grounding:
@@ -251,6 +253,29 @@ class Session:
         raise ValidationFailed(
             f"the model's output was still invalid after {budget} request(s): {last_error}"
         )
+
+
+def _plan(text: str, settings: Settings) -> tuple[list[Span], list[int]]:
+    """The article's parts (the whole, or its chunks) and each asked part's requests."""
+    if chunking.estimate_tokens(text) <= settings.max_article_tokens:
+        spans = [(0, len(text))]
+    else:
+        spans = chunking.split(text, settings.max_article_tokens)
+    return spans, chunking.budgets(len(spans), settings.max_requests)
+
+
+def _left_out(text: str, settings: Settings) -> list[Flag]:
+    """What a brief says when its requests could not read the whole article: how many of its parts
+    were asked about. What those parts hold stands in `verification.missed`, as any omission does."""
+    spans, budgets = _plan(text, settings)
+    if len(budgets) == len(spans):
+        return []
+    headline = " (the headline takes one)" if settings.max_requests >= 2 else ""
+    note = (
+        f"the article ran to {len(spans)} parts; within max_requests={settings.max_requests} the first "
+        f"{len(budgets)} were read{headline}, and what the rest hold is not in this brief"
+    )
+    return [Flag(kind="truncated", text=note, span=None)]
 
 
 def _every(futures: list[Future[Grounding]]) -> list[Grounding]:

@@ -384,3 +384,14 @@ def test_a_claimants_name_is_never_cut_to_its_opening_words():
     assert claimant(
         "Pentagon spokesman John Kirby said 12 people died.", "Pentagon spokesman John Kirby"
     ) == ("John Kirby")
+
+
+def test_a_quotation_four_paragraphs_into_its_speakers_run_is_kept_with_that_speaker():
+    from tests.test_names import RUN
+
+    brief = ground(
+        drafted(RUN, {"quotes": {}, "casualty_claims": {}, "key_developments": []}), SourceText(RUN)
+    )
+
+    assert [q.speaker for q in brief.quotes][:4] == ["Amira Cole"] * 4
+    assert brief.quotes[3].text.startswith("This is the start")

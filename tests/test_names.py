@@ -130,3 +130,28 @@ def test_the_speaker_after_a_quotation_is_found_past_its_closing_mark():
     )
     assert n.subject(passage) == "Mirela Hanak"
     assert n.near(passage)[0] == "Mirela Hanak"
+
+
+RUN = (
+    "The health secretary, Amira Cole, defended the plan on Tuesday.\n"
+    "Speaking to reporters in Leeds, Ms Cole said:\n"
+    "“We have listened to nurses and to patients.\n"
+    "“The money will reach the wards this winter.\n"
+    "“Nobody should be waiting twelve hours in a corridor.\n"
+    "“This is the start, not the end, of the work.”\n"
+    "The opposition's health spokesman, Tom Reyes, was unconvinced.\n"
+    "“It is too little and far too late,” he said.\n"
+)
+
+
+def test_a_run_of_quotation_paragraphs_keeps_the_speaker_who_introduced_it_however_long():
+    n = names(RUN)
+    run = n.anchors.passages[:4]
+    assert [n.attributed(p) for p in run] == ["Amira Cole"] * 4  # code knows: the model is not asked
+
+
+def test_a_run_ends_where_another_speaker_is_named():
+    n = names(RUN)
+    reyes = n.anchors.passages[4]
+    assert n.attributed(reyes) is None
+    assert n.near(reyes)[0] == "Tom Reyes"

@@ -37,6 +37,8 @@ _SPACE_ONLY = re.compile(r"\s")
 
 
 SPEAKER_REACH = 2  # a speaker or claimant may be named up to this many paragraphs before
+RUN_MOST = 12  # … or where a run of quotation paragraphs opens, at most this many before
+_OPENING_MARKS = "“\"‘'«„‹「『"
 ATTRIBUTION_WORDS = 12  # a sentence with no more than these besides its quotation is its attribution
 
 
@@ -115,6 +117,8 @@ class Names:
         if sentence is None:
             return []
         line = self.anchors.line_of(sentence.span[0])
+        opener = self.run_opener(sentence.span[0])
+        reach = max(reach, line - self.anchors.line_of(opener)) if opener is not None else reach
         before = reversed(self.anchors.sentences[: self._position[sentence.id]])
         order = [sentence, *takewhile(lambda s: line - self.anchors.line_of(s.span[0]) <= reach, before)]
         chosen: list[str] = []
@@ -140,6 +144,49 @@ class Names:
                     if name not in chosen:
                         chosen.append(name)
         return chosen[:most]
+
+    def run_opener(self, offset: int) -> int | None:
+        """Where the paragraph that opens a run of quotation paragraphs begins, when the paragraph
+        at `offset` belongs to one: British house style gives a speaker's words over several short
+        paragraphs after "Ms Name said:", each opening with a quotation mark and naming no one, and
+        the speaker holds until another is named. None where the run is within the usual reach."""
+        line = self.anchors.line_of(offset)
+        opener = line
+        while opener > 0 and line - opener < RUN_MOST and self._quotation_only(opener):
+            opener -= 1
+        if line - opener <= SPEAKER_REACH or opener not in self._lines:
+            return None
+        return self._lines[opener][0].span[0]
+
+    def _introduced(self, sentence: Anchor) -> str | None:
+        """The speaker a paragraph of quotation has from the one that introduces its run ("Ms Name
+        said:" and then paragraphs of her words, each opening with a quotation mark, naming no one)."""
+        line = self.anchors.line_of(sentence.span[0])
+        opener = line
+        while opener > 0 and line - opener < RUN_MOST and self._quotation_only(opener):
+            opener -= 1
+        introducing = self._lines.get(opener, [])
+        if opener == line or not introducing or not introducing[-1].text.rstrip().endswith(":"):
+            return None
+        speaker = self.subject(introducing[-1])
+        named = {n.name for n in self._named_in(introducing[-1]) if not self.namesakes(n)}
+        return speaker if speaker in named else None
+
+    def _quotation_only(self, line: int) -> bool:
+        """Whether a paragraph opens with a quotation mark and names no one outside its quotations."""
+        sentences = self._lines.get(line)
+        if not sentences:
+            return False
+        opens = sentences[0].text.lstrip()[:1] in _OPENING_MARKS
+        return opens and not any(self._named_in(s) for s in sentences)
+
+    @cached_property
+    def _lines(self) -> dict[int, list[Anchor]]:
+        """The sentences of each paragraph, by its line."""
+        lines: dict[int, list[Anchor]] = {}
+        for sentence in self.anchors.sentences:
+            lines.setdefault(self.anchors.line_of(sentence.span[0]), []).append(sentence)
+        return lines
 
     def subject(self, anchor: Anchor) -> str | None:
         """Who says what a figure or passage says, as its own sentence puts it: the subject of the
@@ -265,6 +312,9 @@ class Names:
         sentence = self.anchors.get(passage.sentence)
         if sentence is None or is_phrase(passage):
             return None
+        introduced = self._introduced(sentence)
+        if introduced:
+            return introduced
         if len(self._passages.get(sentence.id, [])) != 1:
             return None
         outside = self._outside_quotes(sentence)

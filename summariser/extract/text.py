@@ -163,15 +163,22 @@ class SourceText:
         return region >= 0 and span[1] <= self.quoted[region][1]
 
     def names_near(self, name: str, span: Span, reach: int = SPEAKER_REACH) -> bool:
-        """Whether the paragraph holding `span`, or one of `reach` before it, names the person."""
+        """Whether the paragraph holding `span`, or one of `reach` before it (or back to where its
+        run of quotation paragraphs opens), names the person."""
         last = self.paragraph_of(span[0])
-        return any(self.names_in(paragraph, name) for paragraph in range(max(0, last - reach), last + 1))
+        first = self._first_in_reach(span, reach)
+        return any(self.names_in(paragraph, name) for paragraph in range(first, last + 1))
+
+    def _first_in_reach(self, span: Span, reach: int) -> int:
+        last = self.paragraph_of(span[0])
+        opener = self.names.run_opener(span[0])
+        return min(max(0, last - reach), self.paragraph_of(opener) if opener is not None else last)
 
     def nearest_named(self, names: list[str], span: Span, reach: int = SPEAKER_REACH) -> list[str]:
         """Of `names`, those named in the closest paragraph at or before `span` that names any of them:
         who the article is writing about when the quotation comes."""
         last = self.paragraph_of(span[0])
-        for paragraph in range(last, max(0, last - reach) - 1, -1):
+        for paragraph in range(last, self._first_in_reach(span, reach) - 1, -1):
             found = [name for name in names if self.names_in(paragraph, name)]
             if found:
                 return found

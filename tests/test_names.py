@@ -155,3 +155,20 @@ def test_a_run_ends_where_another_speaker_is_named():
     reyes = n.anchors.passages[4]
     assert n.attributed(reyes) is None
     assert n.near(reyes)[0] == "Tom Reyes"
+
+
+def test_programmes_stations_papers_and_time_zones_are_never_offered_as_speakers():
+    n = names(
+        "Tom Reyes, a shadow minister, was interviewed on Monday morning.\n"
+        "Speaking to the Today programme at 08:10 GMT, Mr Reyes said the plan would fail.\n"
+        "“The wards are full and the staff are exhausted,” he said.\n"
+        "Later he told Sky News: “Nobody in the ministry has visited a hospital this year.”\n"
+    )
+    for passage in n.anchors.passages:
+        assert n.near(passage) == ["Tom Reyes"]
+    assert n.everyone() == ["Tom Reyes"]
+
+
+def test_a_peoples_adjective_is_never_offered_as_a_speaker():
+    n = names("Albanian fighters and Hashim Berisha met in the village.\n“We were never told,” he said.\n")
+    assert n.near(n.anchors.passages[0]) == ["Hashim Berisha"]

@@ -41,13 +41,14 @@ def same_person(a: str, b: str) -> bool:
 
 
 def same_name(a: str, b: str) -> bool:
-    """Whether two names are written as one, titles, "the", case and full stops aside ("U.S." is
-    "US", "President Name Surname" is "Name Surname"): the strict matcher, which never takes a
-    shared surname alone for the same person, for scoring what was offered."""
+    """Whether two names are written as one, titles, a leading article, case and full stops aside
+    ("U.S." is "US", "President Name Surname" is "Name Surname", "another witness" is "witness"):
+    the strict matcher, which never takes a shared surname alone for the same person, for scoring
+    what was offered."""
 
     def bare(name: str) -> str:
         words = [w for w in plain(name).replace(".", "").split() if w.lower() not in HONORIFICS]
-        return " ".join(words).lower().removeprefix("the ")
+        return re.sub(r"^(?:the|a|an|another) ", "", " ".join(words).lower())
 
     return bool(bare(a)) and bare(a) == bare(b)
 

@@ -21,7 +21,7 @@ from summariser.extract.anchors import Anchor, Anchors, is_phrase
 from summariser.extract.capitals import POSSESSIVE, first_word, runs, split_run
 from summariser.extract.matching import is_person, name_keys, same_person, without_place
 from summariser.extract.roles import affiliation, apposition_after, as_place, title_before
-from summariser.extract.words import PRONOUNS, QUALIFIERS, TITLES
+from summariser.extract.words import MEDIA_NAMES, MEDIA_WORDS, PRONOUNS, QUALIFIERS, TIME_ZONES, TITLES
 
 _SAYING = re.compile(
     r"(?<=\s)(?:said|says|say|told|tells|reported|reports|announced|estimated|estimates|put|puts|"
@@ -140,6 +140,8 @@ class Names:
                 if speaking and speaking not in chosen and not any(n.name == speaking for n in named):
                     chosen.append(speaking)
             for found in named:
+                if nations.is_people(found.name):
+                    continue  # "Albanian", "Russian": a people's adjective, never a speaker
                 for name in self.namesakes(found) or [found.name]:
                     if name not in chosen:
                         chosen.append(name)
@@ -394,6 +396,8 @@ class Names:
                     and not self._named_elsewhere(words[0])
                 ):
                     continue  # "Elsewhere", "Residents": a capital that only opens the sentence
+                if _addressed(text, a, b):
+                    continue  # "told Sky News", "on the Today programme", "08:10 GMT": no one who speaks
                 yield Named(text[a:b], (start + a, start + b))
 
     def _named_elsewhere(self, word: str) -> bool:
@@ -415,6 +419,26 @@ class Names:
             if nations.country_of(named.name) is None:
                 seen.setdefault(named.name, []).append(as_place(self.text, named.span[0], named.span[1]))
         return {name for name, verdicts in seen.items() if sum(verdicts) * 2 >= len(verdicts)}
+
+
+def _addressed(text: str, start: int, end: int) -> bool:
+    """Whether a name is what words were said on or to, or a time zone: a programme, station or
+    paper ("told Sky News", "BBC Radio 4's Today programme", "writing in the Times"), never a speaker."""
+    name = text[start:end]
+    if name.upper() in TIME_ZONES:
+        return True
+    if _MEDIA_AFTER.match(text, end):
+        return True
+    told = _TOLD_BEFORE.search(text, max(0, start - 30), start) is not None
+    return told and (not is_person(name) or name.split()[-1].lower() in MEDIA_NAMES)
+
+
+_MEDIA_AFTER = re.compile(rf"(?:['’]s)?\s+(?:{'|'.join(sorted(MEDIA_WORDS))})\b", re.IGNORECASE)
+_TOLD_BEFORE = re.compile(
+    r"\b(?:told|telling|tells|speaking to|spoke to|speaking on|interview with|interviewed by|writing in|"
+    r"wrote in|said on|appearing on|quoted by|quoted in)\s+(?:the\s+)?(?:[\w.]+(?:['’]s)?\s+){0,3}$",
+    re.IGNORECASE,
+)
 
 
 def _speaker_like(phrase: str) -> bool:

@@ -252,3 +252,23 @@ GOVERNING_WORDS = frozenset(
     {"officials", "official", "authorities", "diplomats", "diplomat", "leaders", "leader", "embassy"}
     | {"envoys", "troops", "forces", "soldiers", "state", "prosecutors", "investigators", "counterparts"}
 )
+
+
+# Time zones, written in capitals after a clock time ("08:10 GMT"): never a name.
+TIME_ZONES = frozenset(
+    {"GMT", "UTC", "BST", "CET", "CEST", "EET", "EEST", "MSK", "EST", "EDT", "CST", "CDT", "MST", "MDT"}
+    | {"PST", "PDT", "IST", "JST", "AEST", "AEDT"}
+)
+
+
+# What a name stands before when it is the programme, station or paper words were said on or to
+# ("the Today programme", "Sky News channel"), not someone who speaks.
+MEDIA_WORDS = frozenset(
+    {"programme", "program", "show", "podcast", "newspaper", "channel", "station", "broadcast"}
+    | {"interview", "documentary", "column", "bulletin", "website", "magazine"}
+)
+
+
+# The last word of a broadcaster's or a paper's name ("Sky News", "the Sunday Times").
+MEDIA_NAMES = frozenset({"news", "radio", "times", "post", "herald", "journal", "gazette", "telegraph"})
+MEDIA_NAMES |= {"tribune", "television", "tv", "fm", "chronicle", "mail", "express", "independent"}

@@ -194,10 +194,11 @@ class Flag(BaseModel):
         description="'injection': a passage addressing instructions to an AI, withheld from the "
         "model (span null when the page hid it from its readers); 'possible_injection': a passage that "
         "reads like one, kept for the model, for the editor to check; 'unsupported': a name or number "
-        "in the headline or summary that the article does not hold; 'contradiction': the brief denies "
-        "casualties the article reports; 'summary': the summary copies the article; 'truncated': a "
-        "field of the model's own words was cut to its limit (headline 150 characters on one line, "
-        "summary 1,200 and five sentences, an item's 400)."
+        "in the headline or summary that the article does not hold, or an act they give one body that "
+        "the checked facts give another; 'contradiction': the brief denies casualties the article "
+        "reports; 'summary': the summary copies the article; 'truncated': a field of the model's own "
+        "words was cut to its limit (headline 150 characters on one line, summary 1,200 and five "
+        "sentences, an item's 400), or a long article's parts past max_requests were not read."
     )
     text: str
     span: Span | None = Field(description="Where in the source, when it stands there.")

@@ -82,3 +82,45 @@ def test_an_article_with_news_has_a_development_though_the_model_chose_none(mode
         S1,
     )
     assert development.verified and development.span == (0, len(S1))
+
+
+def test_the_second_requests_facts_read_as_sentences(model_server):
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    summarise(str(SEED), base_url=server.url, model="m", mode="json_schema", api_key="k")
+
+    facts = server.requests[1]["body"]["messages"][0]["content"]
+    assert "- Local authorities say thousands of people were killed.\n" in facts
+    assert "- Serhiy Gaidai says about 200 people were killed.\n" in facts
+    assert "- Britain would provide more artillery weapons to Kyiv as the fighting intensified.\n" in facts
+
+
+RECORDED_HEADLINE = (
+    "Russian troops seize Ukrainian town, US provides more artillery weapons"  # fixtures/2e83e…
+)
+
+
+def test_a_headline_that_gives_britains_artillery_to_the_us_is_flagged_and_replaced(model_server):
+    summary = "Russian troops seized a Ukrainian town, and the US provided more artillery weapons to Kyiv."
+    brief = brief_of(model_server, {"headline": RECORDED_HEADLINE, "summary": summary}, chosen=["S1"])
+
+    assert brief.headline == "Russian troops seized a Ukrainian town on Tuesday …"  # the lead development's
+    flags = [f.text for f in brief.verification.flags if f.kind == "unsupported"]
+    assert flags == [
+        "the headline gives Britain's artillery to the US, so the brief is headlined with its lead "
+        "development instead",
+        "the summary gives Britain's artillery to the US",
+    ]
+    [britain] = [r for r in brief.international_responses if r.actor == "Britain"]
+    assert {f.span for f in brief.verification.flags if f.kind == "unsupported"} == {britain.span}
+    assert brief.verification.status == "partial"
+    assert "- The headline gives Britain's artillery to the US" in markdown.render(brief)
+
+
+def test_a_true_headline_that_names_two_bodies_stands(model_server):
+    headline = "Britain pledges more artillery as Germany supplies anti-tank weapons"
+    summary = "Britain will send Kyiv more artillery, and Berlin intends to supply anti-tank weapons."
+    brief = brief_of(model_server, {"headline": headline, "summary": summary})
+
+    assert brief.headline == headline
+    assert [f for f in brief.verification.flags if f.kind == "unsupported"] == []

@@ -94,7 +94,7 @@ STEM = 5  # "Seizes" is supported by "seized": the first letters of a word carry
 _SUFFIXES = ("ing", "ed", "es", "s", "e")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A word's first letters once an English ending is off: "sends" and "send", "leave" and
     "leaving", "seizes" and "seized" agree; "Kreminna" and "Kremlin" do not."""
     word = word.lower().removesuffix("’s").removesuffix("'s")
@@ -110,14 +110,14 @@ def unsupported(draft: Draft, source: SourceText) -> list[Flag]:
     own words are not grounded, but what they name can be checked. A name is a capitalised word
     that does not open a sentence; it is supported by any word of the article with the same stem
     (a title-case "Floods Leave 34 Dead" is supported by "leaving")."""
-    words = {_stem(w) for w in _NAME.findall(source.normal)}
+    words = {stem(w) for w in _NAME.findall(source.normal)}
     numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
     flags = []
     for field_name, text in (("headline", draft.headline), ("summary", draft.summary)):
         missing: list[str] = []
         for sentence in re.split(r"(?<=[.!?])\s+", normalise(text)):
             names = _NAME.findall(sentence)[1:]
-            missing += [n for n in names if n[0].isupper() and _stem(n) not in words]
+            missing += [n for n in names if n[0].isupper() and stem(n) not in words]
             missing += [n for n in _NUMBER.findall(sentence) if n.replace(",", "").rstrip(".") not in numbers]
         if missing:
             unique = ", ".join(dict.fromkeys(missing))

@@ -23,6 +23,7 @@ from summariser.brief import (
     Quote,
     Verification,
 )
+from summariser.extract.facts import of_before
 from summariser.extract.matching import same_person
 from summariser.extract.text import normalise
 
@@ -92,17 +93,14 @@ def speaking_as(quote: Quote, actors: list[Actor]) -> str:
     return context if surname not in context.lower() else ""
 
 
-# counts that take "of" before whom they count ("thousands of people", "dozens of soldiers")
-_COUNTS_OF = {"dozens", "scores", "hundreds", "thousands", "millions", "tens"}
-
-
 def claim(item: CasualtyClaim) -> Line:
     """A casualty figure with what, where and who claims it: a claim is never stated as fact."""
     where = f" in {item.location}" if item.location else ""
     source = f"claimed by {item.claimed_by}" if item.claimed_by else "unattributed in the source"
     hedge = f" ({item.qualifier})" if item.qualifier else ""
-    of = "of " if any(last in _COUNTS_OF for last in item.figure.lower().split()[-1:]) else ""
-    return Line(item.figure, f"{of}{item.who} {item.outcome.value}{where} — {source}{hedge}")
+    return Line(
+        item.figure, f"{of_before(item.figure)}{item.who} {item.outcome.value}{where} — {source}{hedge}"
+    )
 
 
 def development(item: KeyDevelopment) -> tuple[str, str | None]:
@@ -169,7 +167,10 @@ def flag(item: Flag) -> tuple[str, str | None]:
     if item.kind == "summary":
         return "The summary copies the article's own sentences", None
     if item.kind == "unsupported":
-        return "Check the headline and summary: the article does not hold", item.text.partition(": ")[2]
+        names = item.text.partition(": ")[2]
+        if names:
+            return "Check the headline and summary: the article does not hold", names
+        return item.text[:1].upper() + item.text[1:], None  # who did what, in the article's terms
     if item.kind == "contradiction":
         return "The headline or summary denies casualties the article reports", None
     if item.kind == "truncated":

@@ -28,7 +28,8 @@ from summariser.brief import (
 )
 from summariser.config import Settings
 from summariser.errors import InputError, InternalError, SummariserError, ValidationFailed
-from summariser.extract.anchors import Anchors, overlaps
+from summariser.extract import facts, wording
+from summariser.extract.anchors import Anchor, Anchors, overlaps
 from summariser.extract.draft import (
     DevelopmentDraft,
     Draft,
@@ -199,23 +200,25 @@ class Session:
         that does not parse, or that denies the casualties the article reports, is asked again while
         any are left, then kept flagged. None that parses leaves no headline or summary, flagged,
         and the developments without words of the model's, never costing the brief."""
-        lead, facts = _lead(source), _facts(extracted)
-        messages = self.prompts.headline(lead, facts)
-        answer = writing_for(list(facts.developments))
+        lead = _lead(source)
+        given = facts.facts(extracted)
+        opening = lead.text if lead else ""
+        messages = self.prompts.headline(opening, given)
+        answer = writing_for(list(given.developments))
         briefed: Grounding | None = None
         for _ in range(max(1, budget)):
             try:
                 written = self.ask(messages, answer, part)
             except ModelFault as fault:
-                messages = self.prompts.headline(lead, facts, [fault.note])
+                messages = self.prompts.headline(opening, given, [fault.note])
                 continue
-            briefed = ground(_worded(extracted, facts, written, source), source)
+            briefed = ground(_worded(extracted, given, written, source), source)
             if not briefed.issues:
                 break
-            messages = self.prompts.headline(lead, facts, [f"- {issue.text}" for issue in briefed.issues])
+            messages = self.prompts.headline(opening, given, [f"- {issue.text}" for issue in briefed.issues])
         if briefed is None:
-            briefed = ground(extracted.draft.model_copy(update={"headline": "", "summary": ""}), source)
-        return briefed
+            return ground(extracted.draft.model_copy(update={"headline": "", "summary": ""}), source)
+        return _attributed(briefed, extracted, lead, source)
 
     def _attempts(self, source: SourceText, asked: Anchors, budget: int, part: int) -> list[Grounding]:
         """The first request and at most `budget - 1` re-asks, each grounded here, in our loop: the
@@ -348,36 +351,34 @@ def _best(groundings: list[Grounding]) -> Grounding:
     return max(reversed(groundings), key=lambda g: (g.kept(), -len(g.dropped)))
 
 
-def _lead(source: SourceText) -> str:
+def _lead(source: SourceText) -> Anchor | None:
     """The article's opening sentence, unless it was withheld as a planted instruction."""
-    for sentence in source.anchors.sentences:
-        if not overlaps(sentence.span, source.withheld):
-            return sentence.text
-    return ""
+    return next((s for s in source.anchors.sentences if not overlaps(s.span, source.withheld)), None)
 
 
-def _facts(extracted: Grounding) -> Facts:
-    """What held in the article, for the second request, never the article itself: the sentences
-    of the developments (each under the id the model writes its words for), what each outside
-    government or body did, and every casualty claim with who gives it."""
-    other = []
-    for c in extracted.casualty_claims:
-        where = f" in {c.location}" if c.location else ""
-        by = c.claimed_by or "The article, naming no source,"
-        other.append(f"- {by} says {c.figure} {c.who} {c.outcome.value}{where}")
-    other += [f"- {r.actor}: {r.description}" for r in extracted.international_responses if r.description]
-    return Facts(
-        developments={f"D{n}": d.evidence for n, d in enumerate(extracted.key_developments, 1)},
-        other=other,
-    )
+def _attributed(
+    briefed: Grounding, extracted: Grounding, lead: Anchor | None, source: SourceText
+) -> Grounding:
+    """The brief with who did what in its headline and summary checked against the facts the model
+    was given: each act given to the wrong body is flagged, and a headline that gives one is
+    replaced by the lead development's words, for the headline is what an editor reads first."""
+    given = facts.record(extracted, (lead.text, lead.span) if lead else None)
+    wrong = facts.misattributed("headline", briefed.draft.headline, given)
+    first = next(iter(briefed.key_developments), None) or wording.lead_development(source)
+    if wrong and first is not None:
+        briefed.draft = briefed.draft.model_copy(update={"headline": first.text})
+        note = ", so the brief is headlined with its lead development instead"
+        wrong = [f.model_copy(update={"text": f.text + note}) for f in wrong]
+    briefed.flags += wrong + facts.misattributed("summary", briefed.draft.summary, given)
+    return briefed
 
 
-def _worded(extracted: Grounding, facts: Facts, written: Writing, source: SourceText) -> Draft:
+def _worded(extracted: Grounding, given: Facts, written: Writing, source: SourceText) -> Draft:
     """The extraction's draft with the model's words for what held: each development under the
     sentence it was checked against, and the headline and summary."""
     words = {
         d.span: written.developments.get(key, "")
-        for key, d in zip(facts.developments, extracted.key_developments, strict=True)
+        for key, d in zip(given.developments, extracted.key_developments, strict=True)
     }
 
     def worded(development: DevelopmentDraft) -> DevelopmentDraft:

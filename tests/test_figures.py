@@ -59,6 +59,8 @@ def test_many_more_is_kept_as_the_article_writes_it():
         ("Thousands have been evacuated.", "displaced", "people"),
         ("Two are missing.", "missing", "people"),
         ("There were 12 casualties.", None, "people"),
+        ("The river rose overnight, forcing thousands from their homes.", "displaced", "people"),
+        ("Sixty were killed in the attack.", "killed", "people"),
     ],
 )
 def test_the_word_for_harm_says_what_happened_and_the_words_after_the_figure_who(sentence, outcome, who):

@@ -95,6 +95,12 @@ _NOT_WHO = frozenset(
 )
 
 
+_PLACE_OR_TIME = frozenset(
+    {"from", "to", "into", "across", "after", "before", "during", "near", "in", "on", "at", "by", "for"}
+    | {"with", "since", "when", "over", "under", "as"}
+)
+
+
 def harm(mention: Anchor, sentence: Anchor) -> tuple[Outcome | None, str]:
     """What a figure's word for harm says happened, or None where it says only harm ("casualties");
     and who the figure counts, in the article's words after it ("civilians", "police officers"),
@@ -106,6 +112,8 @@ def harm(mention: Anchor, sentence: Anchor) -> tuple[Outcome | None, str]:
     words = []
     for word in re.findall(r"[^\s]+", after)[:6]:
         bare = word.strip(',.;:()"“”').lower()
+        if bare in _PLACE_OR_TIME:
+            break  # "thousands from their homes", "12 in the attack": who they are is not said
         if bare in _NOT_WHO and not words:
             continue
         if (

@@ -147,3 +147,37 @@ def test_max_requests_is_the_whole_briefs_and_what_it_could_not_read_is_listed(m
     unread = chunks[1][1]  # where the second chunk, the last read, ends
     assert any(m.span[0] >= unread for m in brief.verification.missed), "the unread parts' quotes are listed"
     assert brief.verification.status == "partial" and brief.headline
+
+
+def every_figure_answered(request: dict) -> dict:
+    """A model that answers every figure id a request lists, and the wording request plainly."""
+    content = " ".join(m["content"] for m in request["messages"])
+    if "<article" not in content:
+        developments = re.findall(r"^(D\d+): (.*)$", content, re.M)
+        words = {d: " ".join(sentence.split()[:6]) for d, sentence in developments}
+        return completion({"developments": words, "headline": "Soldiers killed", "summary": "Soldiers died."})
+    ids = re.findall(r"\[(C\d+)\]", content)
+    claims = {c: {"outcome": "killed", "claimed_by": None} for c in ids}
+    return completion(
+        {"quotes": {}, "casualty_claims": claims, "key_developments": [], "international_responses": {}}
+    )
+
+
+def test_an_article_with_hundreds_of_figures_is_asked_in_parts_and_briefed_within_its_requests(
+    model_server, tmp_path
+):
+    text = "\n".join(f"At dawn {n} soldiers were killed near the river." for n in range(2, 322))
+    path = tmp_path / "toll.txt"
+    path.write_text(text, encoding="utf-8")
+    server = model_server(Reply(answer=every_figure_answered))
+
+    brief = summarise(str(path), base_url=server.url, model="m", mode="json_schema")
+
+    assert len(server.requests) <= 3  # max_requests, the default
+    for request in server.requests:
+        asked = request["body"]["messages"][-1]["content"]  # the article and its ids, after the rules
+        assert len(set(re.findall(r"\[C\d+\]", asked))) <= 60  # the answers fit its output limit
+    assert 0 < len(brief.casualty_claims) <= 120
+    assert any(flag.kind == "truncated" for flag in brief.verification.flags)
+    listed = {m.text for m in brief.verification.missed if m.field == "casualty_claims"}
+    assert len(brief.casualty_claims) + len(listed) == 320  # every figure kept or listed as left out

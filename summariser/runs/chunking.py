@@ -10,6 +10,7 @@ sentence and actor.
 import re
 
 from summariser.brief import Span
+from summariser.extract.anchors import Anchors
 from summariser.extract.draft import ClaimAnswer, DevelopmentDraft, Draft, QuoteAnswer, ResponseDraft
 
 CHARS_PER_TOKEN = 4  # a deliberate over-estimate for English news text, so chunks fit with room to spare
@@ -34,6 +35,30 @@ def split(text: str, max_tokens: int) -> list[Span]:
             break
         first = last if last > first else last + 1  # overlap by one unit, but always move on
     return chunks
+
+
+MOST_ANSWERS = 60  # passages and figures one request answers: 60 answers fit its output limit with room
+
+
+def within_answers(spans: list[Span], anchors: Anchors, most: int = MOST_ANSWERS) -> list[Span]:
+    """The parts again, each cut at sentence boundaries until it asks no more than `most` passages
+    and figures: every one of them is a key the answer must hold, and an article that lists
+    hundreds of the dead would otherwise ask for an answer longer than any model may write."""
+    starts = sorted(a.span[0] for a in (*anchors.passages, *anchors.mentions))
+    bounded: list[Span] = []
+    for start, end in spans:
+        held = [at for at in starts if start <= at < end]
+        if len(held) <= most:
+            bounded.append((start, end))
+            continue
+        cut = start
+        for first in range(most, len(held), most):
+            sentence = anchors.sentence_at(held[first])
+            at = sentence.span[0] if sentence is not None and sentence.span[0] > cut else held[first]
+            bounded.append((cut, at))
+            cut = at
+        bounded.append((cut, end))
+    return bounded
 
 
 def budgets(parts: int, requests: int) -> list[int]:

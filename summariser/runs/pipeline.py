@@ -153,7 +153,7 @@ class Session:
             latency_ms=round((time.monotonic() - started) * 1000),
             cached=hit is not None,
         )
-        best.flags += _left_out(text, settings)
+        best.flags += _left_out(source, settings)
         return assemble(best, meta, source, article.hidden_instructions)
 
     def _from_model(self, source: SourceText, meter: Meter) -> Grounding:
@@ -174,7 +174,7 @@ class Session:
         def extract(part: int, asked: Anchors, budget: int) -> Grounding:
             return metered(lambda: _best(self._attempts(source, asked, budget, part)))
 
-        spans, budgets = _plan(source.text, self.settings)
+        spans, budgets = _plan(source, self.settings)
         if len(spans) == 1:
             extracted = extract(0, source.anchors, budgets[0])
         else:
@@ -258,19 +258,22 @@ class Session:
         )
 
 
-def _plan(text: str, settings: Settings) -> tuple[list[Span], list[int]]:
-    """The article's parts (the whole, or its chunks) and each asked part's requests."""
+def _plan(source: SourceText, settings: Settings) -> tuple[list[Span], list[int]]:
+    """The article's parts (the whole, or its chunks, none asking more answers than fit one reply)
+    and each asked part's requests."""
+    text = source.text
     if chunking.estimate_tokens(text) <= settings.max_article_tokens:
         spans = [(0, len(text))]
     else:
         spans = chunking.split(text, settings.max_article_tokens)
+    spans = chunking.within_answers(spans, source.anchors.outside(source.withheld))
     return spans, chunking.budgets(len(spans), settings.max_requests)
 
 
-def _left_out(text: str, settings: Settings) -> list[Flag]:
+def _left_out(source: SourceText, settings: Settings) -> list[Flag]:
     """What a brief says when its requests could not read the whole article: how many of its parts
     were asked about. What those parts hold stands in `verification.missed`, as any omission does."""
-    spans, budgets = _plan(text, settings)
+    spans, budgets = _plan(source, settings)
     if len(budgets) == len(spans):
         return []
     headline = " (the headline takes one)" if settings.max_requests >= 2 else ""

@@ -172,7 +172,10 @@ def _english(text: str) -> dict[Span, Span]:
             reach = _REACH if nearest == 0 else _FURTHER
             if n.span[1] < harm.start() - 80 or len(re.findall(r"\b[^\W\d]\w*", between)) > reach:
                 break
-            if not _CLAUSE_BREAK.search(between):
+            lone = (
+                nearest and text[n.span[0] : n.span[1]].lower() == "one"
+            )  # "one organisation reported 19,000 deaths"
+            if not _CLAUSE_BREAK.search(between) and not lone:
                 found.setdefault(n.span, (n.span[0], harm.end()))
         after = next((n for n in counts[at:] if n.span[0] >= harm.end()), None)
         if after is not None and _LINKED.fullmatch(text, harm.end(), after.span[0]):

@@ -172,3 +172,11 @@ def test_programmes_stations_papers_and_time_zones_are_never_offered_as_speakers
 def test_a_peoples_adjective_is_never_offered_as_a_speaker():
     n = names("Albanian fighters and Hashim Berisha met in the village.\n“We were never told,” he said.\n")
     assert n.near(n.anchors.passages[0]) == ["Hashim Berisha"]
+
+
+def test_a_body_in_a_persons_apposition_is_not_offered_for_the_persons_words():
+    n = names(
+        "Mara Holt, director of the Velmar Nursing Council, spoke after the vote.\n"
+        "“Our members will decide next week,” she said.\n"
+    )
+    assert n.near(n.anchors.passages[0]) == ["Mara Holt"]

@@ -140,12 +140,24 @@ class Names:
                 if speaking and speaking not in chosen and not any(n.name == speaking for n in named):
                     chosen.append(speaking)
             for found in named:
-                if nations.is_people(found.name):
-                    continue  # "Albanian", "Russian": a people's adjective, never a speaker
+                if nations.is_people(found.name) or self._in_apposition(found, named):
+                    continue  # "Albanian"; "David Frost, director of the X": a people, a person's body
                 for name in self.namesakes(found) or [found.name]:
                     if name not in chosen:
                         chosen.append(name)
         return chosen[:most]
+
+    def _in_apposition(self, found: Named, named: list[Named]) -> bool:
+        """Whether a body stands in the apposition of a person the sentence names ("Name Surname,
+        director general of the X, said"): the person speaks, not the body the title names."""
+        if is_person(found.name):
+            return False
+        for person in named:
+            if person.span[1] <= found.span[0] and is_person(person.name):
+                role = apposition_after(self.text, person.span)
+                if role and found.span[1] <= person.span[1] + 2 + len(role) + 1:
+                    return True
+        return False
 
     def run_opener(self, offset: int) -> int | None:
         """Where the paragraph that opens a run of quotation paragraphs begins, when the paragraph

@@ -180,3 +180,9 @@ def test_a_body_in_a_persons_apposition_is_not_offered_for_the_persons_words():
         "“Our members will decide next week,” she said.\n"
     )
     assert n.near(n.anchors.passages[0]) == ["Mara Holt"]
+
+
+def test_a_participle_of_saying_gives_its_clauses_subject_as_the_claimant():
+    n = names("Prime Minister Ivo Marek visited the camp, saying 3,000 people had fled their homes.\n")
+    [mention] = n.anchors.mentions
+    assert n.subject(mention) == "Ivo Marek"

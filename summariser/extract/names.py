@@ -25,7 +25,7 @@ from summariser.extract.words import MEDIA_NAMES, MEDIA_WORDS, PRONOUNS, QUALIFI
 
 _SAYING = re.compile(
     r"(?<=\s)(?:said|says|say|told|tells|reported|reports|announced|estimated|estimates|put|puts|"
-    r"confirmed|added|warned|stated|urged|asked|insisted|noted|wrote|declared|tweeted|explained)\b|"
+    r"confirmed|added|adding|saying|warned|stated|urged|asked|insisted|noted|wrote|declared|tweeted|explained)\b|"
     r"\baccording to\b",
     re.IGNORECASE,
 )

@@ -124,3 +124,17 @@ def test_a_true_headline_that_names_two_bodies_stands(model_server):
 
     assert brief.headline == headline
     assert [f for f in brief.verification.flags if f.kind == "unsupported"] == []
+
+
+def test_a_summary_that_takes_words_from_two_of_one_bodys_facts_lists_them_and_never_crashes(model_server):
+    summary = (
+        "Russian forces seized a Ukrainian town, and the Pentagon and UK provided additional military aid "
+        "to repair damaged weapons in Kyiv."  # the real model's, recorded in fixtures/
+    )
+    brief = brief_of(model_server, {"headline": "Russian troops seize Ukrainian town", "summary": summary})
+
+    flags = [f.text for f in brief.verification.flags if f.kind == "unsupported"]
+    assert (
+        "the summary gives the UK what the article gives the Pentagon: “military”, “repair”, “damaged”"
+        in flags
+    )

@@ -205,7 +205,8 @@ def misattributed(field: str, text: str, given: Record) -> list[Flag]:
             if any(_same(a, n) for a in clause.acting for n in fact.named)
             for word in fact.words
         }
-        taken: list[tuple[_Deed, list[str]]] = []  # each other body's deed, and the words taken from it
+        # each other body's first deed, and the words taken from its deeds, as those deeds write them
+        taken: list[tuple[_Deed, list[tuple[str, str]]]] = []
         for word in sorted(clause.words.keys() - supported, key=lambda w: text.find(clause.words[w])):
             others = [d for d in given.deeds if word in d.words and not _acts(clause.acting, d.acting[0])]
             if not others or not all(_same(others[0].acting[0], d.acting[0]) for d in others):
@@ -213,18 +214,18 @@ def misattributed(field: str, text: str, given: Record) -> list[Flag]:
             held = next((t for t in taken if _same(t[0].acting[0], others[0].acting[0])), None)
             if held is None:
                 taken.append(held := (others[0], []))
-            held[1].append(word)
+            held[1].append((word, others[0].words[word]))
         verb = next(iter(clause.words))  # its first word of doing: the object says whose act it is
         for deed, words in taken:
-            what = " ".join(deed.words[w] for w in ([w for w in words if w != verb] or words))
-            whose = _shown(deed.acting[0])
-            flags.append(
-                Flag(
-                    kind="unsupported",
-                    text=f"the {field} gives {whose}'s {what} to {_shown(clause.acting[0])}",
-                    span=deed.span,
+            shown = [s for w, s in words if w != verb] or [s for _, s in words]
+            whose, to = _shown(deed.acting[0]), _shown(clause.acting[0])
+            if len(shown) == 1:
+                text = f"the {field} gives {whose}'s {shown[0]} to {to}"
+            else:  # words from more than one place: listed, not strung into a phrase no one wrote
+                text = f"the {field} gives {to} what the article gives {whose}: " + ", ".join(
+                    f"“{s}”" for s in dict.fromkeys(shown)
                 )
-            )
+            flags.append(Flag(kind="unsupported", text=text, span=deed.span))
     return flags
 
 

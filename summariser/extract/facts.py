@@ -222,9 +222,8 @@ def misattributed(field: str, text: str, given: Record) -> list[Flag]:
             if len(shown) == 1:
                 text = f"the {field} gives {whose}'s {shown[0]} to {to}"
             else:  # words from more than one place: listed, not strung into a phrase no one wrote
-                text = f"the {field} gives {to} what the article gives {whose}: " + ", ".join(
-                    f"“{s}”" for s in dict.fromkeys(shown)
-                )
+                listed = ", ".join(f"“{s}”" for s in dict.fromkeys(shown))
+                text = f"the {field} gives {to} what the article gives {whose} ({listed})"
             flags.append(Flag(kind="unsupported", text=text, span=deed.span))
     return flags
 

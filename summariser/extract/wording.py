@@ -8,7 +8,8 @@ They are never `verified`; these checks only flag them (or, for a development, d
 import re
 
 from summariser.brief import Flag, KeyDevelopment
-from summariser.extract import clauses
+from summariser.detect.numbers import numbers as read_numbers
+from summariser.extract import clauses, nations
 from summariser.extract.anchors import anchor
 from summariser.extract.draft import DEVELOPMENT_CHARS, DEVELOPMENT_WORDS, Draft
 from summariser.extract.text import SourceText, normalise
@@ -94,6 +95,12 @@ STEM = 5  # "Seizes" is supported by "seized": the first letters of a word carry
 _SUFFIXES = ("ing", "ed", "es", "s", "e")
 
 
+def _held(name: str, words: set[str]) -> bool:
+    """Whether the article holds a name, or another name of the same country ("UK" where it says
+    "Britain")."""
+    return any(stem(form) in words for form in {name, *(w for w in nations.names_for(name) if " " not in w)})
+
+
 def stem(word: str) -> str:
     """A word's first letters once an English ending is off: "sends" and "send", "leave" and
     "leaving", "seizes" and "seized" agree; "Kreminna" and "Kremlin" do not."""
@@ -112,12 +119,13 @@ def unsupported(draft: Draft, source: SourceText) -> list[Flag]:
     (a title-case "Floods Leave 34 Dead" is supported by "leaving")."""
     words = {stem(w) for w in _NAME.findall(source.normal)}
     numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
+    numbers |= {str(n.low) for n in read_numbers(source.normal) if n.low is not None}  # "Sixty" is 60
     flags = []
     for field_name, text in (("headline", draft.headline), ("summary", draft.summary)):
         missing: list[str] = []
         for sentence in re.split(r"(?<=[.!?])\s+", normalise(text)):
             names = _NAME.findall(sentence)[1:]
-            missing += [n for n in names if n[0].isupper() and stem(n) not in words]
+            missing += [n for n in names if n[0].isupper() and not _held(n, words)]
             missing += [n for n in _NUMBER.findall(sentence) if n.replace(",", "").rstrip(".") not in numbers]
         if missing:
             unique = ", ".join(dict.fromkeys(missing))

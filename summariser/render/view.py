@@ -167,9 +167,12 @@ def flag(item: Flag) -> tuple[str, str | None]:
     if item.kind == "summary":
         return "The summary copies the article's own sentences", None
     if item.kind == "unsupported":
-        names = item.text.partition(": ")[2]
+        said, _, names = item.text.partition(": ")
         if names:
-            return "Check the headline and summary: the article does not hold", names
+            where = next(
+                (f for f in ("headline", "summary") if said.startswith(f"the {f} ")), "headline and summary"
+            )
+            return f"Check the {where}: the article does not hold", names
         return item.text[:1].upper() + item.text[1:], None  # who did what, in the article's terms
     if item.kind == "contradiction":
         return "The headline or summary denies casualties the article reports", None

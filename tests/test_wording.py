@@ -1,0 +1,27 @@
+"""The checks on the model's own words: what the headline and summary name must stand in the article."""
+
+from summariser.extract.draft import Draft
+from summariser.extract.text import SourceText
+from summariser.extract.wording import unsupported
+
+ARTICLE = "Sixty people were killed when floods hit Velmaria. Britain said it would send tents.\n"
+
+
+def flags_for(headline: str, summary: str = "") -> list[str]:
+    draft = Draft(headline=headline, summary=summary)
+    return [f.text for f in unsupported(draft, SourceText(ARTICLE))]
+
+
+def test_a_number_the_article_writes_in_words_is_held_in_digits():
+    assert flags_for("Floods kill 60 in Velmaria") == []
+
+
+def test_another_name_of_a_country_the_article_names_is_held():
+    assert flags_for("Floods kill 60 in Velmaria; UK sends tents") == []
+
+
+def test_a_name_or_number_the_article_does_not_hold_is_flagged_with_its_field():
+    assert flags_for("Floods kill 70 in Velmaria", "Tents came from France.") == [
+        "the headline names what the article does not: 70",
+        "the summary names what the article does not: France",
+    ]

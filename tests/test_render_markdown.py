@@ -138,7 +138,8 @@ def test_the_recorded_seed_tells_an_editor_what_the_json_says():
         assert f"> “{escape(quote.text)}”  \n> — **{quote.speaker}**" in shown
     for dropped in brief.verification.dropped:  # what did not hold, in an editor's words
         assert f"“{escape(dropped.label())}”: not verified ({escape(dropped.reason)})" in shown
-    assert "The summary copies the article's own sentences" in shown
+    # the one thing to check: the recorded summary gives the Pentagon's aid to the UK (who did what)
+    assert "- The summary gives the UK what the article gives the Pentagon (“military”" in shown
     assert "casualty_claims" not in shown and "prompt" not in shown  # no field names or model notes
 
 

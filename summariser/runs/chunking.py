@@ -10,7 +10,7 @@ sentence and actor.
 import re
 
 from summariser.brief import Span
-from summariser.extract.anchors import Anchors
+from summariser.extract.anchors import Anchors, is_phrase
 from summariser.extract.draft import ClaimAnswer, DevelopmentDraft, Draft, QuoteAnswer, ResponseDraft
 
 CHARS_PER_TOKEN = 4  # a deliberate over-estimate for English news text, so chunks fit with room to spare
@@ -44,7 +44,8 @@ def within_answers(spans: list[Span], anchors: Anchors, most: int = MOST_ANSWERS
     """The parts again, each cut at sentence boundaries until it asks no more than `most` passages
     and figures: every one of them is a key the answer must hold, and an article that lists
     hundreds of the dead would otherwise ask for an answer longer than any model may write."""
-    starts = sorted(a.span[0] for a in (*anchors.passages, *anchors.mentions))
+    asked = [p for p in anchors.passages if not is_phrase(p)]  # a term or scare quotes is never asked
+    starts = sorted(a.span[0] for a in (*asked, *anchors.mentions))
     bounded: list[Span] = []
     for start, end in spans:
         held = [at for at in starts if start <= at < end]

@@ -132,3 +132,7 @@ def test_a_country_named_for_something_else_is_no_government_responding():
 def test_a_person_named_like_a_place_is_not_its_government():
     assert responders("The actor Denzel Washington pledged to send aid to Velmaria.") == []
     assert responders("Israel Adesanya, the champion, said he would send aid to Velmaria.") == []
+
+
+def test_a_capital_stands_for_its_government():
+    assert responders("Berlin said it would send 40 tonnes of food and two field hospitals.") == ["Berlin"]

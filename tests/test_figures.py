@@ -28,6 +28,11 @@ def read(sentence: str) -> list[figures.Count]:
         ("Some 1,500 people were injured.", 1500, 1500, "Some"),
         ("Seven people have died.", 7, 7, None),
         ("Officials said 2.5 million people were displaced.", 2_500_000, 2_500_000, None),
+        ("Sixty-one people died.", 61, 61, None),
+        ("one hundred and twelve people were missing.", 112, 112, None),
+        ("Between 30 and 40 people died.", 30, 40, None),
+        ("A dozen soldiers were wounded.", 12, None, None),
+        ("Close to 900 people were evacuated.", None, 900, "Close to"),
     ],
 )
 def test_a_figure_allows_the_counts_its_words_allow(sentence, low, high, qualifier):

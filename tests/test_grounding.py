@@ -395,3 +395,41 @@ def test_a_quotation_four_paragraphs_into_its_speakers_run_is_kept_with_that_spe
 
     assert [q.speaker for q in brief.quotes][:4] == ["Amira Cole"] * 4
     assert brief.quotes[3].text.startswith("This is the start")
+
+
+def faithful_with(**changes: dict) -> dict:
+    answer = dict(handwritten("kreminna-faithful"))
+    for field, items in changes.items():
+        answer[field] = {**answer[field], **items}
+    return answer
+
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def test_an_outcome_the_figures_own_words_do_not_allow_is_dropped_in_any_mode():
+    answer = faithful_with(casualty_claims={"C1": {"outcome": "detained", "claimed_by": None}})
+
+    grounded = ground(drafted(SEED_TEXT, answer), SourceText(SEED_TEXT))
+
+    assert "about 200" not in [c.figure for c in grounded.casualty_claims]
+    [dropped] = [d for d in grounded.dropped if d.field == "casualty_claims"]
+    assert dropped.reason == "its own words say killed, not detained"
+
+
+def test_a_figure_inside_a_quotation_code_attributes_is_never_unattributed():
+    answer = faithful_with(casualty_claims={"C1": {"outcome": "killed", "claimed_by": None}})
+
+    grounded = ground(drafted(SEED_TEXT, answer), SourceText(SEED_TEXT))
+
+    [about_200] = [c for c in grounded.casualty_claims if c.figure == "about 200"]
+    assert about_200.claimed_by == "Serhiy Gaidai"
+
+
+def test_a_response_under_an_id_that_names_no_response_is_dropped_not_kept_with_no_actor():
+    answer = faithful_with(international_responses={"S19": {"kind": "statement"}})
+
+    grounded = ground(drafted(SEED_TEXT, answer), SourceText(SEED_TEXT))
+
+    assert all(r.actor.strip() for r in grounded.international_responses)
+    assert any(d.reason == "it pointed at a response the article does not have" for d in grounded.dropped)

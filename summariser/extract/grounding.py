@@ -197,9 +197,16 @@ def _ground_claims(
         if claim.outcome is None:
             continue  # counts no people harmed
         item["figure"] = mention.text
-        # a figure its own sentence attributes ("…, the interior ministry said") is never shown as
-        # unattributed because the model left the claimant out
-        claimant = claim.claimed_by or source.names.subject(mention)
+        allowed = offered.outcomes.get(mention_id, [])
+        if claim.outcome.value not in allowed:  # no server held the answer to the schema
+            reason = f"its own words say {' or '.join(allowed)}, not {claim.outcome.value}"
+            note = f"{mention_id}: its words say {' or '.join(allowed)}: answer one of them, or null"
+            out.drop("casualty_claims", item, Fault(reason, note))
+            continue
+        # a figure its own sentence attributes ("…, the interior ministry said"), or one inside a
+        # quotation code gives to its speaker, is never shown as unattributed because the model
+        # left the claimant out
+        claimant = claim.claimed_by or source.names.subject(mention) or _quoted_by(out.quotes, mention)
         if claimant is not None:
             claimant = source.names.full(source.resolve(claimant, mention.span, [a.name for a in out.actors]))
             if not source.names_near(claimant, mention.span):
@@ -233,6 +240,11 @@ def _ground_claims(
                 verified=True,
             )
         )
+
+
+def _quoted_by(quotes: list[Quote], mention: Anchor) -> str | None:
+    """Whose words hold a figure, where the brief keeps the quotation it stands in: the speaker's."""
+    return next((q.speaker for q in quotes if q.span[0] <= mention.span[0] < q.span[1]), None)
 
 
 def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], out: Grounding) -> None:
@@ -270,6 +282,10 @@ def _ground_responses(
     for response in draft.international_responses:
         if response.kind is None:
             continue  # named there, but not responding
+        if not response.actor.strip():  # answered under an id that names no response
+            fault = _unknown(response.evidence, "R", "response")
+            out.drop("international_responses", response.model_dump(mode="json"), fault)
+            continue
         names = naming(response.actor)
         naming_it = [s for s in readable if names.search(s.text)]
         sentence = _supporting(asked, naming_it, response.evidence, "", 0.0)

@@ -21,7 +21,7 @@ from summariser.errors import InputError, SummariserError
 from summariser.extract import nations
 from summariser.extract.matching import same_name, same_person
 from summariser.extract.text import SourceText
-from summariser.input.sources import Article, read
+from summariser.input.sources import Article, file_bytes, read
 
 FIELDS = ("actors", "quotes", "casualty_claims", "international_responses")
 
@@ -299,8 +299,10 @@ def offers(directory: Path) -> dict:
 
 
 def _gold(gold_path: Path) -> Gold:
+    """A gold file, read like a source: a regular file, bounded in size, before it is opened."""
+    data = file_bytes(str(gold_path), "a gold file")
     try:
-        return Gold.model_validate_json(gold_path.read_text(encoding="utf-8"))
+        return Gold.model_validate_json(data)
     except ValueError as error:
         raise InputError(f"{gold_path}: not a gold file ({str(error).splitlines()[0]})") from None
 

@@ -263,3 +263,20 @@ def test_eval_offered_never_takes_a_shared_surname_for_the_same_person(tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "speakers 0/1" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_gold_file_that_is_no_regular_file_is_refused_in_one_line_before_it_is_opened(tmp_path, kind):
+    import os
+
+    (tmp_path / "a.txt").write_text(OFFERED_TEXT, encoding="utf-8")
+    gold = tmp_path / "a.gold.json"
+    if kind == "fifo":
+        os.mkfifo(gold)  # opening it would wait for a writer for ever
+    else:
+        os.symlink("/dev/zero", gold)  # reading it would never end
+
+    result = run("eval", str(tmp_path), "--offered")
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "not a gold file" in result.stderr

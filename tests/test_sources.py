@@ -75,6 +75,13 @@ def test_the_api_refuses_empty_text():
         read_any("  ")
 
 
+def test_text_of_nothing_but_invisible_characters_is_refused(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("\u200b\u200b \u2060\ufeff\n\u200d", encoding="utf-8")
+    with pytest.raises(InputError, match="no visible text"):
+        read(str(path))
+
+
 def outcome_within(seconds: float, call: Callable[[], Any]) -> Any:
     """What `call()` returned or raised, failing the test if it is still running after `seconds`
     (it is left behind in a daemon thread, so a hang fails the test instead of stalling the suite)."""

@@ -60,19 +60,24 @@ def read(spec: str) -> Article:
         raise InputError(f"{spec}: unsupported source; give a file path, - for stdin, or an http(s) URL")
     if spec == "-":
         return to_text("<stdin>", _read_capped("<stdin>", sys.stdin.buffer))
+    return to_text(spec, file_bytes(spec), html=Path(spec).suffix.lower() in (".html", ".htm"))
+
+
+def file_bytes(spec: str, what: str = "an article file") -> bytes:
+    """A regular file's bytes, bounded before they are read: a directory, a FIFO (which would block
+    open() forever), a device or a file over MAX_BYTES is refused in one line."""
     try:
         mode = os.stat(spec).st_mode
         if stat.S_ISDIR(mode):
-            raise InputError(f"{spec}: is a directory; give an article file")
+            raise InputError(f"{spec}: is a directory; give {what}")
         if not stat.S_ISREG(mode):  # judged before opening: a FIFO with no writer blocks open() forever
-            raise InputError(f"{spec}: {_special_kind(mode)}, not an article file")
+            raise InputError(f"{spec}: {_special_kind(mode)}, not {what}")
         with open(spec, "rb") as file:
-            data = _read_capped(spec, file)
+            return _read_capped(spec, file)
     except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the path
         raise InputError(f"{spec}: no such file") from None
     except OSError as error:
         raise InputError(f"{spec}: cannot read ({error.strerror})") from None
-    return to_text(spec, data, html=Path(spec).suffix.lower() in (".html", ".htm"))
 
 
 def _read_capped(name: str, stream: BinaryIO) -> bytes:
@@ -229,11 +234,19 @@ def extract_article(name: str, html: str) -> str:
     return text
 
 
+# characters that take no space on a page: zero-width spaces and joiners, marks of direction, the BOM
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+
+
 def from_text(name: str, text: str) -> str:
     """Article text given as text (never taken for a path), checked like every other source."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name}: empty; there is no article text to summarise")
+    if not _INVISIBLE.sub("", text).strip():
+        raise InputError(f"{name}: no visible text, only invisible characters; there is nothing to summarise")
     if len(text) > MAX_CHARS:
         raise InputError(f"{name}: {len(text):,} characters is over the {MAX_CHARS:,} limit")
     control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f")

@@ -267,3 +267,14 @@ def test_ctrl_c_during_a_brief_exits_130_in_one_line(model_server):
 
     assert process.returncode == 130
     assert out == "" and err.strip() == "summarise: interrupted"
+
+
+def test_a_key_in_the_base_urls_query_or_user_info_is_never_printed(model_server):
+    server = model_server(Reply(status=401, body={"error": {"message": "unauthorised"}}))
+    host = server.url.removeprefix("http://")
+    for base in (f"{server.url}?api-key=q-secret-value-42", f"http://user:p-secret-value-42@{host}"):
+        result = run(str(SEED), "--base-url", base, "--model", "m", "--no-cache")
+
+        assert result.returncode == 3, result.stderr
+        assert "secret-value" not in result.stdout + result.stderr
+        assert "401 from" in result.stderr

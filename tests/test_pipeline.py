@@ -402,3 +402,27 @@ def test_in_json_mode_a_name_outside_the_choices_is_reasked_naming_them_then_dro
     [dropped] = brief.verification.dropped
     assert dropped.reason == "Velmar is not named near these words", "the editor reads no instruction"
     assert brief.quotes == []
+
+
+def test_an_api_key_of_any_shape_that_a_server_echoes_in_an_error_is_masked(model_server):
+    key = "gateway-7f3a9c2e51b04d8e"  # no "sk-": only knowing the key can mask it
+    server = model_server(Reply(status=400, body={"error": {"message": f"key {key} is not allowed here"}}))
+
+    with pytest.raises(ProviderError) as caught:
+        summarise(str(SEED), **{**options(server), "api_key": key})
+
+    assert key[:8] not in str(caught.value) and key[-8:] not in str(caught.value)
+
+
+def test_a_key_a_server_echoes_into_its_answer_leaks_no_part_of_it_through_a_cut_message(model_server):
+    key = "gateway-7f3a9c2e51b04d8e0c6b1a2f99d4e7c3b8a1f0e2"
+    echoed = {
+        "quotes": f"here is your key {key} " * 3
+    }  # not the answer's shape: pydantic quotes it, cut short
+    server = model_server(Reply(body=completion(echoed)))
+
+    with pytest.raises(ValidationFailed) as caught:
+        summarise(str(SEED), **{**options(server), "api_key": key})
+
+    shown = str(caught.value)
+    assert all(key[i : i + 8] not in shown for i in range(len(key) - 7))

@@ -145,6 +145,7 @@ class ModelClient:
     create: Callable[..., Any]
     endpoint: str
     http: httpx.Client
+    secrets: tuple[str, ...] = ()  # masked in every message this client raises
 
     def ask(self, response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int) -> Any:
         """One request, parsed into `response_model`. Raises `ModelFault` when the model's answer
@@ -169,9 +170,9 @@ class ModelClient:
             ) from error
         except InstructorRetryException as error:
             cause = error.__cause__
-            _raise_provider_error(cause, self.endpoint)
+            _raise_provider_error(cause, self.endpoint, self.secrets)
             if _is_model_fault(cause):
-                line = _one_line(str(cause))
+                line = redact(_one_line(str(cause)), self.secrets)
                 raise ModelFault(line, f"- the answer did not fit the schema: {line}") from cause
             raise InternalError.wrapping(cause or error) from (cause or error)
         except SummariserError:
@@ -193,7 +194,7 @@ def _is_model_fault(cause: BaseException | None) -> bool:
     return isinstance(cause, faults)
 
 
-def _raise_provider_error(cause: BaseException | None, endpoint: str) -> None:
+def _raise_provider_error(cause: BaseException | None, endpoint: str, secrets: tuple[str, ...] = ()) -> None:
     """Turn a transport or API failure into one line naming the endpoint and the cause; the original
     stays as `__cause__`, for -v."""
     import openai
@@ -208,12 +209,12 @@ def _raise_provider_error(cause: BaseException | None, endpoint: str) -> None:
             403: "the key may not have access to this model",
             404: "check the model name and --base-url",
             429: "rate limited; try again later",
-        }.get(status, redact(_one_line(cause.message)))
+        }.get(status, redact(_one_line(cause.message), secrets))
         raise ProviderError(f"{status} from {endpoint}: {hint}") from cause
     if isinstance(cause, openai.APITimeoutError):
         raise ProviderError(f"{endpoint} did not answer in time (see --timeout)") from cause
     if isinstance(cause, openai.APIConnectionError):
-        reason = redact(_one_line(str(cause.__cause__ or cause)))
+        reason = redact(_one_line(str(cause.__cause__ or cause)), secrets)
         raise ProviderError(f"cannot reach {endpoint}: {reason}") from cause
 
 
@@ -229,9 +230,21 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def endpoint_of(settings: Settings) -> str:
+    """The endpoint as a message may name it: never its query or user info, where keys ride."""
     if settings.replay is not None:
         return f"replay:{settings.replay}"
-    return settings.base_url or OPENAI_URL
+    url = httpx.URL(settings.base_url or OPENAI_URL)
+    return redact(str(url.copy_with(query=None, fragment=None, userinfo=b"")), secrets_of(settings))
+
+
+def secrets_of(settings: Settings) -> tuple[str, ...]:
+    """Every secret a run knows: its key, and what its base URL carries in its query and user info."""
+    found = [settings.api_key or ""]
+    if settings.base_url:
+        url = httpx.URL(settings.base_url)
+        found += [value for _, value in url.params.multi_items()]
+        found += [url.username, url.password]
+    return tuple(s for s in found if s)
 
 
 def _no_wait(seconds: float) -> None:
@@ -291,4 +304,6 @@ def connect(
         return raw.post("/chat/completions", body=body, cast_to=ChatCompletion)
 
     patched = instructor.patch(create=create, mode=modes[str(settings.mode)])
-    return ModelClient(create=patched, endpoint=endpoint_of(settings), http=http)
+    return ModelClient(
+        create=patched, endpoint=endpoint_of(settings), http=http, secrets=secrets_of(settings)
+    )

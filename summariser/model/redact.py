@@ -15,10 +15,18 @@ _SECRET_VARIABLES = ("OPENAI_API_KEY", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"
 MASK = "[redacted]"
 
 
+PART = 8  # a secret's first or last this many characters are masked too: messages cut values short
+
+
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """The text with every known secret masked, whole or cut ("…" where a message shortened it):
+    a key a server echoes into a pydantic message may stand there only in part."""
     known = [s for s in (*secrets, *(os.environ.get(v, "") for v in _SECRET_VARIABLES)) if len(s) >= 6]
     for secret in sorted(known, key=len, reverse=True):
         text = text.replace(secret, MASK)
+    for secret in (s for s in known if len(s) > PART):
+        for size in range(len(secret) - 1, PART - 1, -1):
+            text = text.replace(secret[:size], MASK).replace(secret[-size:], MASK)
     return _TOKEN.sub(MASK, text)
 
 

@@ -110,6 +110,26 @@ def casualties(text: str) -> list[Finding]:
     return [figure for figure, _ in casualty_phrases(text)]
 
 
+DENIAL = re.compile(rf"\b(?:{alternation(_WORDS['denials']['phrases'])})\b", re.IGNORECASE)
+
+
+def harm_reported(text: str) -> list[Span]:
+    """Where the article speaks of people killed, hurt, missing, displaced or detained, outside a
+    sentence that denies it ("no one was hurt"): harm it reports, counted or not."""
+    found = []
+    for m in _HARM_WORD.finditer(text):
+        start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        stop = min(
+            (i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i >= 0), default=len(text)
+        )
+        if not DENIAL.search(text[start:stop]) and m.group().lower() not in _NOT_HARM_ALONE:
+            found.append(m.span())
+    return found
+
+
+_NOT_HARM_ALONE = frozenset({"affected", "toll", "shot", "stranded", "in quarantine", "held hostage"})
+
+
 _CLAUSE_BREAK = re.compile(r"[;:\n]|(?<!\b[A-Z])[.!?]\s|,\s*(?:and|but|while|as|he|she|they|it)\b")
 
 

@@ -8,6 +8,7 @@ They are never `verified`; these checks only flag them (or, for a development, d
 import re
 
 from summariser.brief import Flag, KeyDevelopment
+from summariser.detect.harm import DENIAL, harm_reported
 from summariser.detect.numbers import numbers as read_numbers
 from summariser.extract import clauses, nations
 from summariser.extract.anchors import anchor
@@ -59,27 +60,28 @@ def lead_development(source: SourceText) -> KeyDevelopment | None:
     )
 
 
-_NO_CASUALTIES = re.compile(
-    r"\b(?:no|zero)\s+(?:casualties|deaths|dead|fatalities|injuries|one\s+(?:was\s+)?(?:killed|hurt|injured))\b"
-    r"|\ball[\s-]+clear\b|\bnobody\s+(?:was\s+)?(?:killed|hurt|injured)\b",
-    re.IGNORECASE,
-)
-
-
 def contradictions(draft: Draft, source: SourceText) -> list[Flag]:
-    """A headline or summary that denies casualties the article reports: the mark of a model that
-    obeyed an instruction planted in the page, or simply got it wrong."""
+    """A headline or summary that says no one was harmed while the article reports harm: the mark
+    of a model that obeyed an instruction planted in the page, or simply got it wrong. Checked
+    against every word of harm the article holds, not only the figures the detector found."""
     reported = source.anchors.mentions
-    if not reported:
+    harm = harm_reported(source.text)
+    if not (reported or harm):
         return []
+    if reported:
+        said, span = f"reports {reported[0].label!r}", reported[0].span
+    else:
+        sentence = source.anchors.sentence_at(harm[0][0])
+        said = f"says “{sentence.text if sentence else source.text[harm[0][0] : harm[0][1]]}”"
+        span = sentence.span if sentence else harm[0]
     return [
         Flag(
             kind="contradiction",
-            text=f"the {name} says there were no casualties, but the article reports {reported[0].label!r}",
-            span=reported[0].span,
+            text=f"the {name} says there were no casualties, but the article {said}",
+            span=span,
         )
         for name, text in (("headline", draft.headline), ("summary", draft.summary))
-        if _NO_CASUALTIES.search(text)
+        if DENIAL.search(text)
     ]
 
 

@@ -23,6 +23,7 @@ from summariser.brief import (
     Quote,
     Verification,
 )
+from summariser.detect.numbers import numbers
 from summariser.extract.facts import of_before
 from summariser.extract.matching import same_person
 from summariser.extract.text import normalise
@@ -150,6 +151,8 @@ def missed(item: Missed) -> str:
     """A passage the brief lacks, with the sentence it stands in, so no one needs the article open."""
     noun = _NOUNS.get(item.field, item.field).capitalize()
     context = item.sentence if item.sentence and item.sentence.strip() != item.text.strip() else ""
+    if item.field == "casualty_claims" and not numbers(item.text):  # harm, and no figure found for it
+        return f"Harm the article reports with no figure found for it; check: “{_bounded(context, 300)}”"
     return f"{noun} in the article, not in this brief: “{_bounded(item.text, 300)}”" + (
         f", in the sentence “{_bounded(context, 300)}”" if context else ""
     )

@@ -13,8 +13,10 @@ from summariser.brief import (
     Brief,
     Flag,
     Meta,
+    Missed,
     Verification,
 )
+from summariser.detect.harm import harm_reported
 from summariser.extract import wording
 from summariser.extract.anchors import anchor
 from summariser.extract.grounding import Grounding
@@ -41,6 +43,7 @@ def assemble(
     headline = _cut(" ".join(draft.headline.split()), HEADLINE_CHARS, "headline", cuts)
     summary = _cut(_sentences_cut(draft.summary, cuts), SUMMARY_CHARS, "summary", cuts)
     flags += cuts
+    missed = grounding.missed + _harm_without_figure(grounding, source)
     return Brief(
         headline=headline,
         summary=summary,
@@ -48,11 +51,30 @@ def assemble(
         verification=Verification(
             status="partial" if grounding.dropped or flags else "verified",
             dropped=grounding.dropped,
-            missed=grounding.missed,
+            missed=missed,
             flags=flags,
         ),
         meta=meta,
     )
+
+
+def _harm_without_figure(grounding: Grounding, source: SourceText) -> list[Missed]:
+    """Where the article reports harm the detector found no figure for ("Several shoppers were
+    killed"), the brief says so, so that no one reads "none found" as "none happened"."""
+    if grounding.casualty_claims or source.anchors.mentions:
+        return []
+    for start, end in harm_reported(source.text):
+        sentence = source.anchors.sentence_at(start)
+        if sentence is not None:
+            return [
+                Missed(
+                    field="casualty_claims",
+                    text=source.text[start:end],
+                    span=(start, end),
+                    sentence=sentence.text,
+                )
+            ]
+    return []
 
 
 # The words a reader is shown beside each item's verbatim text (quotes and evidence, exempt), each

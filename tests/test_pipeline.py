@@ -426,3 +426,29 @@ def test_a_key_a_server_echoes_into_its_answer_leaks_no_part_of_it_through_a_cut
 
     shown = str(caught.value)
     assert all(key[i : i + 8] not in shown for i in range(len(key) - 7))
+
+
+@pytest.mark.parametrize(
+    ("field", "broken"),
+    [
+        ("quotes", {"Q4": None}),
+        ("casualty_claims", {"C1": None}),
+        ("casualty_claims", {"C1": {"outcome": "dead", "claimed_by": "Serhiy Gaidai"}}),
+    ],
+)
+def test_one_unreadable_answer_costs_only_its_item_the_rest_of_the_brief_stands(model_server, field, broken):
+    answer = dict(handwritten("kreminna-faithful"))
+    answer[field] = {**answer[field], **broken}
+    answer["key_developments"] = ["S2"]  # a development given as its sentence's id alone is read
+    server = model_server(Reply(body=completion(answer)))
+
+    brief = summarise(str(SEED), **options(server))
+
+    [key] = broken
+    assert any(d.field == field and d.item.get("id") == key for d in brief.verification.dropped)
+    assert "could not be read" in next(
+        d.reason for d in brief.verification.dropped if d.item.get("id") == key
+    )
+    assert len(brief.quotes) >= 5 and brief.casualty_claims  # the rest stands
+    assert brief.key_developments[0].evidence.startswith("Ukrainian officials said")
+    assert len(server.requests) == 3  # the extraction, its re-ask naming the item, the headline

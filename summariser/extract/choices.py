@@ -13,12 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import field_validator
-
 from summariser.brief import MOST_DEVELOPMENTS, Outcome, Span
 from summariser.extract import clauses, figures, nations
 from summariser.extract.anchors import Anchor, Anchors, is_phrase, overlaps
-from summariser.extract.draft import Extraction, ResponseDraft
+from summariser.extract.draft import Extraction, ResponseDraft, Unreadable, read_each
 from summariser.extract.matching import naming, same_person
 from summariser.extract.names import Names
 from summariser.extract.words import BODIES, GOVERNING_WORDS, GOVERNMENT_WORDS, MILITARY_WORDS, TITLES
@@ -170,20 +168,20 @@ def _article_extraction(choices: Choices) -> type[Extraction]:
     is dropped item by item in grounding, never costing the whole brief."""
 
     class ArticleExtraction(Extraction):
-        @field_validator("international_responses", mode="before")
         @classmethod
-        def _responses_by_id(cls, value: Any) -> Any:
-            """{"R2": {"kind": "statement"}, "R3": {"kind": null}} as the responses they name."""
+        def _responses(cls, value: Any, unreadable: list[Unreadable]) -> Any:
+            """{"R2": {"kind": "statement"}, "R3": {"kind": null}} as the responses they name, each
+            read alone."""
             if not isinstance(value, dict):
-                return value
-            answered = []
+                return super()._responses(value, unreadable)
+            named = {}
             for key, answer in value.items():
                 kind = answer.get("kind") if isinstance(answer, dict) else None
                 if kind is None:
                     continue  # the body named does not respond in that sentence
                 evidence, actor = choices.responses.get(key, (key, ""))
-                answered.append(ResponseDraft(evidence=evidence, actor=actor, kind=kind))
-            return answered
+                named[key] = {"evidence": evidence, "actor": actor, "kind": kind}
+            return list(read_each(named, ResponseDraft, "international_responses", unreadable).values())
 
         @classmethod
         def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:

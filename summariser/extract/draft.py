@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from summariser.brief import (
     HEADLINE_CHARS,
@@ -52,6 +52,7 @@ _WRITTEN = {"written": "in the second request"}  # a field the extraction leaves
 
 
 _IN_KEY = {"answered": "by the id it is keyed under"}  # a field the model's answer gives as its key
+_BY_CODE = {"filled": "by code"}  # a field no model answers: what code could not read of its answer
 
 
 class DevelopmentDraft(_DraftItem):
@@ -86,6 +87,31 @@ class ResponseDraft(_DraftItem):
     kind: ResponseKind | None = Field(description="What they did; null if nothing about the story.")
 
 
+class Unreadable(BaseModel):
+    """An answer that could not be read as its item: which, and why, for the re-ask and the editor."""
+
+    field: str
+    id: str
+    reason: str
+
+
+def read_each(
+    answers: dict[Any, Any], item: type[BaseModel], field: str, unreadable: list[Unreadable]
+) -> dict:
+    """The answers that read as `item`, by key; the rest noted in `unreadable`."""
+    read = {}
+    for key, answer in answers.items():
+        try:
+            read[key] = item.model_validate(answer)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            unreadable.append(
+                Unreadable(field=field, id=str(key), reason=f"{where or 'answer'}: {first['msg']}")
+            )
+    return read
+
+
 class Extraction(BaseModel):
     """What one news article holds, answered with the ids of its passages and the names it holds."""
 
@@ -106,12 +132,41 @@ class Extraction(BaseModel):
         "countries that it names): what that body did there, or null if it did nothing about the story.",
     )
 
-    @field_validator("quotes", "casualty_claims", mode="before")
+    unreadable: list[Unreadable] = Field(default_factory=list, json_schema_extra=_BY_CODE)
+
+    @model_validator(mode="before")
     @classmethod
-    def _answers_by_id(cls, value: Any) -> Any:
-        """The contract allows answers as a list of items carrying their id, or keyed by id."""
+    def _item_by_item(cls, data: Any) -> Any:
+        """Each answer read alone: one that is null, of the wrong type or outside its closed set is
+        that item's fault, set aside in `unreadable` (re-asked, then dropped and listed), and the
+        rest of the answer stands. Answers may come as a list of items carrying their id, or keyed
+        by id; a development may be its sentence's id alone."""
+        if not isinstance(data, dict):
+            return data
+        data, unreadable = dict(data), list(data.get("unreadable") or [])
+        for field, item in (("quotes", QuoteAnswer), ("casualty_claims", ClaimAnswer)):
+            answers = data.get(field)
+            if isinstance(answers, list):
+                answers = {str(a.get("id")): a for a in answers if isinstance(a, dict)}
+            if isinstance(answers, dict):
+                data[field] = read_each(answers, item, field, unreadable)
+        developments = data.get("key_developments")
+        if isinstance(developments, list):
+            read = {str(n): {"evidence": d} if isinstance(d, str) else d for n, d in enumerate(developments)}
+            data["key_developments"] = list(
+                read_each(read, DevelopmentDraft, "key_developments", unreadable).values()
+            )
+        if "international_responses" in data:
+            data["international_responses"] = cls._responses(data["international_responses"], unreadable)
+        data["unreadable"] = unreadable
+        return data
+
+    @classmethod
+    def _responses(cls, value: Any, unreadable: list[Unreadable]) -> Any:
+        """The responses as listed items; an article's own schema reads them by R id."""
         if isinstance(value, list):
-            return {str(item.get("id")): item for item in value if isinstance(item, dict)}
+            read = {str(n): r for n, r in enumerate(value)}
+            return list(read_each(read, ResponseDraft, "international_responses", unreadable).values())
         return value
 
 
@@ -192,7 +247,7 @@ def field_guide(model: type[BaseModel] = Extraction, indent: str = "") -> str:
     prompt too, whatever the mode."""
     lines = []
     for name, info in model.model_fields.items():
-        if info.json_schema_extra in (_WRITTEN, _IN_KEY):
+        if info.json_schema_extra in (_WRITTEN, _IN_KEY, _BY_CODE):
             continue
         item, keyed = _item_model(info.annotation)
         keyed = keyed or (isinstance(info.json_schema_extra, dict) and "keyed" in info.json_schema_extra)

@@ -119,6 +119,10 @@ def ground(
     # every person the article names acts in it; a body acts where it speaks, claims or responds
     out = Grounding(draft=draft)
     out.actors = [_actor(name, source) for name in source.names.everyone() if is_person(name)]
+    for item in draft.unreadable:  # one answer that could not be read costs only its own item
+        reason = f"the model's answer for it could not be read ({item.reason})"
+        note = f"{item.id}: {item.reason}; answer it as the schema says, or null"
+        out.drop(item.field, {"id": item.id}, Fault(reason, note))
     _ground_quotes(draft, source, asked, offered, out)
     _ground_claims(draft, source, asked, offered, out)
     # a withheld instruction is no one's evidence, whatever id the model gives
@@ -283,7 +287,7 @@ def _ground_responses(
         if response.kind is None:
             continue  # named there, but not responding
         if not response.actor.strip():  # answered under an id that names no response
-            fault = _unknown(response.evidence, "R", "response")
+            fault = _unknown(response.evidence, "R", "government or body")
             out.drop("international_responses", response.model_dump(mode="json"), fault)
             continue
         names = naming(response.actor)

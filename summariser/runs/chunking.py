@@ -118,4 +118,5 @@ def merge_drafts(drafts: list[Draft]) -> Draft:
         quotes=quotes,
         casualty_claims=claims,
         international_responses=list(responses.values()),
+        unreadable=[u for draft in drafts for u in draft.unreadable],
     )

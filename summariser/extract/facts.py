@@ -9,11 +9,12 @@ and numbers in them are `summariser.extract.wording`'s).
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from summariser.brief import CasualtyClaim, Flag, InternationalResponse, Span
 from summariser.extract import clauses, nations
+from summariser.extract.anchors import overlaps
 from summariser.extract.grounding import Grounding
 from summariser.extract.matching import is_person, naming, same_person
 from summariser.extract.prompts import Facts
@@ -28,14 +29,22 @@ def of_before(figure: str) -> str:
     return "of " if any(last in COUNTS_OF for last in figure.lower().split()[-1:]) else ""
 
 
-def facts(extracted: Grounding) -> Facts:
+def facts(extracted: Grounding, flagged: Sequence[Span] = ()) -> Facts:
     """What held in the article, for the second request, never the article itself: the sentences
     of the developments (each under the id the model writes its words for), then every casualty
-    claim with who gives it and what each outside government or body did, one sentence each."""
+    claim with who gives it and what each outside government or body did, one sentence each. None
+    that stands in a passage the detectors flagged as an instruction to an AI is sent."""
+    clean = [d for d in extracted.key_developments if not overlaps(d.span, list(flagged))]
     return Facts(
-        developments={f"D{n}": d.evidence for n, d in enumerate(extracted.key_developments, 1)},
-        other=[f"- {claim_sentence(c)}" for c in extracted.casualty_claims]
-        + [f"- {_response_sentence(r)}" for r in extracted.international_responses if r.description],
+        developments={f"D{n}": d.evidence for n, d in enumerate(clean, 1)},
+        other=[
+            f"- {claim_sentence(c)}" for c in extracted.casualty_claims if not overlaps(c.span, list(flagged))
+        ]
+        + [
+            f"- {_response_sentence(r)}"
+            for r in extracted.international_responses
+            if r.description and not overlaps(r.span, list(flagged))
+        ],
     )
 
 

@@ -25,13 +25,13 @@ from summariser.extract.anchors import Anchor, Anchors
 from summariser.extract.choices import Choices
 from summariser.extract.draft import field_guide
 
-TEMPLATES = ("system", "user", "reask", "omission", "headline", "rewrite")
+TEMPLATES = ("system", "user", "reask", "omission", "writer", "headline", "rewrite")
 # what the model sees in place of a sentence the detector is sure addresses instructions to an AI
 PLACEHOLDER = "[passage withheld: it addressed instructions to an AI]"
 
 # An article that writes a delimiter of ours could seem to close the data block and speak as the
 # prompt; a look-alike character keeps its words readable while it stays inside the block.
-_DELIMITER = re.compile(r"<(/?)(article)\b", re.IGNORECASE)
+_DELIMITER = re.compile(r"<(/?)(article|facts)\b", re.IGNORECASE)  # the fences' own tags, blunted
 
 
 def _directory() -> Path:
@@ -104,17 +104,25 @@ class PromptSet:
             {"role": "user", "content": "\n\n".join(notes)},
         ]
 
-    def headline(self, lead: str, facts: Facts, problems: list[str] | None = None) -> list[dict[str, str]]:
+    def headline(
+        self, lead: str, facts: Facts, code: str, problems: list[str] | None = None
+    ) -> list[dict[str, str]]:
         """The second request: the model's own words for the developments and responses the
         extraction chose, and the headline and summary, from the article's opening sentence and
-        the checked facts, never the whole article (a small model pastes it back); asked again,
-        the same request plus what did not hold."""
+        the checked facts, never the whole article (a small model pastes it back); fenced as the
+        first is, between lines carrying the article's `code`, under a system message that says
+        they are data; asked again, the same request plus what did not hold."""
         content = self.templates["headline"].substitute(
+            marker=code,
             lead=fence(lead),
             developments=_listed_sentences(facts.developments) or "- (none)",
-            facts="\n".join(_capped(facts.other)) or "- (nothing else in the article could be checked)",
+            facts="\n".join(fence(fact) for fact in _capped(facts.other))
+            or "- (nothing else in the article could be checked)",
         )
-        messages = [{"role": "user", "content": content}]
+        messages = [
+            {"role": "system", "content": self.templates["writer"].substitute()},
+            {"role": "user", "content": content},
+        ]
         if problems:
             note = self.templates["rewrite"].substitute(problems="\n".join(_capped(problems)))
             messages.append({"role": "user", "content": note})

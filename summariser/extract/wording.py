@@ -60,6 +60,28 @@ def lead_development(source: SourceText) -> KeyDevelopment | None:
     )
 
 
+FLAGGED_RUN = 4  # this many words in a row from a flagged passage, and a headline took its words
+
+
+def from_flagged(field: str, text: str, source: SourceText) -> list[Flag]:
+    """Where a headline or summary takes its words from a passage the detectors flagged as an
+    instruction to an AI: the mark of a model that obeyed a plant the article carried."""
+    words = _words_of(text)
+    runs = {" ".join(words[i : i + FLAGGED_RUN]) for i in range(len(words) - FLAGGED_RUN + 1)}
+    flags = []
+    for finding in source.injections:
+        said = _words_of(finding.text)
+        if any(" ".join(said[i : i + FLAGGED_RUN]) in runs for i in range(len(said) - FLAGGED_RUN + 1)):
+            note = f"the {field} repeats words of a passage flagged as an instruction to an AI"
+            flags.append(Flag(kind="possible_injection", text=note, span=finding.span))
+            break
+    return flags
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", normalise(text).lower())
+
+
 def contradictions(draft: Draft, source: SourceText) -> list[Flag]:
     """A headline or summary that says no one was harmed while the article reports harm: the mark
     of a model that obeyed an instruction planted in the page, or simply got it wrong. Checked

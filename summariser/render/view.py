@@ -162,6 +162,8 @@ def flag(item: Flag) -> tuple[str, str | None]:
     """A flag in an editor's words, and the passage to quote after it (None when the note says it
     all: the text of a summary or contradiction flag is addressed to the model)."""
     if item.kind == "possible_injection":
+        if item.text.startswith(("the headline ", "the summary ")):  # the model's words, not the article's
+            return item.text[:1].upper() + item.text[1:], None
         return "Reads like an instruction to an AI; kept, check it", item.text
     if item.kind == "injection":
         if item.span is None:  # nowhere in the article text: the page hid it from its readers

@@ -37,7 +37,7 @@ from summariser.extract.draft import (
     writing_for,
 )
 from summariser.extract.grounding import Grounding, ground
-from summariser.extract.prompts import Facts, PromptSet, load
+from summariser.extract.prompts import Facts, PromptSet, load, marker
 from summariser.extract.text import SourceText
 from summariser.input.sources import Article
 from summariser.model import cache, parts
@@ -201,21 +201,25 @@ class Session:
         any are left, then kept flagged. None that parses leaves no headline or summary, flagged,
         and the developments without words of the model's, never costing the brief."""
         lead = _lead(source)
-        given = facts.facts(extracted)
+        flagged = [f.span for f in source.injections]  # withheld or flagged: never sent to the writer
+        given = facts.facts(extracted, flagged)
         opening = lead.text if lead else ""
-        messages = self.prompts.headline(opening, given)
+        code = marker(source.text)
+        messages = self.prompts.headline(opening, given, code)
         answer = writing_for(list(given.developments))
         briefed: Grounding | None = None
         for _ in range(max(1, budget)):
             try:
                 written = self.ask(messages, answer, part)
             except ModelFault as fault:
-                messages = self.prompts.headline(opening, given, [fault.note])
+                messages = self.prompts.headline(opening, given, code, [fault.note])
                 continue
             briefed = ground(_worded(extracted, given, written, source), source)
             if not briefed.issues:
                 break
-            messages = self.prompts.headline(opening, given, [f"- {issue.text}" for issue in briefed.issues])
+            messages = self.prompts.headline(
+                opening, given, code, [f"- {issue.text}" for issue in briefed.issues]
+            )
         if briefed is None:
             return ground(extracted.draft.model_copy(update={"headline": "", "summary": ""}), source)
         return _attributed(briefed, extracted, lead, source)
@@ -355,18 +359,23 @@ def _best(groundings: list[Grounding]) -> Grounding:
 
 
 def _lead(source: SourceText) -> Anchor | None:
-    """The article's opening sentence, unless it was withheld as a planted instruction."""
-    return next((s for s in source.anchors.sentences if not overlaps(s.span, source.withheld)), None)
+    """The article's opening sentence, unless the detectors withheld or flagged it as a planted
+    instruction (then the first that is neither)."""
+    flagged = [f.span for f in source.injections]
+    return next((s for s in source.anchors.sentences if not overlaps(s.span, flagged)), None)
 
 
 def _attributed(
     briefed: Grounding, extracted: Grounding, lead: Anchor | None, source: SourceText
 ) -> Grounding:
     """The brief with who did what in its headline and summary checked against the facts the model
-    was given: each act given to the wrong body is flagged, and a headline that gives one is
+    was given, and their words against the passages flagged as instructions: each act given to the
+    wrong body, and each flagged passage's words, is flagged, and a headline that does either is
     replaced by the lead development's words, for the headline is what an editor reads first."""
     given = facts.record(extracted, (lead.text, lead.span) if lead else None)
     wrong = facts.misattributed("headline", briefed.draft.headline, given)
+    wrong += wording.from_flagged("headline", briefed.draft.headline, source)
+    briefed.flags += wording.from_flagged("summary", briefed.draft.summary, source)
     first = next(iter(briefed.key_developments), None) or wording.lead_development(source)
     if wrong and first is not None:
         briefed.draft = briefed.draft.model_copy(update={"headline": first.text})
@@ -379,14 +388,11 @@ def _attributed(
 def _worded(extracted: Grounding, given: Facts, written: Writing, source: SourceText) -> Draft:
     """The extraction's draft with the model's words for what held: each development under the
     sentence it was checked against, and the headline and summary."""
-    words = {
-        d.span: written.developments.get(key, "")
-        for key, d in zip(given.developments, extracted.key_developments, strict=True)
-    }
+    words = {sentence: written.developments.get(key, "") for key, sentence in given.developments.items()}
 
     def worded(development: DevelopmentDraft) -> DevelopmentDraft:
         sentence = source.anchors.get(development.evidence.strip())
-        text = words.get(sentence.span, development.text) if sentence else development.text
+        text = words.get(sentence.text, development.text) if sentence else development.text
         return development.model_copy(update={"text": text})
 
     return extracted.draft.model_copy(

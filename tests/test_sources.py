@@ -158,3 +158,12 @@ def test_a_byte_order_mark_on_what_is_no_utf16_is_binary_content(tmp_path, data)
 
     with pytest.raises(InputError, match="binary content"):
         read(str(path))
+
+
+def test_a_file_that_mixes_utf8_with_another_encoding_is_refused_not_read_as_mojibake(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(
+        "Café owners said the fire spread.".encode() + " The naïve plan failed.".encode("latin-1")
+    )
+    with pytest.raises(InputError, match="mixed encodings"):
+        read(str(path))

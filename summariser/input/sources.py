@@ -166,6 +166,11 @@ def _unseen(element: Any) -> bool:
     return _HIDING_STYLE.search(re.sub(r"\s+", "", element.get("style") or "")) is not None
 
 
+# a character of two to four bytes written as UTF-8 writes it: a file that holds one, and bytes UTF-8
+# cannot read, mixes two encodings, and any one guess turns part of it into mojibake
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def decode(name: str, data: bytes, charset: str | None = None) -> str:
     """Text from bytes: UTF-8 (BOM or not), UTF-16 (BOM or not), a declared charset, else the best guess.
 
@@ -185,6 +190,8 @@ def decode(name: str, data: bytes, charset: str | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if not charset and _UTF8_SEQUENCE.search(data):  # valid UTF-8 beside bytes that are not
+        raise InputError(f"{name}: mixed encodings (UTF-8 and another); save it in one encoding, UTF-8")
     if charset:
         try:
             return data.decode(charset)

@@ -435,3 +435,14 @@ def test_a_response_under_an_id_that_names_no_response_is_dropped_not_kept_with_
     assert any(
         d.reason == "it pointed at a government or body the article does not have" for d in grounded.dropped
     )
+
+
+def test_a_response_kind_its_clause_does_not_allow_is_set_aside_then_dropped_in_any_mode():
+    offered = SourceText(SEED_TEXT).choices_for()
+    [rid] = [r for r, kinds in offered.kinds.items() if kinds == ["military_aid"]][:1]
+    answer = faithful_with(international_responses={rid: {"kind": "sanctions"}})
+
+    grounded = ground(drafted(SEED_TEXT, answer), SourceText(SEED_TEXT))
+
+    assert all(r.kind != "sanctions" for r in grounded.international_responses)
+    assert any("not sanctions" in d.reason for d in grounded.dropped)

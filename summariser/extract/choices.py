@@ -180,6 +180,11 @@ def _article_extraction(choices: Choices) -> type[Extraction]:
                 if kind is None:
                     continue  # the body named does not respond in that sentence
                 evidence, actor = choices.responses.get(key, (key, ""))
+                allowed = choices.kinds.get(key)
+                if allowed is not None and kind not in allowed:  # no server held it to the schema
+                    reason = f"kind: its clause says {' or '.join(allowed)}, not {kind}"
+                    unreadable.append(Unreadable(field="international_responses", id=str(key), reason=reason))
+                    continue
                 named[key] = {"evidence": evidence, "actor": actor, "kind": kind}
             return list(read_each(named, ResponseDraft, "international_responses", unreadable).values())
 

@@ -136,3 +136,16 @@ def test_a_person_named_like_a_place_is_not_its_government():
 
 def test_a_capital_stands_for_its_government():
     assert responders("Berlin said it would send 40 tonnes of food and two field hospitals.") == ["Berlin"]
+
+
+def test_the_countries_a_storys_opening_gives_as_its_sources_are_not_the_storys_own():
+    text = (
+        "French and Spanish officials say Poland tested a rocket on Monday.\n"
+        "Poland has tested four rockets this year. Poland's army said the test succeeded.\n"
+        "France condemned the launch. Spain said it would raise the matter at the UN.\n"
+        "French officials met Spanish envoys on Tuesday. Spain and France held a drill.\n"
+    )
+    from summariser.extract import nations
+
+    assert nations.home(text, text.splitlines()[0]) == {"Poland"}
+    assert {"France", "Spain"} <= {body for _, body in SourceText(text).choices_for().responses.values()}

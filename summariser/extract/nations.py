@@ -177,6 +177,20 @@ def named(text: str) -> list[tuple[str, str]]:
     return [(m.group(), owner[m.group()]) for m in finder.finditer(text)]
 
 
+_SAYS = re.compile(r"\b(?:say|says|said|report|reports|reported|claim|claims|claimed)\b(?:\s+that)?\s+")
+
+
+def _reported_clause(lead: str) -> str:
+    """What an opening sentence reports, without who reports it ("South Korean and U.S. officials
+    say North Korea fired a missile" reports on North Korea): the sources of a story are not its
+    place. The whole sentence where it names no one saying it, or names no country in what it says."""
+    says = _SAYS.search(lead)
+    if says is None:
+        return lead
+    reported = lead[says.end() :]
+    return reported if named(reported) else lead
+
+
 def home(text: str, lead: str, least: int = 3) -> set[str]:
     """The countries a story is about: those its opening sentence (`lead`) names that it names
     `least` times or more; failing those, the one it names most, if that often. Any other it
@@ -184,7 +198,7 @@ def home(text: str, lead: str, least: int = 3) -> set[str]:
     counts = Counter(
         country for _, country in named(text) if country not in _UNIONS and country not in _BODIES
     )
-    opening = {country for _, country in named(lead) if counts[country] >= least}
+    opening = {country for _, country in named(_reported_clause(lead)) if counts[country] >= least}
     if opening:
         return opening
     most = max(counts.values(), default=0)

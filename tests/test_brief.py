@@ -65,7 +65,8 @@ def answer_model(field: str):
 
 
 def test_the_draft_holds_the_small_answers_then_the_headline_and_summary():
-    assert list(Draft.model_fields) == [*SMALL, "headline", "summary"]
+    answered = [name for name in Draft.model_fields if name != "unreadable"]  # code's, never asked
+    assert answered == [*SMALL, "headline", "summary"]
     for field, keys in SMALL.items():
         assert set(answer_model(field).model_fields) == keys, field
 

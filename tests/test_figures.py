@@ -66,6 +66,7 @@ def test_many_more_is_kept_as_the_article_writes_it():
         ("There were 12 casualties.", None, "people"),
         ("The river rose overnight, forcing thousands from their homes.", "displaced", "people"),
         ("Sixty were killed in the attack.", "killed", "people"),
+        ("Officials said 12 soldiers were injured.", "injured", "soldiers"),  # no "die" in "soldiers"
     ],
 )
 def test_the_word_for_harm_says_what_happened_and_the_words_after_the_figure_who(sentence, outcome, who):

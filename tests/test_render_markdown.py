@@ -127,7 +127,7 @@ def test_the_recorded_seed_tells_an_editor_what_the_json_says():
     shown = render(brief)
 
     assert brief.verification.status == "partial"
-    assert shown.splitlines()[2].startswith("**Partial:** 1 thing to check")
+    assert shown.splitlines()[2].startswith("**Partial:** 2 things to check")
     # the figure, what it counts and its hedges read off the article; no place the article does not give
     assert (
         "- **about 200** people killed — claimed by Serhiy Gaidai (about; in reality there are many more)"
@@ -138,7 +138,9 @@ def test_the_recorded_seed_tells_an_editor_what_the_json_says():
         assert f"> “{escape(quote.text)}”  \n> — **{quote.speaker}**" in shown
     for dropped in brief.verification.dropped:  # what did not hold, in an editor's words
         assert f"“{escape(dropped.label())}”: not verified ({escape(dropped.reason)})" in shown
-    # the one thing to check: the recorded summary gives the Pentagon's aid to the UK (who did what)
+    # the two things to check: the recorded summary copies the article, and gives the Pentagon's aid
+    # to the UK (who did what)
+    assert "The summary copies the article's own sentences" in shown
     assert "- The summary gives the UK what the article gives the Pentagon (“military”" in shown
     assert "casualty_claims" not in shown and "prompt" not in shown  # no field names or model notes
 

@@ -48,7 +48,7 @@ def test_a_recording_names_server_and_model_and_holds_no_key(model_server, tmp_p
     assert entry["recorded"]["model"] == "scripted"
     assert entry["recorded"]["mode"] == "json_schema"
     assert entry["recorded"]["server_model_listing"] == {"id": "scripted", "owned_by": "tests"}
-    assert entry["request"]["body"]["messages"][0]["content"].startswith("An editor checked these facts")
+    assert entry["request"]["body"]["messages"][-1]["content"].startswith("An editor checked these facts")
     assert len(list(tmp_path.glob("*.json"))) == 2  # the extraction and the headline
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from summariser.brief import Outcome
 from summariser.detect.numbers import alternation, numbers, vocabulary
 from summariser.extract.anchors import Anchor
+from summariser.extract.matching import UNSPACED
 
 _WORDS = vocabulary()
 # the scales other languages write after digits ("6 000", "2 mille"); English is the number reader's
@@ -38,10 +39,17 @@ _DIGITS = re.compile(r"\d{1,3}(?:[,  \u202f]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 
 # the word for harm beside a figure, and what it says happened; "casualties" and "victims" say no more
 # than harm, and are left to the model
-_OUTCOMES = {Outcome(outcome): alternation(words) for outcome, words in _WORDS["outcomes"].items()}
-_OUTCOME_WORDS = [
-    (outcome, re.compile(rf"\b(?:{words})\b|(?:{words})", re.I)) for outcome, words in _OUTCOMES.items()
-]
+
+
+def _outcome_words(words: list[str]) -> re.Pattern[str]:
+    """Words matched whole, except in the scripts that run words together (Chinese): "die" is not
+    in "soldiers"."""
+    spaced = alternation([w for w in words if not UNSPACED.search(w)])
+    unspaced = [w for w in words if UNSPACED.search(w)]
+    return re.compile(rf"\b(?:{spaced})\b" + (f"|(?:{alternation(unspaced)})" if unspaced else ""), re.I)
+
+
+_OUTCOME_WORDS = [(Outcome(o), _outcome_words(words)) for o, words in _WORDS["outcomes"].items()]
 _HARM_ONLY = frozenset({*_WORDS["harm"]["only"], "toll"})  # harm, with no word for what kind
 _NOT_WHO = frozenset(
     [

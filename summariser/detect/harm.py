@@ -159,19 +159,27 @@ def counts_people(text: str, number: Number) -> bool:
         or _MONTH_AFTER.match(text, end)
         or _LABEL.search(head)
         or (_AGE.search(head) and text[end : end + 1] == "," and (number.low or 0) < 130)
-        or _ages_listed(text, number, head)
+        or _ages_listed(text, number)
     )
 
 
-def _ages_listed(text: str, number: Number, head: str) -> bool:
+def _ages_listed(text: str, number: Number) -> bool:
     """The rest of a list of ages ("aged three and 13", "aged 4, 7 and 9")."""
-    listed = [n for n in numbers(text) if n.span[1] <= number.span[0]]
-    at = number.span[0]
-    while listed and _AGES_JOIN.fullmatch(text[listed[-1].span[1] : at]):
-        at = listed.pop().span[0]
-        if _AGED.search(text, max(0, at - 12), at):
+    every = numbers(text)
+    at = bisect.bisect_left(_starts(text), number.span[0])  # the numbers before it
+    start = number.span[0]
+    while at > 0 and _AGES_JOIN.fullmatch(text[every[at - 1].span[1] : start]):
+        at -= 1
+        start = every[at].span[0]
+        if _AGED.search(text, max(0, start - 12), start):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4)
+def _starts(text: str) -> tuple[int, ...]:
+    """Where each of the text's numbers starts, for finding the ones before a number at once."""
+    return tuple(n.span[0] for n in numbers(text))
 
 
 _AGES_JOIN = re.compile(r"\s*(?:,|and|,\s*and)\s*")

@@ -9,6 +9,7 @@ text2num's knowledge, not a list of ours; the hedges and vague counts are writte
 in `casualty_words.toml`. Whether a number counts people is the caller's judgement.
 """
 
+import bisect
 import functools
 import re
 import tomllib
@@ -114,14 +115,15 @@ def _bare(text: str) -> list[tuple[int, int, int, bool]]:
     found: dict[int, tuple[int, int, int, bool]] = {}
     for m in _VAGUE.finditer(text):
         found[m.start()] = (m.start(), m.end(), vocabulary()["vague"][m.group().lower()], True)
-    taken = [(s, e) for s, e, _, _ in found.values()]
     for m in _DIGITS.finditer(text):
         number = float(m.group().split()[0].replace(",", ""))
         scale = _SCALES[m.group("scale").lower()] if m.group("scale") else 1
         found.setdefault(m.start(), (m.start(), m.end(), round(number * scale), False))
-        taken.append(m.span())
+    taken = sorted((s, e) for s, e, _, _ in found.values())  # vague counts and digits, by start
+    starts = [s for s, _ in taken]
     for start, end, value in _spelled(text):
-        if not any(s <= start < e or start <= s < end for s, e in taken):
+        at = bisect.bisect_right(starts, start)  # the one starting at or before it, and the next
+        if not any(s <= start < e or start <= s < end for s, e in taken[max(0, at - 1) : at + 1]):
             found.setdefault(start, (start, end, value, False))
     return sorted(found.values())
 

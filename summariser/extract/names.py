@@ -74,16 +74,23 @@ class Names:
     def found(self) -> list[Named]:
         """Every occurrence of a person or body, in article order, each under the article's fullest
         form of the name."""
+        return [Named(full, n.span) for n, full, _ in self._resolved]
+
+    @cached_property
+    def _resolved(self) -> list[tuple[Named, str, list[str]]]:
+        """Each occurrence of a person or body (places left out), its fullest form, and the people
+        a shared surname may stand for there."""
         places = {n.name for n in self.places}
         raw = [n for n in self._raw if n.name not in places]
-        forms = _full_forms(raw)
-        self._namesakes = {n.span: people for n, (_, people) in zip(raw, forms, strict=True) if people}
-        return [Named(full, n.span) for n, (full, _) in zip(raw, forms, strict=True)]
+        return [(n, full, people) for n, (full, people) in zip(raw, _full_forms(raw), strict=True)]
+
+    @cached_property
+    def _namesakes(self) -> dict[Span, list[str]]:
+        return {n.span: people for n, _, people in self._resolved if people}
 
     def namesakes(self, named: Named) -> list[str]:
         """The people a surname they share may stand for where it is written ("Mr Kovac" after
         "Marta Kovac" and "Ivo Kovac"), nearest first; [] where it stands for one."""
-        _ = self.found  # the table is made with the names
         return self._namesakes.get(named.span, [])
 
     def everyone(self) -> list[str]:
@@ -165,9 +172,7 @@ class Names:
         paragraphs after "Ms Name said:", each opening with a quotation mark and naming no one, and
         the speaker holds until another is named. None where the run is within the usual reach."""
         line = self.anchors.line_of(offset)
-        opener = line
-        while opener > 0 and line - opener < RUN_MOST and self._quotation_only(opener):
-            opener -= 1
+        opener = self._run_opens(line)
         if line - opener <= SPEAKER_REACH or opener not in self._lines:
             return None
         return self._lines[opener][0].span[0]
@@ -176,15 +181,21 @@ class Names:
         """The speaker a paragraph of quotation has from the one that introduces its run ("Ms Name
         said:" and then paragraphs of her words, each opening with a quotation mark, naming no one)."""
         line = self.anchors.line_of(sentence.span[0])
-        opener = line
-        while opener > 0 and line - opener < RUN_MOST and self._quotation_only(opener):
-            opener -= 1
+        opener = self._run_opens(line)
         introducing = self._lines.get(opener, [])
         if opener == line or not introducing or not introducing[-1].text.rstrip().endswith(":"):
             return None
         speaker = self.subject(introducing[-1])
         named = {n.name for n in self._named_in(introducing[-1]) if not self.namesakes(n)}
         return speaker if speaker in named else None
+
+    def _run_opens(self, line: int) -> int:
+        """The paragraph before the run of quotation paragraphs that `line` ends (`line` itself
+        where it opens no quotation or names someone): the one that introduces the run."""
+        opener = line
+        while opener > 0 and line - opener < RUN_MOST and self._quotation_only(opener):
+            opener -= 1
+        return opener
 
     def _quotation_only(self, line: int) -> bool:
         """Whether a paragraph opens with a quotation mark and names no one outside its quotations."""

@@ -25,11 +25,23 @@ def copies(text: str, sentence: str) -> bool:
     """Whether a wording repeats its sentence whole rather than saying what it means: most of the
     sentence's words, in a row. A headline-like opening of a long sentence ("Troops seized a town
     on Tuesday") is a wording of it."""
-    said = _WORD.findall(normalise(text).lower())
-    source = _WORD.findall(normalise(sentence).lower())
+    source = _words(sentence)
     run = max(1, round(REPEATED * len(source)))
-    grams = {tuple(source[i : i + run]) for i in range(len(source) - run + 1)}
-    return any(tuple(said[i : i + run]) in grams for i in range(len(said) - run + 1))
+    return _shares_run(_words(text), _runs(source, run), run)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text).lower())
+
+
+def _runs(words: list[str], size: int) -> set[tuple[str, ...]]:
+    """Every run of `size` words in a row."""
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _shares_run(words: list[str], runs: set[tuple[str, ...]], size: int) -> bool:
+    """Whether the words hold one of the runs, word for word."""
+    return any(tuple(words[i : i + size]) in runs for i in range(len(words) - size + 1))
 
 
 def stands_as_line(text: str, sentence: str) -> bool:
@@ -66,20 +78,14 @@ FLAGGED_RUN = 4  # this many words in a row from a flagged passage, and a headli
 def from_flagged(field: str, text: str, source: SourceText) -> list[Flag]:
     """Where a headline or summary takes its words from a passage the detectors flagged as an
     instruction to an AI: the mark of a model that obeyed a plant the article carried."""
-    words = _words_of(text)
-    runs = {" ".join(words[i : i + FLAGGED_RUN]) for i in range(len(words) - FLAGGED_RUN + 1)}
+    runs = _runs(_words(text), FLAGGED_RUN)
     flags = []
     for finding in source.injections:
-        said = _words_of(finding.text)
-        if any(" ".join(said[i : i + FLAGGED_RUN]) in runs for i in range(len(said) - FLAGGED_RUN + 1)):
+        if _shares_run(_words(finding.text), runs, FLAGGED_RUN):
             note = f"the {field} repeats words of a passage flagged as an instruction to an AI"
             flags.append(Flag(kind="possible_injection", text=note, span=finding.span))
             break
     return flags
-
-
-def _words_of(text: str) -> list[str]:
-    return re.findall(r"\w+", normalise(text).lower())
 
 
 def contradictions(draft: Draft, source: SourceText) -> list[Flag]:
@@ -170,12 +176,10 @@ def copied_summary(draft: Draft, source: SourceText) -> list[Flag]:
     """A summary that pastes the article's sentences instead of saying what they add up to: every
     sentence of it that repeats COPIED_WORDS of the article's words in a row counts, pasted whole
     or with its end changed."""
-    article = _WORD.findall(source.normal.lower())
-    runs = {tuple(article[i : i + COPIED_WORDS]) for i in range(len(article) - COPIED_WORDS + 1)}
+    runs = _runs(_WORD.findall(source.normal.lower()), COPIED_WORDS)
     copied = []
     for sentence in anchor(draft.summary.strip()).sentences:
-        words = _WORD.findall(normalise(sentence.text).lower())
-        if any(tuple(words[i : i + COPIED_WORDS]) in runs for i in range(len(words) - COPIED_WORDS + 1)):
+        if _shares_run(_words(sentence.text), runs, COPIED_WORDS):
             copied.append(sentence.text)
     if not copied:
         return []

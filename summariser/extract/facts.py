@@ -34,16 +34,15 @@ def facts(extracted: Grounding, flagged: Sequence[Span] = ()) -> Facts:
     of the developments (each under the id the model writes its words for), then every casualty
     claim with who gives it and what each outside government or body did, one sentence each. None
     that stands in a passage the detectors flagged as an instruction to an AI is sent."""
-    clean = [d for d in extracted.key_developments if not overlaps(d.span, list(flagged))]
+    spans = list(flagged)
+    clean = [d for d in extracted.key_developments if not overlaps(d.span, spans)]
     return Facts(
         developments={f"D{n}": d.evidence for n, d in enumerate(clean, 1)},
-        other=[
-            f"- {claim_sentence(c)}" for c in extracted.casualty_claims if not overlaps(c.span, list(flagged))
-        ]
+        other=[f"- {claim_sentence(c)}" for c in extracted.casualty_claims if not overlaps(c.span, spans)]
         + [
             f"- {_response_sentence(r)}"
             for r in extracted.international_responses
-            if r.description and not overlaps(r.span, list(flagged))
+            if r.description and not overlaps(r.span, spans)
         ],
     )
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from summariser import detect
 from summariser.brief import Span
 from summariser.detect.findings import quoted_regions
+from summariser.detect.harm import harm_reported
 from summariser.extract.anchors import Anchor, Anchors, anchor
 from summariser.extract.choices import Choices, choices
 from summariser.extract.matching import in_words, name_keys, same_person, whole, without_place
@@ -111,6 +112,7 @@ class SourceText:
         self.names = Names(text, self.anchors)
         # confident planted instructions never reach the model; doubtful ones reach it, flagged
         self.withheld = [f.span for f in self.injections if f.kind == "injection"]
+        self.flagged = [f.span for f in self.injections]  # withheld or shown: never the writer's facts
         self._named: dict[tuple[int, str], bool] = {}
 
     def choices_for(self, asked: Anchors | None = None) -> Choices:
@@ -124,6 +126,12 @@ class SourceText:
     @cached_property
     def _offered(self) -> Choices:
         return choices(self.names, self.anchors.outside(self.withheld), self.withheld)
+
+    @cached_property
+    def harm(self) -> list[Span]:
+        """Where the article reports harm, counted or not, outside a denial of its own: asked by
+        every grounding's denial check and by the brief's assembly, so found once."""
+        return harm_reported(self.text)
 
     def sentence_text(self, passage: Anchor) -> str:
         """The whole sentence a passage or figure stands in, as the article writes it."""

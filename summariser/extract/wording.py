@@ -8,7 +8,7 @@ They are never `verified`; these checks only flag them (or, for a development, d
 import re
 
 from summariser.brief import Flag, KeyDevelopment
-from summariser.detect.harm import DENIAL, harm_reported
+from summariser.detect.harm import DENIAL
 from summariser.detect.numbers import numbers as read_numbers
 from summariser.extract import clauses, nations
 from summariser.extract.anchors import anchor
@@ -93,7 +93,7 @@ def contradictions(draft: Draft, source: SourceText) -> list[Flag]:
     of a model that obeyed an instruction planted in the page, or simply got it wrong. Checked
     against every word of harm the article holds, not only the figures the detector found."""
     reported = source.anchors.mentions
-    harm = harm_reported(source.text)
+    harm = source.harm
     if not (reported or harm):
         return []
     if reported:

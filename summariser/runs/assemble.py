@@ -16,7 +16,6 @@ from summariser.brief import (
     Missed,
     Verification,
 )
-from summariser.detect.harm import harm_reported
 from summariser.extract import wording
 from summariser.extract.anchors import anchor
 from summariser.extract.grounding import Grounding
@@ -63,7 +62,7 @@ def _harm_without_figure(grounding: Grounding, source: SourceText) -> list[Misse
     killed"), the brief says so, so that no one reads "none found" as "none happened"."""
     if grounding.casualty_claims or source.anchors.mentions:
         return []
-    for start, end in harm_reported(source.text):
+    for start, end in source.harm:
         sentence = source.anchors.sentence_at(start)
         if sentence is not None:
             return [

@@ -201,8 +201,7 @@ class Session:
         any are left, then kept flagged. None that parses leaves no headline or summary, flagged,
         and the developments without words of the model's, never costing the brief."""
         lead = _lead(source)
-        flagged = [f.span for f in source.injections]  # withheld or flagged: never sent to the writer
-        given = facts.facts(extracted, flagged)
+        given = facts.facts(extracted, source.flagged)
         opening = lead.text if lead else ""
         code = marker(source.text)
         messages = self.prompts.headline(opening, given, code)
@@ -361,8 +360,7 @@ def _best(groundings: list[Grounding]) -> Grounding:
 def _lead(source: SourceText) -> Anchor | None:
     """The article's opening sentence, unless the detectors withheld or flagged it as a planted
     instruction (then the first that is neither)."""
-    flagged = [f.span for f in source.injections]
-    return next((s for s in source.anchors.sentences if not overlaps(s.span, flagged)), None)
+    return next((s for s in source.anchors.sentences if not overlaps(s.span, source.flagged)), None)
 
 
 def _attributed(

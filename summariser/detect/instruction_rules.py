@@ -16,7 +16,8 @@ def _joined(value: str | list[str]) -> str:
 
 
 def _pattern(value: str | list[str]) -> re.Pattern[str]:
-    return re.compile(_joined(value).replace("{ai}", _joined(_DATA["ai"])), re.IGNORECASE)
+    pattern = _joined(value).replace("{ai}", _joined(_DATA["ai"])).replace("{verbs}", _joined(_DATA["verbs"]))
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _rules(table: str) -> list[Rule]:
@@ -28,14 +29,18 @@ OPENER = _pattern(_DATA["opener"])
 VOCATIVE = _pattern(_DATA["vocative"])
 SECOND_PERSON = _pattern(_DATA["second_person"])
 REPORTED = _pattern(_DATA["reported"])
+ATTRIBUTION = _pattern(_DATA["attribution"])
+ASKED_FOR = _pattern(_DATA["asked_for"])
+NAMES_THE_BRIEF = _pattern(_DATA["names_the_brief"])
 
 OVERRIDE = _rules("override")
 ROLE = _rules("role")
 ADDRESS = _rules("address")
 CONTROL = _rules("control")
+REQUEST = _rules("request")
 
 OTHER_SCRIPTS = re.compile("[\u0400-\u052f\u3000-\u9fff]")  # Cyrillic and Chinese
-_GATES = {word for rules in (OVERRIDE, ROLE, ADDRESS, CONTROL) for gate, _ in rules for word in gate}
+_GATES = {word for rules in (OVERRIDE, ROLE, ADDRESS, CONTROL, REQUEST) for gate, _ in rules for word in gate}
 
 # Latin-script words, looked up whole among an article's words: every gate that is one word, and
 # the forms and names the file lists besides

@@ -14,13 +14,17 @@ from summariser.detect.harm import casualties
 from summariser.detect.instruction_rules import (
     ADDRESS,
     ANCHORS,
+    ASKED_FOR,
+    ATTRIBUTION,
     CONTROL,
     IMPERATIVE_ONLY,
+    NAMES_THE_BRIEF,
     OPENER,
     OTHER_SCRIPTS,
     OVERRIDE,
     PUNCTUATION,
     REPORTED,
+    REQUEST,
     ROLE,
     SECOND_PERSON,
     STEMS,
@@ -103,7 +107,11 @@ def _trigger_hits(plain: str) -> list[int]:
 
 
 def _judge(sentence: str) -> tuple[bool, bool]:
-    """(reads as an instruction to an AI, confidently so)."""
+    """(reads as an instruction to an AI, confidently so). A sentence that gives its words to a
+    source ("Never report troop movements, the army ordered journalists") is the article's report of
+    an order, a sign or a warning, and reads as one only where it names an AI or the brief."""
+    if ATTRIBUTION.search(sentence) and not NAMES_THE_BRIEF.search(sentence):
+        return False, False
     lowered = sentence.lower()
     override = [m for m in _matches(OVERRIDE, sentence, lowered) if not m.group("zu")]
     ordered = any(
@@ -118,6 +126,7 @@ def _judge(sentence: str) -> tuple[bool, bool]:
     commanding = (
         ordered
         or bool(_matches(ROLE, sentence, lowered))
+        or bool(_matches(REQUEST, sentence, lowered))
         or VOCATIVE.search(sentence) is not None
         or any(second or _imperative(sentence, m.start()) for m in control)
     )
@@ -138,12 +147,14 @@ def _imperative(sentence: str, at: int) -> bool:
 
 
 def _reported(sentence: str) -> bool:
-    return REPORTED.search(sentence) is not None
+    """Whether the sentence gives words to someone: then it is kept, whatever it says."""
+    return REPORTED.search(sentence) is not None or ATTRIBUTION.search(sentence) is not None
 
 
 def _holds_a_report(text: str, span: Span, regions: list[Span], casualty_mentions: list[Finding]) -> bool:
     """Whether the passage stands in a quotation, holds a quotation of six words or more, or holds a
-    casualty figure: then withholding it would hide what the article reports."""
+    casualty figure: then withholding it would hide what the article reports. A quotation that is the
+    headline the passage asks for ("headline this “…”") is the order's payload and reports nothing."""
     start, end = span
     for q_start, q_end in regions:
         if q_start <= start < q_end or q_start < end <= q_end:
@@ -152,6 +163,7 @@ def _holds_a_report(text: str, span: Span, regions: list[Span], casualty_mention
             start <= q_start
             and q_end <= end
             and len(re.findall(r"\w+", text[q_start:q_end])) >= QUOTE_MIN_WORDS
+            and not ASKED_FOR.search(text, start, q_start)
         ):
             return True
     return any(start <= c.span[0] < end for c in casualty_mentions)

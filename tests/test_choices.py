@@ -36,6 +36,19 @@ def test_a_figure_its_sentence_attributes_offers_that_claimant_alone():
     assert len(c.outcomes[casualties.id]) == 6, "'casualties' names no outcome: every one is offered"
 
 
+def test_null_is_not_offered_as_the_claimant_of_a_figure_in_a_quotation_or_a_sentence_that_says_whose():
+    text = (
+        "“We have counted 14 bodies so far,” Anna Kowal, the governor, told reporters.\n"
+        "The health ministry said 40 people had been killed. There were 12 casualties in the town.\n"
+    )
+    source, c = offered(text)
+    quoted, attributed, stated = (m.id for m in source.anchors.mentions)
+    assert c.sourced == {quoted, attributed}
+    schema = c.schema().model_json_schema()["properties"]["casualty_claims"]["properties"]
+    assert None not in schema[quoted]["properties"]["claimed_by"]["enum"]
+    assert schema[stated]["properties"]["claimed_by"]["enum"] == [None]
+
+
 def test_each_outside_body_a_sentence_names_is_a_response_to_answer_by_id():
     _, c = offered()
     assert list(c.responses.values()) == [("S6", "Japan"), ("S6", "Korvia")]
@@ -49,7 +62,8 @@ def test_the_schema_makes_every_choice_an_enum_and_every_id_required():
     assert quotes["additionalProperties"] is False
     assert quotes["properties"][asked]["properties"]["speaker"]["enum"][-1] is None
     claims = schema["properties"]["casualty_claims"]["properties"]
-    assert claims["C1"]["properties"]["claimed_by"]["enum"] == ["health ministry", None]
+    assert claims["C1"]["properties"]["claimed_by"]["enum"] == ["health ministry"], "its sentence says whose"
+    assert claims["C2"]["properties"]["claimed_by"]["enum"] == [None], "no one gives it"
     assert claims["C1"]["properties"]["outcome"]["enum"] == ["killed", None]
     responses = schema["properties"]["international_responses"]
     assert responses["required"] == ["R1", "R2"]

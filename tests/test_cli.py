@@ -269,6 +269,45 @@ def test_ctrl_c_during_a_brief_exits_130_in_one_line(model_server):
     assert out == "" and err.strip() == "summarise: interrupted"
 
 
+@pytest.mark.parametrize("run_of", ["many", "chunks"])
+def test_ctrl_c_while_worker_threads_wait_on_the_model_ends_the_run_and_sends_nothing_more(
+    model_server, tmp_path, run_of
+):
+    import signal
+    import threading
+
+    gate = threading.Event()
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful")), gate=gate))
+    seed = SEED.read_text(encoding="utf-8")
+    if run_of == "many":  # four articles, four requests in flight at once
+        (tmp_path / "in").mkdir()
+        for n in range(6):
+            (tmp_path / "in" / f"a{n}.txt").write_text(seed.replace("Kreminna", f"K{n}"), encoding="utf-8")
+        args, in_flight = [str(tmp_path / "in"), "--output", str(tmp_path / "b.jsonl"), "--concurrency", "4"], 4
+    else:  # one long article, its two chunks in flight at once
+        (tmp_path / "long.txt").write_text("\n\n".join([seed] * 12), encoding="utf-8")
+        args, in_flight = [str(tmp_path / "long.txt")], 2
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARISER_"))}
+    process = subprocess.Popen(
+        [SUMMARISE, *args, "--no-cache", *model_args(server)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean,
+    )
+    with server.arrived:
+        assert server.arrived.wait_for(lambda: server.in_flight == in_flight, timeout=60)
+    sent = len(server.requests)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)  # ends while the server still holds every answer
+
+    assert not gate.is_set()
+    assert process.returncode == 130
+    assert err.strip().endswith("summarise: interrupted")
+    assert len(server.requests) == sent, "no request started after the interruption"
+    gate.set()
+
+
 def test_a_key_in_the_base_urls_query_or_user_info_is_never_printed(model_server):
     server = model_server(Reply(status=401, body={"error": {"message": "unauthorised"}}))
     host = server.url.removeprefix("http://")

@@ -9,6 +9,7 @@ import pytest
 from summariser import ProviderError, summarise
 from summariser.model.client import CompletionTransport
 from summariser.model.retry import RetryTransport
+from summariser.model.stopping import Stop
 from summariser.model.tape import RecordTransport, Tape
 from tests.conftest import SEED, Reply, completion, handwritten
 from tests.test_pipeline import options
@@ -52,7 +53,7 @@ class _Closable(httpx.BaseTransport):
     "wrap",
     [
         RetryTransport,
-        CompletionTransport,
+        lambda inner: CompletionTransport(inner, Stop()),
         lambda inner: RecordTransport(Tape("unused"), inner, mode="json"),
     ],
     ids=["retry", "completion", "record"],

@@ -426,6 +426,28 @@ def test_a_figure_inside_a_quotation_code_attributes_is_never_unattributed():
     assert about_200.claimed_by == "Serhiy Gaidai"
 
 
+def test_a_figure_code_knows_is_someones_is_dropped_never_unattributed_when_no_one_is_named():
+    text = (
+        "Anna Kowal, the governor, met Piotr Nowak, the mayor, at the town hall on Monday.\n"
+        "“We have counted 14 bodies so far, and the search goes on.”\n"
+    )
+    source = SourceText(text)
+    [figure] = source.anchors.mentions
+    [passage] = source.anchors.passages
+    answer = {
+        "quotes": {passage.id: {"speaker": None}},
+        "casualty_claims": {figure.id: {"outcome": "killed", "claimed_by": None}},
+        "key_developments": [],
+        "international_responses": {},
+    }
+
+    grounded = ground(drafted(text, answer), source)
+
+    assert grounded.casualty_claims == []
+    [dropped] = [d for d in grounded.dropped if d.field == "casualty_claims"]
+    assert dropped.reason.startswith("no one is named as giving it, though it stands in someone's quoted")
+
+
 def test_a_response_under_an_id_that_names_no_response_is_dropped_not_kept_with_no_actor():
     answer = faithful_with(international_responses={"S19": {"kind": "statement"}})
 

@@ -34,6 +34,9 @@ class Choices:
     # names by (Chinese, Japanese): any name then, for the trust rules alone to judge
     passages: dict[str, list[str] | None]
     mentions: dict[str, list[str] | None]
+    # the figures code knows to be someone's (in a quotation, or a sentence that says who) and has
+    # names to offer for: null, "the article names no source", is not offered for them
+    sourced: set[str]
     outcomes: dict[str, list[str]]  # what each figure's word for harm allows, else every outcome
     responses: dict[str, tuple[str, str]]  # R1…: a sentence and an outside body that acts in it
     kinds: dict[str, list[str]]  # what kind each response's own clause says it is, else every kind
@@ -64,7 +67,7 @@ def _claimants(names: Names, mention: Anchor, most: int) -> list[str]:
     sentence attributes it ("…, the ministry said"), that one alone; where the sentence reports
     words of someone it does not name ("he said"), whom the article names just before; else no
     one, for the article states it with no source."""
-    quoted = next((p for p in names.anchors.passages if p.span[0] <= mention.span[0] < p.span[1]), None)
+    quoted = _quotation_of(names, mention)
     if quoted is not None:
         attributed = names.attributed(quoted)
         return [attributed] if attributed else names.near(quoted, most=most)
@@ -72,6 +75,16 @@ def _claimants(names: Names, mention: Anchor, most: int) -> list[str]:
     if subject:
         return [subject]
     return names.near(mention, most=most) if names.reported(mention) else []
+
+
+def _sourced(names: Names, mention: Anchor) -> bool:
+    """Whether code knows the figure is someone's: it stands in a quotation, or its sentence says
+    whose it is."""
+    return _quotation_of(names, mention) is not None or bool(names.subject(mention))
+
+
+def _quotation_of(names: Names, mention: Anchor) -> Anchor | None:
+    return next((p for p in names.anchors.passages if p.span[0] <= mention.span[0] < p.span[1]), None)
 
 
 def _among(name: str, names: list[str]) -> bool:
@@ -95,6 +108,8 @@ def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: i
         for body in _outside(s.text, home, names.named_in(s))
         if (deed := clauses.deed(naming(body), s)) and not clauses.denied(deed)
     ]
+    # a figure its own sentence attributes ("…, the ministry said") has that one claimant
+    claimants = {m.id: None if names.caseless(m) else _claimants(names, m, most) for m in asked.mentions}
     return Choices(
         news=[s.id for s in readable if not _mostly_quoted(s, asked)][:NEWS_SENTENCES],
         # not asked: a few words that close no clause (a term, scare quotes: never a quote), and a
@@ -104,8 +119,8 @@ def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: i
             for p in asked.passages
             if not is_phrase(p) and names.attributed(p) is None
         },
-        # a figure its own sentence attributes ("…, the ministry said") has that one claimant
-        mentions={m.id: None if names.caseless(m) else _claimants(names, m, most) for m in asked.mentions},
+        mentions=claimants,
+        sourced={m.id for m in asked.mentions if claimants[m.id] and _sourced(names, m)},
         outcomes={m.id: _outcomes(m, asked) for m in asked.mentions},
         responses={f"R{n}": (sentence, body) for n, (sentence, body, _) in enumerate(pairs, 1)},
         kinds={f"R{n}": [k.value for k in clauses.kinds(deed)] for n, (_, _, deed) in enumerate(pairs, 1)},
@@ -205,12 +220,19 @@ def _schema(choices: Choices, base: dict[str, Any]) -> dict[str, Any]:
     def enum(values: list[Any]) -> dict[str, Any]:
         return {"enum": values}
 
-    def named(names: list[str] | None) -> dict[str, Any]:
-        return {"type": ["string", "null"]} if names is None else enum([*names, None])
+    def named(names: list[str] | None, sourced: bool = False) -> dict[str, Any]:
+        if names is None:
+            return {"type": ["string", "null"]}
+        return enum(names if sourced else [*names, None])
 
     quotes = {pid: _object({"speaker": named(names)}) for pid, names in choices.passages.items()}
     claims = {
-        mid: _object({"outcome": enum([*choices.outcomes[mid], None]), "claimed_by": named(names)})
+        mid: _object(
+            {
+                "outcome": enum([*choices.outcomes[mid], None]),
+                "claimed_by": named(names, sourced=mid in choices.sourced),
+            }
+        )
         for mid, names in choices.mentions.items()
     }
     developments = _object({"evidence": enum(choices.news)})

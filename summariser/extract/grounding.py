@@ -211,6 +211,12 @@ def _ground_claims(
         # quotation code gives to its speaker, is never shown as unattributed because the model
         # left the claimant out
         claimant = claim.claimed_by or source.names.subject(mention) or _quoted_by(out.quotes, mention)
+        if claimant is None and mention_id in offered.sourced:
+            named = offered.mentions.get(mention_id) or []
+            reason = "it stands in someone's quoted words or a sentence that says whose it is"
+            note = f"{mention_id}: the article says who gives it: choose one of {', '.join(named)}"
+            out.drop("casualty_claims", item, Fault(f"no one is named as giving it, though {reason}", note))
+            continue
         if claimant is not None:
             claimant = source.names.full(source.resolve(claimant, mention.span, [a.name for a in out.actors]))
             if not source.names_near(claimant, mention.span):

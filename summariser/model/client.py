@@ -23,6 +23,8 @@ from summariser.errors import InternalError, ProviderError, SummariserError
 from summariser.model import deadline
 from summariser.model.redact import redact
 from summariser.model.retry import RetryPolicy, RetryTransport
+from summariser.model.stopping import Stop
+from summariser.model.strict import enforces_schema, strict_request
 from summariser.model.tape import RecordTransport, ReplayTransport, Tape
 
 REPLAY_BASE_URL = "http://replay.invalid/v1"
@@ -109,12 +111,15 @@ def is_completion(body: Any) -> bool:
 class CompletionTransport(httpx.BaseTransport):
     """Reads each answer once: counts it for the brief that sent it, and refuses a 200 that is no
     completion (a captive portal's page, an event stream, a proxy's error text) as the provider's
-    failure, so it is never re-asked and paid for again as if the model had written it."""
+    failure, so it is never re-asked and paid for again as if the model had written it. Once the
+    client is stopped, no attempt starts."""
 
-    def __init__(self, inner: httpx.BaseTransport) -> None:
+    def __init__(self, inner: httpx.BaseTransport, stop: Stop) -> None:
         self.inner = inner
+        self.stop = stop
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.stop.check()  # no attempt, first or retry, starts once the run is interrupted
         response = self.inner.handle_request(request)
         meter = _meter.get()
         if meter is not None:
@@ -146,11 +151,20 @@ class ModelClient:
     endpoint: str
     http: httpx.Client
     secrets: tuple[str, ...] = ()  # masked in every message this client raises
+    stop: Stop = field(default_factory=Stop)
 
     def ask(self, response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int) -> Any:
         """One request, parsed into `response_model`. Raises `ModelFault` when the model's answer
         does not parse (re-ask it), `ProviderError` when the endpoint failed, `InternalError` for
-        anything else: that is a bug of ours and no further request should be made for it."""
+        anything else: that is a bug of ours and no further request should be made for it; and
+        `Stopped`, whatever else went wrong, once the client was interrupted."""
+        try:
+            return self._ask(response_model, messages, model, max_tokens)
+        except Exception:
+            self.stop.check()  # an answer cut off by the interruption is the interruption
+            raise
+
+    def _ask(self, response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int) -> Any:
         from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
         try:
@@ -179,6 +193,10 @@ class ModelClient:
             raise
         except Exception as error:
             raise InternalError.wrapping(error) from error
+
+    def interrupt(self) -> None:
+        """No request starts again, and those in flight end now (their threads get `Stopped`)."""
+        self.stop.stop()
 
     def close(self) -> None:
         self.http.close()
@@ -263,8 +281,13 @@ def connect(
     import openai
     from openai.types.chat import ChatCompletion
 
+    stop = Stop()
     bottom: httpx.BaseTransport
-    retry_options: dict[str, Any] = {"policy": policy, "attempt_seconds": settings.request_timeout}
+    retry_options: dict[str, Any] = {
+        "policy": policy,
+        "attempt_seconds": settings.request_timeout,
+        "sleep": stop.wait,
+    }
     if answered_by is not None:
         bottom = answered_by
     elif settings.replay is not None:
@@ -273,7 +296,7 @@ def connect(
     else:
         # a local model server we started ourselves is never reached through a proxy
         proxy = None if settings.local_model else deadline.proxy_for(settings.base_url or OPENAI_URL)
-        bottom = deadline.transport(proxy)
+        bottom = deadline.transport(proxy, stop)
         if settings.record is not None:
             bottom = RecordTransport(
                 Tape(settings.record), bottom, mode=str(settings.mode), served_by=settings.served_by
@@ -281,7 +304,7 @@ def connect(
     if sleep is not None:
         retry_options["sleep"] = sleep
     http = httpx.Client(
-        transport=RetryTransport(CompletionTransport(bottom), **retry_options),
+        transport=RetryTransport(CompletionTransport(bottom, stop), **retry_options),
         timeout=httpx.Timeout(settings.request_timeout, connect=min(settings.request_timeout, 10.0)),
     )
     raw = openai.OpenAI(
@@ -297,13 +320,18 @@ def connect(
         "json": instructor.Mode.JSON,
     }
 
+    strict = enforces_schema(settings.base_url, replaying=settings.replay is not None)
+
     def create(**body: Any) -> ChatCompletion:
         """openai's chat completion call without `raw.chat`, whose first touch loads every resource
         module of the SDK (~0.3 s of each run); the request still goes through openai's client, so
-        its error types and response parsing are the same."""
-        return raw.post("/chat/completions", body=body, cast_to=ChatCompletion)
+        its error types and response parsing are the same. OpenAI's own API is asked to hold the
+        answer to the schema."""
+        return raw.post(
+            "/chat/completions", body=strict_request(body) if strict else body, cast_to=ChatCompletion
+        )
 
     patched = instructor.patch(create=create, mode=modes[str(settings.mode)])
     return ModelClient(
-        create=patched, endpoint=endpoint_of(settings), http=http, secrets=secrets_of(settings)
+        create=patched, endpoint=endpoint_of(settings), http=http, secrets=secrets_of(settings), stop=stop
     )

@@ -21,6 +21,7 @@ import httpcore
 import httpx
 
 from summariser.errors import ProviderError
+from summariser.model.stopping import Stop
 
 _end: contextvars.ContextVar[float | None] = contextvars.ContextVar("summariser_deadline", default=None)
 
@@ -53,8 +54,11 @@ def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
 
 
 class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, stop: Stop | None) -> None:
         self.inner = inner
+        self.stop = stop
+        if stop is not None:
+            stop.opened(self)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self.inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
@@ -69,7 +73,8 @@ class _Stream(httpcore.NetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         return _Stream(
-            self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
+            self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout)),
+            self.stop,
         )
 
     def get_extra_info(self, info: str) -> Any:
@@ -77,8 +82,11 @@ class _Stream(httpcore.NetworkStream):
 
 
 class _Backend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
+    """httpcore's own backend, its streams keeping to the deadline and shut when `stop` is."""
+
+    def __init__(self, stop: Stop | None) -> None:
         self.inner = httpcore.SyncBackend()
+        self.stop = stop
 
     def connect_tcp(
         self,
@@ -89,13 +97,13 @@ class _Backend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         timeout = _bounded(timeout, httpcore.ConnectTimeout)
-        return _Stream(self.inner.connect_tcp(host, port, timeout, local_address, socket_options))
+        return _Stream(self.inner.connect_tcp(host, port, timeout, local_address, socket_options), self.stop)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.NetworkStream:
         timeout = _bounded(timeout, httpcore.ConnectTimeout)
-        return _Stream(self.inner.connect_unix_socket(path, timeout, socket_options))
+        return _Stream(self.inner.connect_unix_socket(path, timeout, socket_options), self.stop)
 
     def sleep(self, seconds: float) -> None:
         self.inner.sleep(seconds)
@@ -135,13 +143,13 @@ class _ReadWhole(httpx.BaseTransport):
 _ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
-def transport(proxy: str | None = None) -> httpx.BaseTransport:
+def transport(proxy: str | None = None, stop: Stop | None = None) -> httpx.BaseTransport:
     """httpx's own transport (through `proxy` when one is given), its sockets keeping to the
-    deadline, under one that reads each answer whole within the size bound."""
-    return _ReadWhole(streaming(proxy))
+    deadline and shut when `stop` is, under one that reads each answer whole within the size bound."""
+    return _ReadWhole(streaming(proxy, stop))
 
 
-def streaming(proxy: str | None = None) -> httpx.HTTPTransport:
+def streaming(proxy: str | None = None, stop: Stop | None = None) -> httpx.HTTPTransport:
     """httpx's own transport, its sockets keeping to the deadline, its answers left for the caller
     to read under a bound of its own (a batch's result file is far larger than any completion).
 
@@ -149,7 +157,7 @@ def streaming(proxy: str | None = None) -> httpx.HTTPTransport:
     given ours after it is built: everything else, TLS, limits, proxying and exception mapping, stays
     httpx's own."""
     made = httpx.HTTPTransport(proxy=proxy)
-    made._pool._network_backend = _Backend()
+    made._pool._network_backend = _Backend(stop)
     return made
 
 

@@ -111,7 +111,7 @@ def run(
     window = max(1, concurrency) * 2
     with (
         Session(settings, concurrency) as session,
-        ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool,
+        session.interruptible(ThreadPoolExecutor(max_workers=max(1, concurrency))) as pool,
     ):
         pending: set[Future[Result]] = set()
         for item in items:

@@ -7,13 +7,14 @@ so a bug in grounding is a bug (exit 1 at once), never "invalid output" re-asked
 the budget runs out, the best attempt is kept and what failed moves to `verification.dropped`.
 """
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -43,6 +44,7 @@ from summariser.input.sources import Article
 from summariser.model import cache, parts
 from summariser.model.cache import Cache
 from summariser.model.client import Meter, ModelClient, ModelFault, connect, endpoint_of, metering
+from summariser.model.stopping import Stopped
 from summariser.model.tape import Tape
 from summariser.runs import chunking
 from summariser.runs.assemble import assemble
@@ -86,6 +88,7 @@ class Session:
         self._client: ModelClient | None = None
         self._opening = threading.Lock()
         self._slots = threading.BoundedSemaphore(max(1, concurrency))
+        self._interrupted = False
 
     def __enter__(self) -> "Session":
         return self
@@ -98,16 +101,41 @@ class Session:
             self._client.close()
             self._client = None
 
+    def interrupt(self) -> None:
+        """Ctrl-C, wherever the main thread heard it: no request of the session starts again, and
+        those in flight in other threads end now, raising `Stopped` there."""
+        with self._opening:
+            self._interrupted = True
+            if self._client is not None:
+                self._client.interrupt()
+
     def ask(self, messages: list[dict[str, str]], answer: type[Answer], part: int = 0) -> Answer:
         """One model request, waiting for a free slot under the run's cap. `part` says which part
         of the brief asks: chunk k is k, the headline request the one after the last chunk (a batch
         names its requests by it)."""
         with self._opening:
+            if self._interrupted:
+                raise Stopped()
             if self._client is None:
                 self._client = self._connector(self.settings)
             client = self._client
         with self._slots, parts.chunk(part):
             return client.ask(answer, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
+
+    @contextlib.contextmanager
+    def interruptible(self, pool: ThreadPoolExecutor) -> Iterator[ThreadPoolExecutor]:
+        """A pool of this session's workers that Ctrl-C stops at once: the session is interrupted
+        and the pool let go without waiting for the answers its threads were reading (they end now).
+        Otherwise the pool ends as `with` ends it, waiting for its work."""
+        interrupted = False
+        try:
+            yield pool
+        except KeyboardInterrupt:
+            interrupted = True
+            self.interrupt()
+            raise
+        finally:
+            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
     def brief(self, article: Article) -> Brief:
         """A grounded brief of one article; a bug of ours surfaces as `InternalError` at once."""
@@ -178,7 +206,7 @@ class Session:
         if len(spans) == 1:
             extracted = extract(0, source.anchors, budgets[0])
         else:
-            with ThreadPoolExecutor(max_workers=min(len(budgets), CHUNK_CONCURRENCY)) as pool:
+            with self.interruptible(ThreadPoolExecutor(min(len(budgets), CHUNK_CONCURRENCY))) as pool:
                 futures = [
                     pool.submit(extract, n, source.anchors.within(*spans[n]), budget)
                     for n, budget in enumerate(budgets)

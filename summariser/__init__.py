@@ -1,24 +1,55 @@
 """summariser: a news article in, a validated, source-grounded brief out.
 
-    >>> from summariser import summarise
-    >>> brief = summarise("seeds/kreminna.txt", replay="fixtures")
+    >>> from summariser import Summariser
+    >>> with Summariser(replay="fixtures") as client:
+    ...     brief = client.brief(path="seeds/kreminna.txt")
     >>> brief.quotes[0].span
 
-`source` is a file path, `-` for stdin, or the article text itself; options mirror the CLI's
-(model, base_url, api_key, mode, timeout, replay, record, strict, cache, local_model,
-max_requests). With no key, no base_url and no replay, a model pulled by `summarise models pull`
-answers (one line on stderr says so).
+`Summariser` is the client: built once, one connection pool and one cap on requests in flight for
+every brief it makes. `summarise()`, `summarise_many()` and `asummarise()` are one-call wrappers over
+it, taking the same options. With no key, no base_url and no replay, a
+model pulled by `summarise models pull` answers (one line on stderr says so).
 """
 
-from typing import TYPE_CHECKING, Any
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from summariser.errors import InputError, InternalError, ProviderError, SummariserError, ValidationFailed
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from summariser.brief import Brief
+    from summariser.client import Summariser
     from summariser.jobs.job import Tally
 
-# The models load pydantic, and the CLI imports this package for `--help` too: they load on first use.
+try:
+    __version__ = version("summariser")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
+
+
+class Options(TypedDict, total=False):
+    """The options `Summariser(...)` takes, for the one-call wrappers."""
+
+    model: str | None
+    base_url: str | None
+    api_key: str | None
+    mode: Literal["tools", "json_schema", "json"] | None
+    timeout: float | None
+    cache: bool
+    local_model: str | Path | None
+    replay: str | Path | None
+    record: str | Path | None
+    strict: bool
+    max_requests: int | None
+    omission_reask: bool
+    max_article_tokens: int | None
+
+
+# The models and the client load pydantic and openai's machinery, and the CLI imports this package for
+# `--help` too: they load on first use.
 _MODELS = (
     "Actor",
     "Brief",
@@ -34,6 +65,7 @@ _MODELS = (
     "Usage",
     "Verification",
 )
+_CLIENTS = ("Summariser",)
 
 
 def __getattr__(name: str) -> Any:
@@ -41,6 +73,10 @@ def __getattr__(name: str) -> Any:
         from summariser import brief
 
         return getattr(brief, name)
+    if name in _CLIENTS:
+        from summariser import client
+
+        return getattr(client, name)
     raise AttributeError(f"module 'summariser' has no attribute {name!r}")
 
 
@@ -56,13 +92,16 @@ __all__ = [
     "KeyDevelopment",
     "Meta",
     "Missed",
+    "Options",
     "ProviderError",
     "Quote",
     "SourceInfo",
+    "Summariser",
     "SummariserError",
     "Usage",
     "ValidationFailed",
     "Verification",
+    "__version__",
     "asummarise",
     "summarise",
     "summarise_batch",
@@ -70,39 +109,25 @@ __all__ = [
 ]
 
 
-def summarise(source: str, **options: Any) -> "Brief":
-    """Summarise one article; raises a `SummariserError` subclass on every expected failure."""
-    from summariser.input.sources import read_any
-    from summariser.model.local import serving_from
-    from summariser.runs.pipeline import summarise_article
+def summarise(source: str | Path, **options: "Unpack[Options]") -> "Brief":
+    """Brief one article: a `Path`, a path or URL, `-` for stdin, or the article text itself (a
+    one-line string that looks like a file name but names none is an `InputError`, never an
+    article). Raises a `SummariserError` subclass on every expected failure."""
+    from summariser.client import Summariser, article_of
 
-    article = read_any(source)
-    with serving_from(**options) as settings:
-        return summarise_article(article, settings)
+    with Summariser(**options) as client:
+        return client._brief_article(article_of(source))
 
 
 def summarise_many(
-    sources: list[str], concurrency: int = 4, **options: Any
-) -> list["Brief | SummariserError"]:
-    """Summarise many articles at once; results in the order given, a failure as its error object."""
-    from summariser.input.sources import read_any
-    from summariser.model.local import serving_from
-    from summariser.runs import many
-    from summariser.runs.pipeline import Session
+    sources: list[str | Path], concurrency: int = 4, **options: "Unpack[Options]"
+) -> "list[Brief | SummariserError]":
+    """Brief many articles at once, each as `summarise` takes it; results in the order given, a
+    failure as its error object."""
+    from summariser.client import Summariser, article_of
 
-    items = [many.Item(id=str(i), source=source) for i, source in enumerate(sources)]
-    results: dict[str, Brief | SummariserError] = {}
-
-    def keep(result: many.Result) -> None:
-        results[result.item.id] = result.brief or result.error  # type: ignore[assignment]
-
-    def work(item: many.Item, session: Session) -> "tuple[Brief, str]":
-        article = read_any(item.source)
-        return session.brief(article), article.text
-
-    with serving_from(**options) as settings:
-        many.run(items, settings, concurrency, on_result=keep, work=work)
-    return [results[item.id] for item in items]
+    with Summariser(concurrency=concurrency, **options) as client:
+        return [outcome for _, outcome in client._brief_each(sources, article_of, ordered=True)]
 
 
 def summarise_batch(
@@ -112,8 +137,6 @@ def summarise_batch(
     JSON Lines to `output`, the run's state beside it. Returns when every brief is written (hours,
     at the provider's pace) or, with `export`, when a round's request file waits there to be run
     elsewhere; call again with the same arguments to resume, and with `results` to bring a round in."""
-    from pathlib import Path
-
     from summariser.config import Settings
     from summariser.jobs import job
     from summariser.runs import many
@@ -128,8 +151,9 @@ def summarise_batch(
     )
 
 
-async def asummarise(source: str, **options: Any) -> "Brief":
-    """`summarise` for async code: the work runs in a worker thread, the event loop stays free."""
+async def asummarise(source: str | Path, **options: "Unpack[Options]") -> "Brief":
+    """`summarise` for async code: the brief is made in a worker thread, the event loop stays free.
+    (An `AsyncSummariser` with no thread per brief is not built yet.)"""
     import asyncio
 
     return await asyncio.to_thread(summarise, source, **options)

@@ -94,7 +94,7 @@ class Sourced(BaseModel):
 
     @model_serializer(mode="wrap")
     def _without_sources_unless_merged(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if data.get("sources") is None:
             data.pop("sources", None)
         return data
@@ -265,7 +265,7 @@ class Brief(BaseModel):
     meta: Meta
 
 
-def brief_json_schema() -> dict:
+def brief_json_schema() -> dict[str, Any]:
     """The output schema as `schemas/brief.schema.json` holds it."""
     schema = Brief.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -52,7 +53,7 @@ class Gold(BaseModel):
     international_responses: list[GoldResponse] = Field(default_factory=list)
 
 
-def gold_json_schema() -> dict:
+def gold_json_schema() -> dict[str, Any]:
     schema = Gold.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "urn:summariser:gold:v1"
@@ -102,7 +103,9 @@ class ArticleScore:
     exit_code: int = 0  # the failure's, when the article could not be briefed
 
 
-def _pairs(predicted: list, gold: list, same: Callable[[object, object], bool]) -> list[tuple[int, int]]:
+def _pairs(
+    predicted: list[Any], gold: list[Any], same: Callable[[object, object], bool]
+) -> list[tuple[int, int]]:
     """Greedy one-to-one matching, in order: each gold item pairs with the first unmatched prediction."""
     used: set[int] = set()
     pairs = []
@@ -157,7 +160,9 @@ def figure_key(figure: str) -> set[str]:
 def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> ArticleScore:
     result = ArticleScore(name=name)
 
-    def count(field_name: str, predicted: list, gold_items: list, same: Callable) -> list[tuple[int, int]]:
+    def count(
+        field_name: str, predicted: list[Any], gold_items: list[Any], same: Callable[..., Any]
+    ) -> list[tuple[int, int]]:
         pairs = _pairs(predicted, gold_items, same)
         result.counts[field_name] = Counts(len(predicted), len(gold_items), len(pairs))
         return pairs
@@ -208,7 +213,7 @@ def score(brief: Brief, gold: Gold, source: SourceText, name: str = "") -> Artic
         *brief.international_responses,
     ]
     result.items = len(grounded)
-    result.verified = sum(item.verified for item in grounded)
+    result.verified = sum(bool(getattr(item, "verified", False)) for item in grounded)
     result.dropped = len(brief.verification.dropped)
     result.missed = len(brief.verification.missed)
     result.requests = brief.meta.attempts
@@ -231,7 +236,8 @@ def _same_source(
 def _quote_span(source: SourceText, text: str) -> Span | None:
     spans = list(source.occurrences(text))
     quoted = [s for s in spans if source.is_quoted(s)]
-    return (quoted or spans or [None])[0]
+    found = quoted or spans
+    return found[0] if found else None
 
 
 OFFERED = ("quotes", "speakers", "casualty_claims", "claimants", "international_responses")
@@ -282,7 +288,7 @@ def _same_body(gold: str, offered: str) -> bool:
     return same_name(gold, offered) or gold.lower() in nations.names_for(offered)
 
 
-def offers(directory: Path) -> dict:
+def offers(directory: Path) -> dict[str, Any]:
     """`offered` over every gold article of a folder, in all and per article: no model is asked."""
     total = {kind: [0, 0] for kind in OFFERED}
     per_article = {}
@@ -341,7 +347,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def summary(scores: list[ArticleScore]) -> dict:
+def summary(scores: list[ArticleScore]) -> dict[str, Any]:
     """Totals over all articles, micro-averaged: the numbers to compare across runs."""
     ok = [s for s in scores if s.error is None]
     fields = {}

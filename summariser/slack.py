@@ -22,13 +22,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summariser.brief import Brief
 from summariser.config import Settings
 from summariser.errors import InputError, ProviderError, SummariserError
 from summariser.model.redact import redact
 from summariser.render.slack import blocks, escape
+
+if TYPE_CHECKING:
+    from summariser.client import Summariser
 
 log = logging.getLogger("summariser.slack")
 
@@ -49,22 +52,19 @@ def source_from_slack(text: str) -> str:
     text = re.sub(r"^summari[sz]e\b", "", text, flags=re.IGNORECASE).strip()
     links = _SLACK_LINK.findall(text)
     if links and not _SLACK_LINK.sub("", text).strip():
-        return links[0]
+        return str(links[0])
     plain = _SLACK_LINK.sub(lambda m: m.group(1), text)
     return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def make_brief(source: str, settings: Settings) -> Brief:
+def make_brief(source: str, client: "Summariser") -> Brief:
     """A link is fetched (under the same URL rules as the CLI); anything else is the article text.
     Never a path: a Slack user must not be able to read the server's files."""
-    from summariser.input.sources import Article, from_text, read
-    from summariser.runs.pipeline import summarise_article
-
     if not source.strip():
         raise InputError("nothing to summarise: give article text or a link")
     if source.startswith(("http://", "https://")) and not any(c.isspace() for c in source):
-        return summarise_article(read(source), settings)
-    return summarise_article(Article("slack message", from_text("slack message", source)), settings)
+        return client.brief(url=source)
+    return client.brief(text=source)
 
 
 class _Admission:
@@ -121,12 +121,12 @@ class _Briefs:
 
     def __init__(
         self,
-        settings: Settings,
-        brief_maker: Callable[[str, Settings], Brief],
+        client: "Summariser",
+        brief_maker: Callable[[str, "Summariser"], Brief],
         admission: _Admission,
         concurrency: int,
     ) -> None:
-        self.settings = settings
+        self.client = client
         self.brief_maker = brief_maker
         self.admission = admission
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summariser-brief")
@@ -141,7 +141,7 @@ class _Briefs:
 
     def _deliver(self, client: Any, user: str, channel: str, thread_ts: str | None, source: str) -> None:
         try:
-            brief = self.brief_maker(source, self.settings)
+            brief = self.brief_maker(source, self.client)
             client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, blocks=blocks(brief), text=escape(brief.headline[:150])
             )
@@ -162,16 +162,19 @@ class _Briefs:
 def register(
     app: Any,
     settings: Settings | None = None,
-    brief_maker: Callable[[str, Settings], Brief] = make_brief,
+    brief_maker: Callable[[str, "Summariser"], Brief] = make_brief,
     per_user_limit: int = PER_USER_LIMIT,
     concurrency: int | None = None,
 ) -> None:
     """Add the `/brief` command, the "Summarise" message shortcut and the mention listener to a Bolt
     `App`. Settings and the cap on briefs in flight (`concurrency`) come from the environment unless
-    given."""
+    given. Every brief is made by one client: one connection pool, one cap on model requests."""
+    from summariser.client import Summariser
+
     settings = settings or Settings.from_env()
     concurrency = _concurrency_from_env() if concurrency is None else concurrency
-    start = _Briefs(settings, brief_maker, _Admission(per_user_limit, concurrency), concurrency).start
+    client = Summariser.over(settings, concurrency)
+    start = _Briefs(client, brief_maker, _Admission(per_user_limit, concurrency), concurrency).start
 
     @app.middleware
     def _drop_slack_retries(request: Any, next: Callable[[], Any]) -> Any:  # Bolt passes `next` by name
@@ -182,7 +185,7 @@ def register(
         return next()
 
     @app.command("/brief")
-    def _command(ack: Callable[..., None], command: dict, client: Any) -> None:
+    def _command(ack: Callable[..., None], command: dict[str, Any], client: Any) -> None:
         ack()
         start(
             client,
@@ -193,7 +196,7 @@ def register(
         )
 
     @app.message_shortcut(SHORTCUT_ID)
-    def _shortcut(ack: Callable[..., None], shortcut: dict, client: Any) -> None:
+    def _shortcut(ack: Callable[..., None], shortcut: dict[str, Any], client: Any) -> None:
         ack()
         message = shortcut.get("message", {})
         thread = message.get("thread_ts") or message.get("ts")
@@ -206,7 +209,7 @@ def register(
         )
 
     @app.event("app_mention")
-    def _mention(ack: Callable[..., None], event: dict, client: Any) -> None:
+    def _mention(ack: Callable[..., None], event: dict[str, Any], client: Any) -> None:
         ack()
         thread = event.get("thread_ts") or event.get("ts")
         start(
@@ -358,7 +361,7 @@ def main() -> None:
 
                 if not os.environ.get("SLACK_APP_TOKEN"):
                     raise InputError("--socket needs SLACK_APP_TOKEN (an app-level token, xapp-...)")
-                SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()
+                SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()  # type: ignore[no-untyped-call]
             else:
                 log.info("listening on :%d, events at /slack/events", args.port)
                 serve(app, args.port).serve_forever()

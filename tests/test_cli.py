@@ -283,10 +283,12 @@ def test_ctrl_c_while_worker_threads_wait_on_the_model_ends_the_run_and_sends_no
         (tmp_path / "in").mkdir()
         for n in range(6):
             (tmp_path / "in" / f"a{n}.txt").write_text(seed.replace("Kreminna", f"K{n}"), encoding="utf-8")
-        args, in_flight = [str(tmp_path / "in"), "--output", str(tmp_path / "b.jsonl"), "--concurrency", "4"], 4
+        args = [str(tmp_path / "in"), "--output", str(tmp_path / "b.jsonl"), "--concurrency", "4"]
+        in_flight = 4
     else:  # one long article, its two chunks in flight at once
         (tmp_path / "long.txt").write_text("\n\n".join([seed] * 12), encoding="utf-8")
-        args, in_flight = [str(tmp_path / "long.txt")], 2
+        args = [str(tmp_path / "long.txt")]
+        in_flight = 2
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARISER_"))}
     process = subprocess.Popen(
         [SUMMARISE, *args, "--no-cache", *model_args(server)],
@@ -299,7 +301,7 @@ def test_ctrl_c_while_worker_threads_wait_on_the_model_ends_the_run_and_sends_no
         assert server.arrived.wait_for(lambda: server.in_flight == in_flight, timeout=60)
     sent = len(server.requests)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)  # ends while the server still holds every answer
+    _, err = process.communicate(timeout=30)  # ends while the server still holds every answer
 
     assert not gate.is_set()
     assert process.returncode == 130

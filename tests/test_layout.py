@@ -39,8 +39,8 @@ def test_the_readme_lists_every_module_once_under_its_package():
 
 
 # the flow, first to last: each package, or module of `summariser/` itself, imports only what comes before
-FLOW = ["errors", "config", "brief", "detect", "input", "extract", "model", "runs", "jobs", "evaluate"]
-FLOW += ["render", "cli", "slack", "__init__"]
+FLOW = ["brief", "errors", "config", "detect", "input", "extract", "model", "runs", "jobs", "evaluate"]
+FLOW += ["render", "client", "cli", "slack", "__init__"]
 
 
 def imports_between_packages() -> set[tuple[str, str]]:

@@ -294,11 +294,11 @@ def test_with_nothing_pulled_and_no_key_there_is_still_no_model(isolated):
 
 
 def test_the_slack_bot_never_picks_the_pulled_default(isolated):
-    from summariser.slack import make_brief
+    from summariser.client import Summariser
 
     fake_default(isolated)
     with pytest.raises(InputError, match="no model configured"):
-        make_brief("Some article text to brief.", Settings.from_env())
+        Summariser.over(Settings.from_env())
 
 
 REAL_MODEL = os.environ.get("SUMMARISER_LOCAL_MODEL")  # read before `isolated` clears it

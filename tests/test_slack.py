@@ -434,8 +434,13 @@ def test_a_request_claiming_a_huge_or_senseless_length_is_refused_before_its_bod
 
 def test_the_app_is_given_its_token_once_so_bolt_warns_of_nothing(slack_env, caplog):
     with caplog.at_level(logging.WARNING):
-        build_app(Settings())
+        build_app(Settings(base_url="http://127.0.0.1:9/v1"))
     assert [r.getMessage() for r in caplog.records if r.name.startswith("slack")] == []
+
+
+def test_a_bot_with_no_model_configured_stops_at_start_not_at_its_first_brief(slack_env):
+    with pytest.raises(InputError, match="no model configured"):
+        build_app(Settings())
 
 
 def test_a_bot_token_slack_refuses_is_a_provider_error_that_does_not_show_it(slack_env, fake_slack):

@@ -33,7 +33,7 @@ class _DefaultToRun(click.Group):
         """Ctrl-C is the user's choice, not a bug: exit 130 (128 + SIGINT) in one line, where click
         would print "Aborted!" and exit 1, the code the contract keeps for our bugs."""
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         except (click.exceptions.Abort, KeyboardInterrupt):
             click.echo("summarise: interrupted", err=True)
             sys.exit(130)

@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -98,7 +98,7 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> NoReturn:
     from summariser.model.redact import redact
 
     click.echo(f"summarise: {redact(message)}", err=True)

@@ -139,7 +139,7 @@ def _one_brief(
     concurrency: int,
     merge: bool,
     verbose: bool,
-    options: dict,
+    options: dict[str, Any],
 ) -> None:
     """One article's brief, or one brief merged from several, to stdout or a file."""
     with reported(verbose):
@@ -228,11 +228,14 @@ def _merged(sources: list[str], settings: Any, concurrency: int) -> Any:
     items = many.gather(sources)
     results: dict[str, many.Result] = {}
     many.run(items, settings, concurrency, lambda result: results.__setitem__(result.item.id, result))
+    briefs = []
     for item in items:
-        error = results[item.id].error
-        if error is not None:
-            raise error
-    return merge_briefs([(item.source, results[item.id].brief) for item in items])
+        result = results[item.id]
+        if result.error is not None:
+            raise result.error
+        assert result.brief is not None  # a result holds a brief or an error
+        briefs.append((item.source, result.brief))
+    return merge_briefs(briefs)
 
 
 def _run_many(
@@ -241,7 +244,7 @@ def _run_many(
     output_format: str | None,
     concurrency: int,
     globs: tuple[str, ...] | None,
-    options: dict,
+    options: dict[str, Any],
 ) -> None:
     from summariser.model.local import serving_from
     from summariser.render.pages import HtmlPages
@@ -283,7 +286,7 @@ def _check_jobs(
     through_batch: bool,
     batch_export: Path | None,
     batch_import: Path | None,
-    options: dict,
+    options: dict[str, Any],
 ) -> None:
     """Refuse, before anything is sent, what a run through a Batch API cannot do."""
     if through_batch and (batch_export or batch_import):
@@ -306,7 +309,7 @@ def _run_jobs(
     batch_export: Path | None,
     batch_import: Path | None,
     verbose: bool,
-    options: dict,
+    options: dict[str, Any],
 ) -> None:
     from summariser.config import Settings
     from summariser.jobs import job

@@ -102,10 +102,12 @@ def _disguises(text: str) -> list[tuple[int, int, str, list[int]]]:
     starts = [0] if _SPACED.match(text) else []
     starts += [m.start() + 1 for edge in _SPACED_STARTS for m in edge.finditer(text)]
     for start in starts:
-        m = _SPACED.match(text, start)
-        if m is not None:
-            kept = [(ch, m.start() + i) for i, ch in enumerate(m.group()) if ch.isalpha()]
-            found.append((m.start(), m.end(), "".join(ch for ch, _ in kept), [at for _, at in kept]))
+        spaced = _SPACED.match(text, start)
+        if spaced is not None:
+            kept = [(ch, spaced.start() + i) for i, ch in enumerate(spaced.group()) if ch.isalpha()]
+            found.append(
+                (spaced.start(), spaced.end(), "".join(ch for ch, _ in kept), [at for _, at in kept])
+            )
     at = text.find("-\n")
     while at != -1:
         if 0 < at < len(text) - 2 and text[at - 1].isalpha() and text[at + 2].isalpha():

@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from text_to_num import text2num
 
@@ -22,14 +23,14 @@ from summariser.brief import Span
 
 
 @functools.cache
-def vocabulary() -> dict:
+def vocabulary() -> dict[str, Any]:
     """The casualty rules' words (`casualty_words.toml`), read once."""
     return tomllib.loads(
         resources.files("summariser.detect").joinpath("casualty_words.toml").read_text("utf-8")
     )
 
 
-def alternation(words: list[str] | dict) -> str:
+def alternation(words: list[str] | dict[str, Any]) -> str:
     """A regular expression matching any of the entries, longest first, so "at least" wins over "at"."""
     return "|".join(sorted(words, key=len, reverse=True))
 
@@ -102,8 +103,10 @@ def _spelled(text: str) -> list[tuple[int, int, int]]:
                 if value is not None:
                     start = run[0].start()
                     article = _ARTICLE.search(text, max(0, start - 3), start)
-                    scaled = article and run[0].group().lower() in _SCALE_WORDS
-                    found.append((article.start() if scaled else start, run[-1].end(), value))
+                    scaled = article is not None and run[0].group().lower() in _SCALE_WORDS
+                    found.append(
+                        (article.start() if article is not None and scaled else start, run[-1].end(), value)
+                    )
                     break
             j -= 1
         i = max(j, i + 1)
@@ -145,9 +148,12 @@ def numbers(text: str) -> tuple[Number, ...]:
         hedge = _HEDGE_BEFORE.search(text, max(0, start - 20), start)
         between = re.search(r"\bbetween\s+$", text[max(0, start - 9) : start], re.IGNORECASE)
         after = bare[n + 1] if n + 1 < len(bare) else None
-        joined = after and not vague and not after[3] and _RANGE.fullmatch(text[end : after[0]])
-        if joined and (between or text[end : after[0]].strip().lower() in ("to", "-", "–")):
-            assert after is not None
+        joined = after is not None and not vague and not after[3] and _RANGE.fullmatch(text[end : after[0]])
+        if (
+            joined
+            and after is not None
+            and (between or text[end : after[0]].strip().lower() in ("to", "-", "–"))
+        ):
             head = start - len(between.group()) if between else start
             read.append(Number((head, after[1]), value, after[2], None, False, (start, after[1])))
             skip = after[1]

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from summariser.brief import (
     HEADLINE_CHARS,
@@ -48,11 +49,11 @@ class _DraftItem(BaseModel):
 DEVELOPMENT_WORDS = 15
 
 
-_WRITTEN = {"written": "in the second request"}  # a field the extraction leaves to `Writing`
+_WRITTEN: JsonDict = {"written": "in the second request"}  # a field the extraction leaves to `Writing`
 
 
-_IN_KEY = {"answered": "by the id it is keyed under"}  # a field the model's answer gives as its key
-_BY_CODE = {"filled": "by code"}  # a field no model answers: what code could not read of its answer
+_IN_KEY: JsonDict = {"answered": "by the id it is keyed under"}  # a field the model's answer gives as its key
+_BY_CODE: JsonDict = {"filled": "by code"}  # a field no model answers: what code could not read of its answer
 
 
 class DevelopmentDraft(_DraftItem):
@@ -97,7 +98,7 @@ class Unreadable(BaseModel):
 
 def read_each(
     answers: dict[Any, Any], item: type[BaseModel], field: str, unreadable: list[Unreadable]
-) -> dict:
+) -> dict[str, Any]:
     """The answers that read as `item`, by key; the rest noted in `unreadable`."""
     read = {}
     for key, answer in answers.items():

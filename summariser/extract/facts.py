@@ -29,20 +29,24 @@ def of_before(figure: str) -> str:
     return "of " if any(last in COUNTS_OF for last in figure.lower().split()[-1:]) else ""
 
 
+def _within(span: Span | None, spans: list[Span]) -> bool:
+    return span is not None and overlaps(span, spans)
+
+
 def facts(extracted: Grounding, flagged: Sequence[Span] = ()) -> Facts:
     """What held in the article, for the second request, never the article itself: the sentences
     of the developments (each under the id the model writes its words for), then every casualty
     claim with who gives it and what each outside government or body did, one sentence each. None
     that stands in a passage the detectors flagged as an instruction to an AI is sent."""
     spans = list(flagged)
-    clean = [d for d in extracted.key_developments if not overlaps(d.span, spans)]
+    clean = [d for d in extracted.key_developments if not _within(d.span, spans)]
     return Facts(
         developments={f"D{n}": d.evidence for n, d in enumerate(clean, 1)},
-        other=[f"- {claim_sentence(c)}" for c in extracted.casualty_claims if not overlaps(c.span, spans)]
+        other=[f"- {claim_sentence(c)}" for c in extracted.casualty_claims if not _within(c.span, spans)]
         + [
             f"- {_response_sentence(r)}"
             for r in extracted.international_responses
-            if r.description and not overlaps(r.span, spans)
+            if r.description and not _within(r.span, spans)
         ],
     )
 
@@ -182,7 +186,8 @@ def record(extracted: Grounding, lead: tuple[str, Span] | None) -> Record:
     given += [(d.evidence, d.span, None) for d in extracted.key_developments]
     given += [(claim_sentence(c), c.span, c.claimed_by) for c in extracted.casualty_claims]
     given += [(r.description, r.span, r.actor) for r in extracted.international_responses if r.description]
-    facts, deeds = [], []
+    facts: list[_Fact] = []
+    deeds: list[_Deed] = []
     for text, span, actor in given:
         names = _named(text, known)
         named = tuple(dict.fromkeys([*([actor] if actor else []), *(name for _, _, name in names)]))

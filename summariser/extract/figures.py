@@ -117,7 +117,7 @@ def harm(mention: Anchor, sentence: Anchor) -> tuple[Outcome | None, str]:
     said = [(abs(m.start() - at), o) for o, words in _OUTCOME_WORDS for m in words.finditer(mention.label)]
     outcome = min(said, key=lambda found: found[0])[1] if said else None  # the word nearest the figure
     after = sentence.text[mention.span[1] - sentence.span[0] :]
-    words = []
+    words: list[str] = []
     for word in re.findall(r"[^\s]+", after)[:6]:
         bare = word.strip(',.;:()"“”').lower()
         if bare in _PLACE_OR_TIME:

@@ -157,8 +157,8 @@ def _ground_quotes(
     for passage in asked.passages:
         # where its sentence attributes the quotation and says little else, code names the speaker
         by_code = source.names.attributed(passage)
-        answer = answers.get(passage.id)
-        given = by_code or (answer.speaker if answer else None)
+        answered = answers.get(passage.id)
+        given = by_code or (answered.speaker if answered else None)
         if given is None or is_phrase(passage):
             continue  # nobody's words: a term, a title, scare quotes
         item = {"id": passage.id, "speaker": given, "text": passage.text}
@@ -254,7 +254,7 @@ def _ground_claims(
 
 def _quoted_by(quotes: list[Quote], mention: Anchor) -> str | None:
     """Whose words hold a figure, where the brief keeps the quotation it stands in: the speaker's."""
-    return next((q.speaker for q in quotes if q.span[0] <= mention.span[0] < q.span[1]), None)
+    return next((q.speaker for q in quotes if q.span and q.span[0] <= mention.span[0] < q.span[1]), None)
 
 
 def _ground_developments(draft: Draft, asked: Anchors, readable: list[Anchor], out: Grounding) -> None:

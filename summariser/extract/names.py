@@ -131,8 +131,8 @@ class Names:
         chosen: list[str] = []
         subject = self.subject(anchor)
         if subject:
-            speaking = next((n for n in self._named_in(sentence) if n.name == subject), None)
-            chosen.extend((speaking and self.namesakes(speaking)) or [subject])
+            named_so = next((n for n in self._named_in(sentence) if n.name == subject), None)
+            chosen.extend((named_so and self.namesakes(named_so)) or [subject])
         elif self.reported(anchor):  # "He said X “…”": he is someone named before, X is not him
             order = [*order[1:], sentence]
         for s in order:

@@ -100,17 +100,29 @@ def _special_kind(mode: int) -> str:
     return next((kind for test, kind in kinds if test(mode)), "a special file")
 
 
-def read_any(source: str) -> Article:
-    """For the Python API: a SOURCE as the CLI takes it, or the article text itself.
+def read_any(source: str | Path) -> Article:
+    """For `summarise()`: a `Path`, a SOURCE as the CLI takes it, or the article text itself.
 
-    A string with no whitespace is taken for a path or URL (so a typo fails as 'no such file' instead
-    of being summarised as an article); anything else that is not an existing file is text.
+    A string with no whitespace is taken for a path or URL, and so is one line that names a file or
+    looks like a file's name (`_FILE_NAME`: "my article.txt", "drafts/story"), so that a typo fails as
+    'no such file' instead of being briefed, at the provider's price, as an article of a few words.
+    Anything else is text.
     """
+    if isinstance(source, Path):
+        return read(str(source))
     if source.strip() and not any(c.isspace() for c in source):
         return read(source)
-    if "\n" not in source and _is_file(source):
+    if "\n" not in source and (_is_file(source) or _FILE_NAME.fullmatch(source.strip())):
         return read(source)
     return Article("<text>", from_text("<text>", source))
+
+
+# one line of at most six words, no sentence in it, that ends in a file's extension or holds a path
+# separator
+_FILE_NAME = re.compile(
+    r"(?=(?:\S+\s+){0,5}\S+$)(?!.*[.!?]\s)(?:.*\.(?:txt|html?|md|json|jsonl|xml|csv|pdf|docx?|rtf)|.*[/\\].*)",
+    re.IGNORECASE,
+)
 
 
 def _is_file(candidate: str) -> bool:
@@ -355,7 +367,8 @@ def _lookup(host: str, port: int, deadline: _Deadline) -> list[Any]:
         raise deadline.error from None
     if isinstance(infos, Exception):
         raise infos
-    return infos
+    found: list[Any] = infos
+    return found
 
 
 def fetch(url: str, transport: httpx.BaseTransport | None = None) -> Article:

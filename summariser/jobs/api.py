@@ -63,7 +63,7 @@ class BatchAPI:
             answer = self._json(
                 "POST", "/files", seconds=TRANSFER_SECONDS, files=files, data={"purpose": "batch"}
             )
-        return self._identified(answer, "an uploaded file")["id"]
+        return str(self._identified(answer, "an uploaded file")["id"])
 
     def create(self, file_id: str, metadata: dict[str, str]) -> dict[str, Any]:
         """A new batch over the uploaded file, sent once a run: when its answer is lost, the batch

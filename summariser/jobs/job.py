@@ -27,7 +27,7 @@ from summariser.input.sources import Article
 from summariser.jobs import rounds
 from summariser.jobs.api import MAX_FILE_BYTES, MAX_REQUESTS, BatchAPI
 from summariser.jobs.files import EXPORT_MARK, import_results, mark
-from summariser.jobs.rounds import Parked, Request, RoundTransport
+from summariser.jobs.rounds import Request, RoundTransport
 from summariser.jobs.state import (
     Part,
     State,
@@ -37,6 +37,7 @@ from summariser.jobs.state import (
 )
 from summariser.jobs.submit import Submission
 from summariser.model.client import OPENAI_URL, ModelClient, connect
+from summariser.model.parts import Parked
 from summariser.runs.many import Item, JsonLinesWriter, Result, article_of
 from summariser.runs.pipeline import Session, resolve
 

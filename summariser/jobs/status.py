@@ -70,7 +70,8 @@ def _state_of(output: Path) -> State:
 
 
 def _written(output: Path) -> tuple[int, int]:
-    briefs, errors = set(), set()
+    briefs: set[str] = set()
+    errors: set[str] = set()
     if output.is_file():
         for entry in entries(output):
             (briefs if "brief" in entry else errors).add(str(entry.get("id")))

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from summariser.errors import ProviderError
 from summariser.jobs.api import BatchAPI
@@ -77,7 +78,7 @@ class Submission:
                 self.sleep(wait)
                 wait = min(wait * 1.5, LONGEST_POLL)
 
-    def _created_before(self, part: Part, metadata: dict[str, str]) -> dict | None:
+    def _created_before(self, part: Part, metadata: dict[str, str]) -> dict[str, Any] | None:
         """The batch a create made when its answer never came back (the run stopped, the line
         dropped): looked for by metadata and input file. One the provider does not list yet is
         waited for, never paid twice, until it has been unlisted for an hour (the create never
@@ -121,15 +122,17 @@ class Submission:
         read_results(self.ledger, state, part, resend=part.name in self.resend, secrets=self.secrets)
 
 
-def done_count(batch: dict, part: Part) -> str:
+def done_count(batch: dict[str, Any], part: Part) -> str:
     """How far the provider says a batch has come, as "completed/total done"."""
-    counts = batch.get("request_counts") if isinstance(batch.get("request_counts"), dict) else {}
+    given = batch.get("request_counts")
+    counts: dict[str, Any] = given if isinstance(given, dict) else {}
     return f"{counts.get('completed', 0)}/{counts.get('total', len(part.ids))} done"
 
 
-def _first_error(batch: dict) -> str:
+def _first_error(batch: dict[str, Any]) -> str:
     """Why a batch failed validation, as the provider says it."""
-    errors = batch.get("errors") if isinstance(batch.get("errors"), dict) else {}
+    given = batch.get("errors")
+    errors: dict[str, Any] = given if isinstance(given, dict) else {}
     data = errors.get("data") if isinstance(errors.get("data"), list) else []
     said = data[0].get("message") if data and isinstance(data[0], dict) else None
     return " ".join(str(said or "no reason given").split())[:300]

@@ -22,7 +22,7 @@ from summariser.config import Settings
 from summariser.errors import InternalError, ProviderError, SummariserError
 from summariser.model import deadline
 from summariser.model.redact import redact
-from summariser.model.retry import RetryPolicy, RetryTransport
+from summariser.model.retry import RetryPolicy, RetryTransport, asked_wait
 from summariser.model.stopping import Stop
 from summariser.model.strict import enforces_schema, strict_request
 from summariser.model.tape import RecordTransport, ReplayTransport, Tape
@@ -47,11 +47,13 @@ logging.getLogger("instructor.v2.retry").addFilter(_OurReasks())
 class ModelFault(Exception):
     """The model answered, but with nothing that parses as a draft: the re-ask loop's business.
 
-    Never leaves the pipeline; `note` is what the model is told in the re-ask."""
+    Never leaves the pipeline; `note` is what the model is told in the re-ask, `answer` what the
+    model sent (secrets masked), for the error that ends a brief no answer of which held."""
 
-    def __init__(self, message: str, note: str) -> None:
+    def __init__(self, message: str, note: str, answer: str | None = None) -> None:
         super().__init__(message)
         self.note = note
+        self.answer = answer
 
 
 @dataclass
@@ -79,7 +81,7 @@ def metering(meter: Meter) -> Iterator[Meter]:
         _meter.reset(token)
 
 
-def _not_a_completion(response: httpx.Response, content: bytes) -> tuple[str, dict | None]:
+def _not_a_completion(response: httpx.Response, content: bytes) -> tuple[str, dict[str, Any] | None]:
     """What came back, in words, when it is no chat completion (else ""), and the parsed body."""
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "text/event-stream" or content.lstrip().startswith(b"data:"):
@@ -129,7 +131,9 @@ class CompletionTransport(httpx.BaseTransport):
         content = response.read()
         problem, body = _not_a_completion(response, content)
         if problem:
-            raise ProviderError(f"{_origin(request.url)} answered 200 with {problem}, not a chat completion")
+            raise ProviderError(
+                f"{_origin(request.url)} answered 200 with {problem}, not a chat completion", status_code=200
+            )
         reported = body.get("usage") if body else None
         if meter is not None and isinstance(reported, dict):
             meter.usage.add(reported)
@@ -181,18 +185,31 @@ class ModelClient:
             raise ModelFault(
                 "the answer was cut off at the model's output limit",
                 "- your answer was cut off: keep every field shorter",
+                self._answer_of(error.last_completion),
             ) from error
         except InstructorRetryException as error:
             cause = error.__cause__
             _raise_provider_error(cause, self.endpoint, self.secrets)
             if _is_model_fault(cause):
                 line = redact(_one_line(str(cause)), self.secrets)
-                raise ModelFault(line, f"- the answer did not fit the schema: {line}") from cause
+                answer = self._answer_of(error.last_completion)
+                raise ModelFault(line, f"- the answer did not fit the schema: {line}", answer) from cause
             raise InternalError.wrapping(cause or error) from (cause or error)
         except SummariserError:
             raise
         except Exception as error:
             raise InternalError.wrapping(error) from error
+
+    def _answer_of(self, completion: Any) -> str | None:
+        """What a completion said, as the model sent it (its message, or its function call's
+        arguments), every secret of the run masked."""
+        try:
+            message = completion.choices[0].message
+        except (AttributeError, IndexError, TypeError):
+            return None
+        calls = getattr(message, "tool_calls", None) or []
+        said = calls[0].function.arguments if calls else message.content
+        return None if said is None else redact(str(said), self.secrets)
 
     def interrupt(self) -> None:
         """No request starts again, and those in flight end now (their threads get `Stopped`)."""
@@ -228,7 +245,12 @@ def _raise_provider_error(cause: BaseException | None, endpoint: str, secrets: t
             404: "check the model name and --base-url",
             429: "rate limited; try again later",
         }.get(status, redact(_one_line(cause.message), secrets))
-        raise ProviderError(f"{status} from {endpoint}: {hint}") from cause
+        raise ProviderError(
+            f"{status} from {endpoint}: {hint}",
+            status_code=status,
+            retry_after=asked_wait(cause.response.headers),
+            request_id=cause.request_id,
+        ) from cause
     if isinstance(cause, openai.APITimeoutError):
         raise ProviderError(f"{endpoint} did not answer in time (see --timeout)") from cause
     if isinstance(cause, openai.APIConnectionError):
@@ -310,7 +332,7 @@ def connect(
     raw = openai.OpenAI(
         base_url=REPLAY_BASE_URL if settings.replay is not None else settings.base_url,
         api_key=settings.api_key or "unused",  # local servers want no key; openai wants a string
-        http_client=http,
+        http_client=http,  # type: ignore[arg-type]  # openai 3 is typed on httpx2 and takes httpx's client
         max_retries=0,
         timeout=settings.request_timeout,
     )

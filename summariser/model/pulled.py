@@ -167,7 +167,7 @@ def _download(model: Model, target: Path) -> Path:
         RevisionNotFoundError,
     )
     from huggingface_hub.file_download import http_get
-    from huggingface_hub.utils import build_hf_headers
+    from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]  # public, not re-exported
 
     endpoint = os.environ.get("HF_ENDPOINT") or None  # read now: huggingface_hub reads it once, at import
     url = hf_hub_url(model.repo, model.filename, revision=model.revision, endpoint=endpoint)

@@ -8,7 +8,7 @@ provider asked for, or an exponential backoff with jitter, within a bound on att
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -34,10 +34,11 @@ class RetryPolicy:
     max_wait: float = 30.0  # also the cap on a provider's Retry-After
 
 
-def _asked_wait(response: httpx.Response) -> float | None:
-    """The wait a 429/503 asks for, from `retry-after-ms` or `Retry-After` (seconds)."""
+def asked_wait(headers: Mapping[str, str]) -> float | None:
+    """The wait a 429/503 asks for, from `retry-after-ms` or `Retry-After` (seconds), in an answer's
+    headers."""
     for header, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = response.headers.get(header)
+        value = headers.get(header)
         if value is None:
             continue
         try:
@@ -76,7 +77,7 @@ class RetryTransport(httpx.BaseTransport):
         policy = self.policy
         outcome = state.outcome
         if outcome is not None and not outcome.failed:
-            asked = _asked_wait(outcome.result())
+            asked = asked_wait(outcome.result().headers)
             if asked is not None:
                 return _within_time_left(min(asked, policy.max_wait))
         backoff = policy.initial_wait * 2 ** (state.attempt_number - 1)
@@ -101,7 +102,7 @@ class RetryTransport(httpx.BaseTransport):
             retry=retry_if_exception_type(httpx.TransportError) | retry_if_result(_should_retry),
             sleep=self.sleep,
             before_sleep=_close_failed_response,
-            retry_error_callback=lambda state: state.outcome.result(),  # the last answer speaks
+            retry_error_callback=_last_answer,
             reraise=True,
         )
 
@@ -118,3 +119,10 @@ def _close_failed_response(state: RetryCallState) -> None:
     outcome = state.outcome
     if outcome is not None and not outcome.failed:
         outcome.result().close()
+
+
+def _last_answer(state: RetryCallState) -> httpx.Response:
+    """When the attempts run out on a refusal, the last answer speaks (openai reads its status)."""
+    assert state.outcome is not None  # called only once an attempt has ended
+    answer: httpx.Response = state.outcome.result()
+    return answer

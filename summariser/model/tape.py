@@ -67,23 +67,23 @@ class Tape:
         for path in paths:
             try:
                 entries.append(_load(path))
-            except _NotAnExchange as why:
-                skipped.append((path, why))
+            except _NotAnExchange as error:
+                skipped.append((path, error))
         if skipped and not entries:
-            path, why = skipped[0]
+            first, why = skipped[0]
             raise InputError(
                 f"{self.directory}: no usable recording among its {len(paths)} .json file(s) "
-                f"({path.name}: {why})"
+                f"({first.name}: {why})"
             )
-        for path, why in skipped:
-            log.warning("%s: skipped, not a recorded exchange (%s)", path, why)
+        for path, reason in skipped:
+            log.warning("%s: skipped, not a recorded exchange (%s)", path, reason)
         return entries
 
     def recorded_with(self) -> tuple[str | None, str | None, str | None]:
         """The one model, mode and server every exchange on this tape was made with (None where
         there is not exactly one); lets `--replay DIR` run without repeating how it was recorded,
         and a brief replayed from it name the model that answered."""
-        found: tuple[set, set, set] = (set(), set(), set())
+        found: tuple[set[Any], set[Any], set[Any]] = (set(), set[Any](), set[Any]())
         for entry in self.entries():
             recorded = entry.get("recorded", {})
             for seen, key in zip(found, ("model", "mode", "served_by"), strict=True):
@@ -153,7 +153,8 @@ def _load(path: Path) -> dict[str, Any]:
         and all(isinstance(recorded.get(k), str | None) for k in ("model", "mode"))
     ):
         raise _NotAnExchange("no recorded response in it")
-    return entry
+    checked: dict[str, Any] = entry
+    return checked
 
 
 class ReplayTransport(httpx.BaseTransport):

@@ -1,5 +1,7 @@
 """Evaluation results as a table for a terminal; the JSON form is `evaluate.summary` itself."""
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
@@ -10,7 +12,7 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
-def print_table(summary: dict, console: Console) -> None:
+def print_table(summary: dict[str, Any], console: Console) -> None:
     table = Table(title=f"summariser eval: {summary['articles']} article(s)")
     for column in ("field", "precision", "recall", "F1", "matched / predicted / gold"):
         table.add_column(column, justify="left" if column == "field" else "right")
@@ -37,7 +39,7 @@ def print_table(summary: dict, console: Console) -> None:
         console.print(f"[red]failed[/red] {failure['article']}: {failure['error']}")
 
 
-def print_offered(results: dict, console: Console) -> None:
+def print_offered(results: dict[str, Any], console: Console) -> None:
     """What the requests offer of the gold items, a kind a row, and the articles that miss any."""
     table = Table(title=f"summariser eval --offered: {results['articles']} article(s)")
     for column in ("offered", "share", "n / of"):

@@ -12,7 +12,7 @@ from html import escape
 from itertools import pairwise
 from pathlib import Path
 
-from summariser.brief import ITEM_FIELDS, Brief
+from summariser.brief import ITEM_FIELDS, Brief, CasualtyClaim, InternationalResponse, KeyDevelopment, Quote
 from summariser.render import view
 
 _CLASSES = {
@@ -164,17 +164,18 @@ def _describe(field: str, item: object, brief: Brief) -> str:
     loose = (
         "" if getattr(item, "verified", True) else ' <span class="loose">(evidence matched loosely)</span>'
     )
-    if field == "quotes":
+    if isinstance(item, Quote):
         role = view.speaking_as(item, brief.actors)
         return f"“{escape(item.text)}” — <b>{escape(item.speaker)}</b>" + (
             f", {escape(role)}" if role else ""
         )
-    if field == "casualty_claims":
+    if isinstance(item, CasualtyClaim):
         line = view.claim(item)
         return f"<b>{escape(line.lead)}</b> {escape(line.rest)}"
-    if field == "international_responses":
+    if isinstance(item, InternationalResponse):
         line = view.response(item)
         return f"<b>{escape(line.lead)}</b> {escape(line.rest)}{loose}"
+    assert isinstance(item, KeyDevelopment), field
     text, articles = view.development(item)
     if articles:
         return f'“{escape(text)}” <span class="note">({escape(articles)})</span>{loose}'

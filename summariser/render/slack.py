@@ -6,6 +6,8 @@ boundaries below Slack's 3,000 characters per text, and a brief that needs more 
 trimmed with a note saying how much was left out.
 """
 
+from typing import Any
+
 from summariser.brief import Brief, KeyDevelopment
 from summariser.render import view
 
@@ -71,7 +73,7 @@ def _bold_lead(line: view.Line) -> str:
     return f"• *{escape(line.lead)}* {escape(line.rest)}"
 
 
-def _sections(title: str, lines: list[str]) -> list[dict]:
+def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:
     """One or more section blocks, split between lines so each text stays under Slack's limit."""
     first, later = f"*{title}*", f"*{title} (cont.)*"
     blocks, current = [], first
@@ -85,9 +87,9 @@ def _sections(title: str, lines: list[str]) -> list[dict]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text}} for text in blocks]
 
 
-def blocks(brief: Brief) -> list[dict]:
+def blocks(brief: Brief) -> list[dict[str, Any]]:
     """The Block Kit blocks of a brief: header, summary, a section per field, a context line."""
-    body: list[dict] = [
+    body: list[dict[str, Any]] = [
         {
             "type": "header",
             # Slack refuses a whole message over an empty text, and a model may write an empty field

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from summariser.brief import Brief
 from summariser.config import Settings
@@ -106,22 +106,29 @@ def run(
 ) -> None:
     """Brief every item in one session: at most `concurrency` model requests in flight, whether they
     are articles or chunks of one, over one connection pool; `on_result` hears each item as it
-    finishes. Only a small window of items is queued ahead, and finished results are let go, so
-    memory stays flat however long the batch."""
+    finishes."""
+    with Session(settings, concurrency) as session:
+        for result in briefed(items, session, concurrency, work):
+            on_result(result)
+
+
+def briefed(
+    items: Iterable[Item], session: Session, concurrency: int, work: Work = summarise_item
+) -> Iterator[Result]:
+    """Each item's result as it finishes, briefed in `session` (its pool, its cap on requests in
+    flight) by `concurrency` workers. Only a small window of items is queued ahead, and finished
+    results are let go, so memory stays flat however long the batch."""
     window = max(1, concurrency) * 2
-    with (
-        Session(settings, concurrency) as session,
-        session.interruptible(ThreadPoolExecutor(max_workers=max(1, concurrency))) as pool,
-    ):
+    with session.interruptible(ThreadPoolExecutor(max_workers=max(1, concurrency))) as pool:
         pending: set[Future[Result]] = set()
         for item in items:
             if len(pending) >= window:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    on_result(future.result())
+                    yield future.result()
             pending.add(pool.submit(_result, work, item, session))
         for future in as_completed(pending):
-            on_result(future.result())
+            yield future.result()
 
 
 def _result(work: Work, item: Item, session: Session) -> Result:
@@ -190,7 +197,7 @@ class JsonLinesWriter:
         self.close()
 
 
-def entries(output: Path) -> Iterator[dict]:
+def entries(output: Path) -> Iterator[dict[str, Any]]:
     """The lines of a JSON Lines output, read one at a time; a line cut short by an interrupted run,
     or anything else that is no JSON object, is skipped."""
     with output.open(encoding="utf-8", errors="replace") as lines:
@@ -209,9 +216,9 @@ def _last_byte(path: Path) -> bytes:
         return file.read(1)
 
 
-def record(result: Result) -> dict:
+def record(result: Result) -> dict[str, Any]:
     """One output line: the brief, or why there is none."""
-    entry: dict = {"id": result.item.id, "source": result.item.source}
+    entry: dict[str, Any] = {"id": result.item.id, "source": result.item.source}
     if result.brief is not None:
         entry["brief"] = result.brief.model_dump(mode="json")
     elif result.error is not None:

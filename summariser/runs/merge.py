@@ -61,7 +61,7 @@ def _warn_if_unrelated(briefs: list[tuple[str, Brief]], actors: list[Actor]) -> 
     """Reports that share no one named are likely two stories: merged as asked, but said so, since
     their figures would sit side by side as if they were one event's (a report naming no one is not
     judged)."""
-    shared = {source for actor in actors if len(actor.sources) > 1 for source in actor.sources}
+    shared = {source for actor in actors if len(actor.sources or ()) > 1 for source in actor.sources or ()}
     alone = [name for name, brief in briefs if brief.actors and name not in shared]
     if alone:
         log.warning(
@@ -74,10 +74,10 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
     """One brief from `(source name, brief)` pairs, in the order given; the first source's headline
     and summary lead. A span is relative to the first source in the item's `sources`."""
     lead = briefs[0][1]
-    fields: dict[str, list] = {}
+    fields: dict[str, list[Any]] = {}
     for field in ITEM_FIELDS:
         same = _same(field)
-        merged: list = []
+        merged: list[Any] = []
         for name, brief in briefs:
             for item in getattr(brief, field):
                 # a twin comes from another report: one brief's own items are never folded together
@@ -87,7 +87,7 @@ def merge_briefs(briefs: list[tuple[str, Brief]]) -> Brief:
                 else:
                     twin.sources.append(name)
         fields[field] = merged
-    actors: list = []
+    actors: list[Any] = []
     for name, brief in briefs:
         for actor in brief.actors:
             twin = next((kept for kept in actors if same_person(kept.name, actor.name)), None)
@@ -143,7 +143,7 @@ def _still_missed(
             if key[1] in held.get(item.field, set()):
                 continue
             if key in missed:
-                missed[key].sources.append(name)
+                missed[key].sources = [*(missed[key].sources or []), name]
             else:
                 missed[key] = item.model_copy(update={"sources": [name]})
     return list(missed.values())

@@ -120,22 +120,24 @@ class Session:
                 self._client = self._connector(self.settings)
             client = self._client
         with self._slots, parts.chunk(part):
-            return client.ask(answer, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
+            answered: Answer = client.ask(answer, messages, str(self.settings.model), MAX_OUTPUT_TOKENS)
+            return answered
 
     @contextlib.contextmanager
     def interruptible(self, pool: ThreadPoolExecutor) -> Iterator[ThreadPoolExecutor]:
         """A pool of this session's workers that Ctrl-C stops at once: the session is interrupted
-        and the pool let go without waiting for the answers its threads were reading (they end now).
-        Otherwise the pool ends as `with` ends it, waiting for its work."""
-        interrupted = False
+        for good and the pool let go without waiting for the answers its threads were reading (they
+        end now). Any other exit cancels the work not yet started and waits for the rest."""
         try:
             yield pool
         except KeyboardInterrupt:
-            interrupted = True
             self.interrupt()
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
-        finally:
-            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def brief(self, article: Article) -> Brief:
         """A grounded brief of one article; a bug of ours surfaces as `InternalError` at once."""
@@ -170,7 +172,9 @@ class Session:
             first = best.dropped[0]
             raise ValidationFailed(
                 f"--strict: {len(best.dropped)} item(s) did not hold after {meter.requests} request(s); "
-                f"first: {first.label()[:80]!r}, {first.reason}"
+                f"first: {first.label()[:80]!r}, {first.reason}",
+                dropped=best.dropped,
+                last_answer=best.draft.model_dump_json(),
             )
         meta = Meta(
             model=settings.model_name,
@@ -263,12 +267,12 @@ class Session:
         answer = offered.schema()
         messages = prompts.messages(source.text, asked, offered, withheld)
         omissions_asked = not settings.omission_reask
-        last_error = ""
+        last: ModelFault | None = None
         for _ in range(budget):
             try:
                 draft = Draft(**self.ask(messages, answer, part).model_dump(), headline="", summary="")
             except ModelFault as fault:
-                last_error = str(fault)
+                last = fault
                 problems, missed = [fault.note], []
             else:
                 grounding = ground(draft, source, asked, offered)
@@ -285,7 +289,8 @@ class Session:
         if groundings:
             return groundings
         raise ValidationFailed(
-            f"the model's output was still invalid after {budget} request(s): {last_error}"
+            f"the model's output was still invalid after {budget} request(s): {last or ''}",
+            last_answer=last.answer if last else None,
         )
 
 

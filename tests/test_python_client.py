@@ -45,7 +45,10 @@ def test_a_brief_takes_exactly_one_source_by_name(given):
 def test_a_path_that_does_not_exist_is_an_input_error_never_an_article(model_server):
     server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
 
-    with scripted(server) as client, pytest.raises(InputError, match="my article.txt: no such file") as caught:
+    with (
+        scripted(server) as client,
+        pytest.raises(InputError, match=r"my article\.txt: no such file") as caught,
+    ):
         client.brief(path="my article.txt")
 
     assert caught.value.source == "my article.txt"

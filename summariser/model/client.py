@@ -123,24 +123,29 @@ class CompletionTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.stop.check()  # no attempt, first or retry, starts once the run is interrupted
         response = self.inner.handle_request(request)
-        meter = _meter.get()
-        if meter is not None:
-            meter.requests += 1
-        if response.status_code != 200:
-            return response
-        content = response.read()
-        problem, body = _not_a_completion(response, content)
-        if problem:
-            raise ProviderError(
-                f"{_origin(request.url)} answered 200 with {problem}, not a chat completion", status_code=200
-            )
-        reported = body.get("usage") if body else None
-        if meter is not None and isinstance(reported, dict):
-            meter.usage.add(reported)
+        checked_completion(request, response, response.read() if response.status_code == 200 else b"")
         return response
 
     def close(self) -> None:
         self.inner.close()
+
+
+def checked_completion(request: httpx.Request, response: httpx.Response, content: bytes) -> None:
+    """Count an answer for the brief that sent it (`metering`), and refuse a 200 that is no chat
+    completion as the provider's failure."""
+    meter = _meter.get()
+    if meter is not None:
+        meter.requests += 1
+    if response.status_code != 200:
+        return
+    problem, body = _not_a_completion(response, content)
+    if problem:
+        raise ProviderError(
+            f"{_origin(request.url)} answered 200 with {problem}, not a chat completion", status_code=200
+        )
+    reported = body.get("usage") if body else None
+    if meter is not None and isinstance(reported, dict):
+        meter.usage.add(reported)
 
 
 def _origin(url: httpx.URL) -> str:
@@ -169,8 +174,6 @@ class ModelClient:
             raise
 
     def _ask(self, response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int) -> Any:
-        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-
         try:
             return self.create(
                 response_model=response_model,
@@ -181,35 +184,10 @@ class ModelClient:
                 temperature=0,
                 max_tokens=max_tokens,
             )
-        except IncompleteOutputException as error:
-            raise ModelFault(
-                "the answer was cut off at the model's output limit",
-                "- your answer was cut off: keep every field shorter",
-                self._answer_of(error.last_completion),
-            ) from error
-        except InstructorRetryException as error:
-            cause = error.__cause__
-            _raise_provider_error(cause, self.endpoint, self.secrets)
-            if _is_model_fault(cause):
-                line = redact(_one_line(str(cause)), self.secrets)
-                answer = self._answer_of(error.last_completion)
-                raise ModelFault(line, f"- the answer did not fit the schema: {line}", answer) from cause
-            raise InternalError.wrapping(cause or error) from (cause or error)
         except SummariserError:
             raise
         except Exception as error:
-            raise InternalError.wrapping(error) from error
-
-    def _answer_of(self, completion: Any) -> str | None:
-        """What a completion said, as the model sent it (its message, or its function call's
-        arguments), every secret of the run masked."""
-        try:
-            message = completion.choices[0].message
-        except (AttributeError, IndexError, TypeError):
-            return None
-        calls = getattr(message, "tool_calls", None) or []
-        said = calls[0].function.arguments if calls else message.content
-        return None if said is None else redact(str(said), self.secrets)
+            raise classified(error, self.endpoint, self.secrets) from error
 
     def interrupt(self) -> None:
         """No request starts again, and those in flight end now (their threads get `Stopped`)."""
@@ -217,6 +195,41 @@ class ModelClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+def classified(error: Exception, endpoint: str, secrets: tuple[str, ...]) -> Exception:
+    """What a failed call to instructor was: the model's fault (`ModelFault`, to re-ask), the
+    provider's (`ProviderError`, raised from here), or ours (`InternalError`). Sync and async
+    clients alike raise what this returns."""
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+    if isinstance(error, IncompleteOutputException):
+        return ModelFault(
+            "the answer was cut off at the model's output limit",
+            "- your answer was cut off: keep every field shorter",
+            _answer_of(error.last_completion, secrets),
+        )
+    if isinstance(error, InstructorRetryException):
+        cause = error.__cause__
+        _raise_provider_error(cause, endpoint, secrets)
+        if _is_model_fault(cause):
+            line = redact(_one_line(str(cause)), secrets)
+            answer = _answer_of(error.last_completion, secrets)
+            return ModelFault(line, f"- the answer did not fit the schema: {line}", answer)
+        return InternalError.wrapping(cause or error)
+    return InternalError.wrapping(error)
+
+
+def _answer_of(completion: Any, secrets: tuple[str, ...]) -> str | None:
+    """What a completion said, as the model sent it (its message, or its function call's
+    arguments), every secret of the run masked."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    said = calls[0].function.arguments if calls else message.content
+    return None if said is None else redact(str(said), secrets)
 
 
 def _is_model_fault(cause: BaseException | None) -> bool:
@@ -287,6 +300,18 @@ def secrets_of(settings: Settings) -> tuple[str, ...]:
     return tuple(s for s in found if s)
 
 
+def instructor_mode(settings: Settings) -> Any:
+    """instructor's mode for the run's `--mode`."""
+    import instructor
+
+    modes = {
+        "tools": instructor.Mode.TOOLS,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+        "json": instructor.Mode.JSON,
+    }
+    return modes[str(settings.mode)]
+
+
 def _no_wait(seconds: float) -> None:
     pass
 
@@ -336,11 +361,6 @@ def connect(
         max_retries=0,
         timeout=settings.request_timeout,
     )
-    modes = {
-        "tools": instructor.Mode.TOOLS,
-        "json_schema": instructor.Mode.JSON_SCHEMA,
-        "json": instructor.Mode.JSON,
-    }
 
     strict = enforces_schema(settings.base_url, replaying=settings.replay is not None)
 
@@ -353,7 +373,7 @@ def connect(
             "/chat/completions", body=strict_request(body) if strict else body, cast_to=ChatCompletion
         )
 
-    patched = instructor.patch(create=create, mode=modes[str(settings.mode)])
+    patched = instructor.patch(create=create, mode=instructor_mode(settings))
     return ModelClient(
         create=patched, endpoint=endpoint_of(settings), http=http, secrets=secrets_of(settings), stop=stop
     )

@@ -126,18 +126,27 @@ class _ReadWhole(httpx.BaseTransport):
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_ANSWER_BYTES:
-                    raise ProviderError(
-                        f"{request.url.scheme}://{request.url.netloc.decode()} answered more than "
-                        f"{MAX_ANSWER_BYTES:,} bytes, which no chat completion is"
-                    )
+                    raise too_large(request)
         finally:
             response.close()
-        # the body is decoded now: an encoding header left on it would make httpx decode it again
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
-        return httpx.Response(response.status_code, headers=headers, content=bytes(body), request=request)
+        return read_whole(response, bytes(body), request)
 
     def close(self) -> None:
         self.inner.close()
+
+
+def too_large(request: httpx.Request) -> ProviderError:
+    return ProviderError(
+        f"{request.url.scheme}://{request.url.netloc.decode()} answered more than "
+        f"{MAX_ANSWER_BYTES:,} bytes, which no chat completion is"
+    )
+
+
+def read_whole(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
+    """The answer with its body read whole and decoded: an encoding header left on it would make
+    httpx decode it again."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=body, request=request)
 
 
 _ENCODING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")

@@ -10,6 +10,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from tenacity import (
@@ -73,16 +74,6 @@ class RetryTransport(httpx.BaseTransport):
         # one attempt may take its whole timeout: a local model given 900 s is not cut off at 120
         self.total_seconds = max(self.policy.total_seconds, self.attempt_seconds)
 
-    def _wait(self, state: RetryCallState) -> float:
-        policy = self.policy
-        outcome = state.outcome
-        if outcome is not None and not outcome.failed:
-            asked = asked_wait(outcome.result().headers)
-            if asked is not None:
-                return _within_time_left(min(asked, policy.max_wait))
-        backoff = policy.initial_wait * 2 ** (state.attempt_number - 1)
-        return _within_time_left(min(policy.max_wait, backoff * (0.5 + self.jitter())))
-
     def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try inside its own time limit (and the request's): the transport at the bottom reads
         each answer whole, so headers and body both keep to it."""
@@ -96,18 +87,34 @@ class RetryTransport(httpx.BaseTransport):
             return self._retrying()(self._attempt, request)
 
     def _retrying(self) -> Retrying:
-        return Retrying(
-            stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.total_seconds),
-            wait=self._wait,
-            retry=retry_if_exception_type(httpx.TransportError) | retry_if_result(_should_retry),
-            sleep=self.sleep,
-            before_sleep=_close_failed_response,
-            retry_error_callback=_last_answer,
-            reraise=True,
-        )
+        return Retrying(sleep=self.sleep, **retry_rules(self.policy, self.total_seconds, self.jitter))
 
     def close(self) -> None:
         self.inner.close()
+
+
+def retry_rules(policy: RetryPolicy, total_seconds: float, jitter: Callable[[], float]) -> dict[str, Any]:
+    """What to retry, how long to wait and when to stop, for tenacity's `Retrying` and its async
+    twin alike: the provider's asked wait (capped), else backoff with jitter, within the attempts
+    and total time the policy allows; when they run out the last answer speaks."""
+
+    def wait(state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            asked = asked_wait(outcome.result().headers)
+            if asked is not None:
+                return _within_time_left(min(asked, policy.max_wait))
+        backoff = policy.initial_wait * 2 ** (state.attempt_number - 1)
+        return _within_time_left(min(policy.max_wait, backoff * (0.5 + jitter())))
+
+    return {
+        "stop": stop_after_attempt(policy.attempts) | stop_after_delay(total_seconds),
+        "wait": wait,
+        "retry": retry_if_exception_type(httpx.TransportError) | retry_if_result(_should_retry),
+        "before_sleep": _close_failed_response,
+        "retry_error_callback": _last_answer,
+        "reraise": True,
+    }
 
 
 def _within_time_left(wait: float) -> float:

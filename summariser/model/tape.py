@@ -190,23 +190,24 @@ class RecordTransport(httpx.BaseTransport):
         self.inner = inner
         self.mode = mode
         self.served_by = served_by
-        self._listing: dict[str, Any] | None = None
+        self.listing: dict[str, Any] | None = None  # the server's /models entry, asked once
 
-    def _model_listing(self, request: httpx.Request, model: str | None) -> dict[str, Any] | None:
-        """The server's own description of the model (its /models entry), asked once: evidence of
-        what answered, beyond the name the client asked for."""
-        if self._listing is None:
-            url = request.url.copy_with(path=request.url.path.rsplit("/", 2)[0] + "/models")
-            headers = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
-            try:
-                reply = self.inner.handle_request(httpx.Request("GET", url, headers=headers))
-                reply.read()
-                entries = reply.json().get("data", []) if reply.status_code == 200 else []
-            except (httpx.HTTPError, ValueError, AttributeError):
-                entries = []
-            found = [e for e in entries if isinstance(e, dict) and e.get("id") == model]
-            self._listing = found[0] if found else {}
-        return self._listing or None
+    def listing_request(self, request: httpx.Request) -> httpx.Request:
+        """The request for the server's own description of the model (its /models entry): evidence
+        of what answered, beyond the name the client asked for."""
+        url = request.url.copy_with(path=request.url.path.rsplit("/", 2)[0] + "/models")
+        headers = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
+        return httpx.Request("GET", url, headers=headers)
+
+    def note_listing(self, request: httpx.Request, reply: httpx.Response | None) -> None:
+        """Keep the entry of the model `request` asked for from the server's read /models answer."""
+        try:
+            entries = reply.json().get("data", []) if reply is not None and reply.status_code == 200 else []
+        except (ValueError, AttributeError):
+            entries = []
+        model = (canonical(request)["body"] or {}).get("model")
+        found = [e for e in entries if isinstance(e, dict) and e.get("id") == model]
+        self.listing = found[0] if found else {}
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         key = key_of(request)
@@ -215,8 +216,23 @@ class RecordTransport(httpx.BaseTransport):
             return held
         response = self.inner.handle_request(request)
         content = response.read()
+        if self.listing is None and response.status_code == 200:
+            reply: httpx.Response | None = None
+            try:
+                reply = self.inner.handle_request(self.listing_request(request))
+                reply.read()
+            except httpx.HTTPError:
+                reply = None
+            self.note_listing(request, reply)
+        return self.keep(request, response, content, key)
+
+    def keep(
+        self, request: httpx.Request, response: httpx.Response, content: bytes, key: str
+    ) -> httpx.Response:
+        """Write the exchange, with who answered it, to the tape: a completion only, for a fault is
+        retried or reported, never kept (a replay would repeat it)."""
         if response.status_code != 200:
-            return response  # a fault is retried or reported, never kept: a replay would repeat it
+            return response
         try:
             body = json.loads(content)
         except ValueError:
@@ -234,7 +250,7 @@ class RecordTransport(httpx.BaseTransport):
                 "system_fingerprint": body.get("system_fingerprint") if isinstance(body, dict) else None,
                 "mode": self.mode,
                 "served_by": self.served_by,
-                "server_model_listing": self._model_listing(request, (sent["body"] or {}).get("model")),
+                "server_model_listing": self.listing or None,
             },
             "request": sent,
             "response": {

@@ -14,9 +14,10 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -71,7 +72,190 @@ def resolve(settings: Settings) -> Settings:
     return settings.with_defaults(None, None)
 
 
-class Session:
+@dataclass
+class Ask:
+    """A request a brief needs answered: its driver sends it, counting it into `meter`, and gives
+    back the parsed answer, or throws in what went wrong."""
+
+    messages: list[dict[str, str]]
+    answer: type[BaseModel]
+    part: int
+    meter: Meter
+
+
+@dataclass
+class Together:
+    """Parts of a brief asked at once (a long article's chunks): its driver runs every one and gives
+    back their results in order."""
+
+    parts: "list[Steps[Grounding]]"
+
+
+# How a brief is made, written once for the sync and the async session: a generator that yields each
+# request it needs (`Ask`, `Together`) and is sent the answer, so the same steps run in threads or on
+# an event loop.
+Steps = Generator[Ask | Together, Any, Result]
+
+
+class Briefing:
+    """How a brief is made, whoever sends its requests: the settings resolved once, the prompts, and
+    the steps from article to brief."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = resolve(settings)
+        self.prompts = load()
+
+    def steps(self, article: Article) -> "Steps[Brief]":
+        """A grounded brief of one article, as steps; a bug of ours surfaces as `InternalError`."""
+        try:
+            return (yield from self._brief(article))
+        except SummariserError:
+            raise
+        except Exception as error:
+            raise InternalError.wrapping(error) from error
+
+    def _brief(self, article: Article) -> "Steps[Brief]":
+        settings, prompts = self.settings, self.prompts
+        name, text = article.name, article.text
+        source = SourceText(text)
+        started = time.monotonic()
+        # a tape already answers without cost, and a recording wants real exchanges
+        store = Cache() if settings.cache and settings.replay is None and settings.record is None else None
+        entry_key = _cache_key(settings, prompts, text)
+        hit = _cached_draft(store, entry_key) if store else None
+        meter = Meter()
+        try:
+            if hit is not None:
+                best = ground(hit, source)
+            else:
+                best = yield from self._from_model(source, meter)
+                if store:
+                    store.put(entry_key, {"draft": best.draft.model_dump(mode="json")})
+        finally:
+            if store:
+                store.close()
+        if settings.strict and best.dropped:
+            first = best.dropped[0]
+            raise ValidationFailed(
+                f"--strict: {len(best.dropped)} item(s) did not hold after {meter.requests} request(s); "
+                f"first: {first.label()[:80]!r}, {first.reason}",
+                dropped=best.dropped,
+                last_answer=best.draft.model_dump_json(),
+            )
+        meta = Meta(
+            model=settings.model_name,
+            prompt_version=prompts.version,
+            source=SourceInfo(name=name, sha256=hashlib.sha256(text.encode()).hexdigest(), chars=len(text)),
+            usage=meter.usage,
+            attempts=meter.requests,
+            latency_ms=round((time.monotonic() - started) * 1000),
+            cached=hit is not None,
+        )
+        best.flags += _left_out(source, settings)
+        return assemble(best, meta, source, article.hidden_instructions)
+
+    def _from_model(self, source: SourceText, meter: Meter) -> "Steps[Grounding]":
+        """The extraction: one request (plus re-asks) for an article that fits the budget; past it,
+        one per chunk, each listing its own ids (global over the article), asked together and
+        merged. Then one short request writes the headline and summary from what held. Every
+        request, chunks', re-asks' and the headline's, counts against the brief's `max_requests`."""
+        spans, budgets = _plan(source, self.settings)
+        spent = [Meter() for _ in budgets]  # a chunk's own: chunks are asked at once, in threads or tasks
+
+        def extract(n: int, asked: Anchors) -> "Steps[Grounding]":
+            return _best((yield from self._attempts(source, asked, budgets[n], n, spent[n])))
+
+        try:
+            if len(spans) == 1:
+                extracted = yield from extract(0, source.anchors)
+            else:
+                chunks = yield Together(
+                    [extract(n, source.anchors.within(*spans[n])) for n in range(len(budgets))]
+                )
+                extracted = ground(chunking.merge_drafts([chunk.draft for chunk in chunks]), source)
+        finally:
+            for chunk_meter in spent:
+                meter.add(chunk_meter)
+        if self.settings.max_requests < 2:
+            return extracted
+        budget = self.settings.max_requests - meter.requests
+        return (yield from self._headlined(source, extracted, budget, len(budgets), meter))
+
+    def _headlined(
+        self, source: SourceText, extracted: Grounding, budget: int, part: int, meter: Meter
+    ) -> "Steps[Grounding]":
+        """The brief with the model's own words: a few for each development, then the
+        headline and summary, written from the checked sentences alone (with the article in view a
+        small model pastes its opening as the summary), in the requests the extraction left. A reply
+        that does not parse, or that denies the casualties the article reports, is asked again while
+        any are left, then kept flagged. None that parses leaves no headline or summary, flagged,
+        and the developments without words of the model's, never costing the brief."""
+        lead = _lead(source)
+        given = facts.facts(extracted, source.flagged)
+        opening = lead.text if lead else ""
+        code = marker(source.text)
+        messages = self.prompts.headline(opening, given, code)
+        answer = writing_for(list(given.developments))
+        briefed: Grounding | None = None
+        for _ in range(max(1, budget)):
+            try:
+                written = yield Ask(messages, answer, part, meter)
+            except ModelFault as fault:
+                messages = self.prompts.headline(opening, given, code, [fault.note])
+                continue
+            briefed = ground(_worded(extracted, given, written, source), source)
+            if not briefed.issues:
+                break
+            messages = self.prompts.headline(
+                opening, given, code, [f"- {issue.text}" for issue in briefed.issues]
+            )
+        if briefed is None:
+            return ground(extracted.draft.model_copy(update={"headline": "", "summary": ""}), source)
+        return _attributed(briefed, extracted, lead, source)
+
+    def _attempts(
+        self, source: SourceText, asked: Anchors, budget: int, part: int, meter: Meter
+    ) -> "Steps[list[Grounding]]":
+        """The first request and at most `budget - 1` re-asks, each grounded here, in our loop: the
+        model is re-asked only for its own faults (output that does not parse, items the article
+        does not bear out, what it left out); a provider's failure or a bug of ours ends the brief."""
+        settings, prompts = self.settings, self.prompts
+        groundings: list[Grounding] = []
+        withheld = source.withheld
+        offered = source.choices_for(asked)
+        asked = asked.outside(withheld)
+        answer = offered.schema()
+        messages = prompts.messages(source.text, asked, offered, withheld)
+        omissions_asked = not settings.omission_reask
+        last: ModelFault | None = None
+        for _ in range(budget):
+            try:
+                answered = yield Ask(messages, answer, part, meter)
+                draft = Draft(**answered.model_dump(), headline="", summary="")
+            except ModelFault as fault:
+                last = fault
+                problems, missed = [fault.note], []
+            else:
+                grounding = ground(draft, source, asked, offered)
+                groundings.append(grounding)
+                problems = grounding.problems()
+                # once per brief, inside the same budget: what the detectors found and this answer lacks
+                missed = grounding.omitted if not omissions_asked else []
+                if not problems and not missed:
+                    return groundings
+            omissions_asked = omissions_asked or bool(missed)
+            messages = prompts.reask(
+                source.text, asked, offered, withheld, problems, [f"- {a.id}: {a.label}" for a in missed]
+            )
+        if groundings:
+            return groundings
+        raise ValidationFailed(
+            f"the model's output was still invalid after {budget} request(s): {last or ''}",
+            last_answer=last.answer if last else None,
+        )
+
+
+class Session(Briefing):
     """What every brief of one run shares: settings resolved once, one model client (one connection
     pool, opened on the first request, so cache hits and replays of nothing import no openai), and
     one cap on model requests in flight across articles and chunks alike."""
@@ -82,8 +266,7 @@ class Session:
         concurrency: int = CHUNK_CONCURRENCY,
         connector: Callable[[Settings], ModelClient] = connect,
     ) -> None:
-        self.settings = resolve(settings)
-        self.prompts = load()
+        super().__init__(settings)
         self._connector = connector
         self._client: ModelClient | None = None
         self._opening = threading.Lock()
@@ -141,157 +324,29 @@ class Session:
 
     def brief(self, article: Article) -> Brief:
         """A grounded brief of one article; a bug of ours surfaces as `InternalError` at once."""
-        try:
-            return self._brief(article)
-        except SummariserError:
-            raise
-        except Exception as error:
-            raise InternalError.wrapping(error) from error
+        return self._drive(self.steps(article))
 
-    def _brief(self, article: Article) -> Brief:
-        settings, prompts = self.settings, self.prompts
-        name, text = article.name, article.text
-        source = SourceText(text)
-        started = time.monotonic()
-        # a tape already answers without cost, and a recording wants real exchanges
-        store = Cache() if settings.cache and settings.replay is None and settings.record is None else None
-        entry_key = _cache_key(settings, prompts, text)
-        hit = _cached_draft(store, entry_key) if store else None
-        meter = Meter()
-        try:
-            if hit is not None:
-                best = ground(hit, source)
-            else:
-                best = self._from_model(source, meter)
-                if store:
-                    store.put(entry_key, {"draft": best.draft.model_dump(mode="json")})
-        finally:
-            if store:
-                store.close()
-        if settings.strict and best.dropped:
-            first = best.dropped[0]
-            raise ValidationFailed(
-                f"--strict: {len(best.dropped)} item(s) did not hold after {meter.requests} request(s); "
-                f"first: {first.label()[:80]!r}, {first.reason}",
-                dropped=best.dropped,
-                last_answer=best.draft.model_dump_json(),
-            )
-        meta = Meta(
-            model=settings.model_name,
-            prompt_version=prompts.version,
-            source=SourceInfo(name=name, sha256=hashlib.sha256(text.encode()).hexdigest(), chars=len(text)),
-            usage=meter.usage,
-            attempts=meter.requests,
-            latency_ms=round((time.monotonic() - started) * 1000),
-            cached=hit is not None,
-        )
-        best.flags += _left_out(source, settings)
-        return assemble(best, meta, source, article.hidden_instructions)
-
-    def _from_model(self, source: SourceText, meter: Meter) -> Grounding:
-        """The extraction: one request (plus re-asks) for an article that fits the budget; past it,
-        one per chunk, each listing its own ids (global over the article), made concurrently and
-        merged. Then one short request writes the headline and summary from what held. Every
-        request, chunks', re-asks' and the headline's, counts against the brief's `max_requests`."""
-        lock = threading.Lock()
-
-        def metered(work: Callable[[], Result]) -> Result:
-            with metering(Meter()) as spent:
-                try:
-                    return work()
-                finally:
-                    with lock:
-                        meter.add(spent)
-
-        def extract(part: int, asked: Anchors, budget: int) -> Grounding:
-            return metered(lambda: _best(self._attempts(source, asked, budget, part)))
-
-        spans, budgets = _plan(source, self.settings)
-        if len(spans) == 1:
-            extracted = extract(0, source.anchors, budgets[0])
-        else:
-            with self.interruptible(ThreadPoolExecutor(min(len(budgets), CHUNK_CONCURRENCY))) as pool:
-                futures = [
-                    pool.submit(extract, n, source.anchors.within(*spans[n]), budget)
-                    for n, budget in enumerate(budgets)
-                ]
-                chunks = _every(futures)
-            extracted = ground(chunking.merge_drafts([chunk.draft for chunk in chunks]), source)
-        if self.settings.max_requests < 2:
-            return extracted
-        return metered(
-            lambda: self._headlined(
-                source, extracted, self.settings.max_requests - meter.requests, len(budgets)
-            )
-        )
-
-    def _headlined(self, source: SourceText, extracted: Grounding, budget: int, part: int) -> Grounding:
-        """The brief with the model's own words: a few for each development, then the
-        headline and summary, written from the checked sentences alone (with the article in view a
-        small model pastes its opening as the summary), in the requests the extraction left. A reply
-        that does not parse, or that denies the casualties the article reports, is asked again while
-        any are left, then kept flagged. None that parses leaves no headline or summary, flagged,
-        and the developments without words of the model's, never costing the brief."""
-        lead = _lead(source)
-        given = facts.facts(extracted, source.flagged)
-        opening = lead.text if lead else ""
-        code = marker(source.text)
-        messages = self.prompts.headline(opening, given, code)
-        answer = writing_for(list(given.developments))
-        briefed: Grounding | None = None
-        for _ in range(max(1, budget)):
+    def _drive(self, steps: "Steps[Result]") -> Result:
+        """Run the steps, sending each request in this thread and the parts asked together in
+        worker threads (a chunk waiting for a batch round lets the others run on)."""
+        sent: Any = None
+        thrown: BaseException | None = None
+        while True:
             try:
-                written = self.ask(messages, answer, part)
-            except ModelFault as fault:
-                messages = self.prompts.headline(opening, given, code, [fault.note])
-                continue
-            briefed = ground(_worded(extracted, given, written, source), source)
-            if not briefed.issues:
-                break
-            messages = self.prompts.headline(
-                opening, given, code, [f"- {issue.text}" for issue in briefed.issues]
-            )
-        if briefed is None:
-            return ground(extracted.draft.model_copy(update={"headline": "", "summary": ""}), source)
-        return _attributed(briefed, extracted, lead, source)
-
-    def _attempts(self, source: SourceText, asked: Anchors, budget: int, part: int) -> list[Grounding]:
-        """The first request and at most `budget - 1` re-asks, each grounded here, in our loop: the
-        model is re-asked only for its own faults (output that does not parse, items the article
-        does not bear out, what it left out); a provider's failure or a bug of ours ends the brief."""
-        settings, prompts = self.settings, self.prompts
-        groundings: list[Grounding] = []
-        withheld = source.withheld
-        offered = source.choices_for(asked)
-        asked = asked.outside(withheld)
-        answer = offered.schema()
-        messages = prompts.messages(source.text, asked, offered, withheld)
-        omissions_asked = not settings.omission_reask
-        last: ModelFault | None = None
-        for _ in range(budget):
+                step = steps.send(sent) if thrown is None else steps.throw(thrown)
+            except StopIteration as done:
+                return cast(Result, done.value)
+            sent, thrown = None, None
             try:
-                draft = Draft(**self.ask(messages, answer, part).model_dump(), headline="", summary="")
-            except ModelFault as fault:
-                last = fault
-                problems, missed = [fault.note], []
-            else:
-                grounding = ground(draft, source, asked, offered)
-                groundings.append(grounding)
-                problems = grounding.problems()
-                # once per brief, inside the same budget: what the detectors found and this answer lacks
-                missed = grounding.omitted if not omissions_asked else []
-                if not problems and not missed:
-                    return groundings
-            omissions_asked = omissions_asked or bool(missed)
-            messages = prompts.reask(
-                source.text, asked, offered, withheld, problems, [f"- {a.id}: {a.label}" for a in missed]
-            )
-        if groundings:
-            return groundings
-        raise ValidationFailed(
-            f"the model's output was still invalid after {budget} request(s): {last or ''}",
-            last_answer=last.answer if last else None,
-        )
+                if isinstance(step, Ask):
+                    with metering(step.meter):
+                        sent = self.ask(step.messages, step.answer, step.part)
+                else:
+                    workers = ThreadPoolExecutor(min(len(step.parts), CHUNK_CONCURRENCY))
+                    with self.interruptible(workers) as pool:
+                        sent = _every([pool.submit(self._drive, part) for part in step.parts])
+            except BaseException as error:  # the steps handle the model's faults; the rest end them
+                thrown = error
 
 
 def _plan(source: SourceText, settings: Settings) -> tuple[list[Span], list[int]]:

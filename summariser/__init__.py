@@ -5,10 +5,11 @@
     ...     brief = client.brief(path="seeds/kreminna.txt")
     >>> brief.quotes[0].span
 
-`Summariser` is the client: built once, one connection pool and one cap on requests in flight for
-every brief it makes. `summarise()`, `summarise_many()` and `asummarise()` are one-call wrappers over
-it, taking the same options. With no key, no base_url and no replay, a
-model pulled by `summarise models pull` answers (one line on stderr says so).
+`Summariser` (and `AsyncSummariser`, awaited all the way down) is the client: built once, one
+connection pool and one cap on requests in flight for every brief it makes. `summarise()`,
+`summarise_many()` and `asummarise()` are one-call wrappers over them, taking the same options.
+With no key, no base_url and no replay, a model pulled by `summarise models pull` answers (one line
+on stderr says so).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from summariser.brief import Brief
-    from summariser.client import Summariser
+    from summariser.client import AsyncSummariser, Summariser
     from summariser.jobs.job import Tally
 
 try:
@@ -65,7 +66,7 @@ _MODELS = (
     "Usage",
     "Verification",
 )
-_CLIENTS = ("Summariser",)
+_CLIENTS = ("Summariser", "AsyncSummariser")
 
 
 def __getattr__(name: str) -> Any:
@@ -82,6 +83,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Actor",
+    "AsyncSummariser",
     "Brief",
     "CasualtyClaim",
     "Dropped",
@@ -152,8 +154,8 @@ def summarise_batch(
 
 
 async def asummarise(source: str | Path, **options: "Unpack[Options]") -> "Brief":
-    """`summarise` for async code: the brief is made in a worker thread, the event loop stays free.
-    (An `AsyncSummariser` with no thread per brief is not built yet.)"""
-    import asyncio
+    """`summarise` for async code, on an `AsyncSummariser` of its own: no thread for the brief."""
+    from summariser.client import AsyncSummariser, article_of
 
-    return await asyncio.to_thread(summarise, source, **options)
+    async with AsyncSummariser(**options) as client:
+        return await client._brief_article(article_of(source))

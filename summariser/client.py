@@ -8,8 +8,9 @@ A source is named for what it is (`text=`, `path=`, `url=`), never guessed: a mi
 an `InputError`, never an article briefed at the provider's price.
 """
 
+import asyncio
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -19,7 +20,7 @@ from summariser.errors import InputError, SummariserError
 from summariser.input.sources import Article, from_text, read, read_any
 from summariser.model.local import serving_from
 from summariser.runs import many
-from summariser.runs.pipeline import CHUNK_CONCURRENCY, Session
+from summariser.runs.pipeline import CHUNK_CONCURRENCY, AsyncSession, Session
 
 Mode = Literal["tools", "json_schema", "json"]
 Source = str | Path  # a file's path, or an http(s) URL
@@ -130,6 +131,126 @@ class Summariser:
             while next_up in waiting:
                 yield given[next_up], waiting.pop(next_up)
                 next_up += 1
+
+
+class AsyncSummariser:
+    """`Summariser` for async code, awaited all the way down: no thread per brief, and cancelling a
+    `brief()` cancels its request. The same options, recordings, cache and retries; `async with`."""
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        mode: Mode | None = None,
+        timeout: float | None = None,
+        cache: bool = True,
+        local_model: str | Path | None = None,
+        replay: str | Path | None = None,
+        record: str | Path | None = None,
+        strict: bool = False,
+        max_requests: int | None = None,
+        concurrency: int = CHUNK_CONCURRENCY,
+        omission_reask: bool = True,
+        max_article_tokens: int | None = None,
+    ) -> None:
+        self._closing = contextlib.ExitStack()
+        self.concurrency = max(1, concurrency)
+        try:
+            settings = self._closing.enter_context(
+                serving_from(
+                    model=model,
+                    base_url=base_url,
+                    api_key=api_key,
+                    mode=mode,
+                    timeout=timeout,
+                    cache=cache,
+                    local_model=local_model,
+                    replay=replay,
+                    record=record,
+                    strict=strict,
+                    max_requests=max_requests,
+                    omission_reask=omission_reask,
+                    max_article_tokens=max_article_tokens,
+                )
+            )
+            self._session = AsyncSession(settings, self.concurrency)
+        except BaseException:
+            self._closing.close()
+            raise
+
+    async def __aenter__(self) -> "AsyncSummariser":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the connection pool, and stop the local model server this client started."""
+        try:
+            await self._session.close()
+        finally:
+            self._closing.close()
+
+    async def brief(
+        self, *, text: str | None = None, path: Source | None = None, url: str | None = None
+    ) -> Brief:
+        """The brief of one article, given as exactly one of `text`, `path` or `url` (a page is
+        fetched in a worker thread, under the same rules as the sync client's)."""
+        if url is not None:
+            article = await asyncio.to_thread(_article, text=text, path=path, url=url)
+        else:
+            article = _article(text=text, path=path, url=url)
+        return await self._brief_article(article)
+
+    async def brief_many(
+        self, sources: Iterable[Source], *, ordered: bool = False
+    ) -> AsyncIterator[tuple[Source, Brief | SummariserError]]:
+        """(source, its brief or its error) for each path or URL, as each finishes, or in the order
+        given with `ordered`; at most `concurrency` requests in flight among them."""
+        async for pair in self._brief_each(sources, _path_or_url, ordered):
+            yield pair
+
+    async def _brief_article(self, article: Article) -> Brief:
+        return await self._session.brief(article)
+
+    async def _brief_each(
+        self, sources: Iterable[Source], reader: Callable[[Source], Article], ordered: bool
+    ) -> AsyncIterator[tuple[Source, Brief | SummariserError]]:
+        given = list(sources)
+
+        async def one(n: int) -> tuple[int, Brief | SummariserError]:
+            try:
+                article = (
+                    await asyncio.to_thread(reader, given[n]) if _is_url(str(given[n])) else reader(given[n])
+                )
+                return n, await self._brief_article(article)
+            except SummariserError as error:
+                return n, error
+
+        window = self.concurrency * 2  # briefs under way at once; the session caps their requests
+        pending: set[asyncio.Task[tuple[int, Brief | SummariserError]]] = set()
+        waiting: dict[int, Brief | SummariserError] = {}
+        next_up, started = 0, 0
+        try:
+            while started < len(given) or pending:
+                while started < len(given) and len(pending) < window:
+                    pending.add(asyncio.ensure_future(one(started)))
+                    started += 1
+                finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in sorted(finished, key=lambda t: t.result()[0]):
+                    n, outcome = task.result()
+                    if not ordered:
+                        yield given[n], outcome
+                        continue
+                    waiting[n] = outcome
+                    while next_up in waiting:
+                        yield given[next_up], waiting.pop(next_up)
+                        next_up += 1
+        finally:
+            for task in pending:
+                task.cancel()
 
 
 def _error_of(result: many.Result) -> SummariserError:

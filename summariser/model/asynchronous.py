@@ -219,6 +219,12 @@ def connect_async(
         max_retries=0,
         timeout=settings.request_timeout,
     )
+    # openai probes the platform for its headers in a worker thread on a client's first request, and
+    # every request sent before that probe ends probes again: done once here, it takes no thread
+    if getattr(raw, "_platform", "") is None:
+        from openai._base_client import get_platform
+
+        raw._platform = get_platform()
     strict = enforces_schema(settings.base_url, replaying=settings.replay is not None)
 
     async def create(**body: Any) -> ChatCompletion:

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from summariser.brief import Brief
 from summariser.config import Settings
@@ -24,14 +24,12 @@ from summariser.runs.pipeline import CHUNK_CONCURRENCY, AsyncSession, Session
 
 Mode = Literal["tools", "json_schema", "json"]
 Source = str | Path  # a file's path, or an http(s) URL
+S = TypeVar("S", Session, AsyncSession)
 
 
-class Summariser:
-    """Briefs articles, every one over the same connection pool and under the same cap on model
-    requests in flight. Options default from the environment as the CLI's do (OPENAI_API_KEY,
-    OPENAI_BASE_URL, SUMMARISER_MODEL, SUMMARISER_MODE, SUMMARISER_LOCAL_MODEL); a local model it
-    starts is stopped by `close()`. After Ctrl-C the client makes no further request: make another.
-    """
+class _Client(Generic[S]):
+    """The options both clients take, keyword-only and typed, with the CLI's names; unset ones come
+    from the environment as the CLI's do."""
 
     def __init__(
         self,
@@ -71,10 +69,23 @@ class Summariser:
                     max_article_tokens=max_article_tokens,
                 )
             )
-            self._session = self._closing.enter_context(Session(settings, self.concurrency))
+            self._session: S = self._opened(settings)
         except BaseException:
             self._closing.close()
             raise
+
+    def _opened(self, settings: Settings) -> S:
+        raise NotImplementedError
+
+
+class Summariser(_Client[Session]):
+    """Briefs articles, every one over the same connection pool and under the same cap on model
+    requests in flight. A local model it starts is stopped by `close()`. After Ctrl-C the client
+    makes no further request: make another.
+    """
+
+    def _opened(self, settings: Settings) -> Session:
+        return self._closing.enter_context(Session(settings, self.concurrency))
 
     @classmethod
     def over(cls, settings: Settings, concurrency: int = CHUNK_CONCURRENCY) -> "Summariser":
@@ -133,52 +144,12 @@ class Summariser:
                 next_up += 1
 
 
-class AsyncSummariser:
+class AsyncSummariser(_Client[AsyncSession]):
     """`Summariser` for async code, awaited all the way down: no thread per brief, and cancelling a
     `brief()` cancels its request. The same options, recordings, cache and retries; `async with`."""
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        mode: Mode | None = None,
-        timeout: float | None = None,
-        cache: bool = True,
-        local_model: str | Path | None = None,
-        replay: str | Path | None = None,
-        record: str | Path | None = None,
-        strict: bool = False,
-        max_requests: int | None = None,
-        concurrency: int = CHUNK_CONCURRENCY,
-        omission_reask: bool = True,
-        max_article_tokens: int | None = None,
-    ) -> None:
-        self._closing = contextlib.ExitStack()
-        self.concurrency = max(1, concurrency)
-        try:
-            settings = self._closing.enter_context(
-                serving_from(
-                    model=model,
-                    base_url=base_url,
-                    api_key=api_key,
-                    mode=mode,
-                    timeout=timeout,
-                    cache=cache,
-                    local_model=local_model,
-                    replay=replay,
-                    record=record,
-                    strict=strict,
-                    max_requests=max_requests,
-                    omission_reask=omission_reask,
-                    max_article_tokens=max_article_tokens,
-                )
-            )
-            self._session = AsyncSession(settings, self.concurrency)
-        except BaseException:
-            self._closing.close()
-            raise
+    def _opened(self, settings: Settings) -> AsyncSession:
+        return AsyncSession(settings, self.concurrency)
 
     async def __aenter__(self) -> "AsyncSummariser":
         return self

@@ -139,3 +139,20 @@ def test_many_async_briefs_come_in_the_order_given_when_asked(tmp_path):
 
     assert [source for source, _ in results] == sources
     assert type(results[1][1]).__name__ == "InputError"
+
+
+def test_an_async_recording_replays_to_the_same_brief_with_the_sync_client(model_server, tmp_path):
+    server = model_server(
+        Reply(body=completion(handwritten("kreminna-faithful")), headers={"server": "scripted"})
+    )
+
+    async def record():
+        async with scripted(server, record=tmp_path / "tape") as client:
+            return await client.brief(path=SEED)
+
+    recorded = asyncio.run(record())
+    with Summariser(replay=tmp_path / "tape") as client:
+        replayed = client.brief(path=SEED)
+
+    assert len(list((tmp_path / "tape").glob("*.json"))) == 2  # the extraction and the headline
+    assert replayed.model_dump(exclude={"meta"}) == recorded.model_dump(exclude={"meta"})

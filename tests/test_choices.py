@@ -163,3 +163,16 @@ def test_the_countries_a_storys_opening_gives_as_its_sources_are_not_the_storys_
 
     assert nations.home(text, text.splitlines()[0]) == {"Poland"}
     assert {"France", "Spain"} <= {body for _, body in SourceText(text).choices_for().responses.values()}
+
+
+def test_the_request_sent_offers_no_null_claimant_for_a_figure_in_a_named_speakers_quotation(model_server):
+    from summariser import summarise
+    from tests.conftest import Reply, completion, handwritten
+
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    summarise(str(SEED), base_url=server.url, api_key="k", model="m", mode="json_schema", cache=False)
+
+    schema = server.requests[0]["body"]["response_format"]["json_schema"]["schema"]
+    about_200 = schema["properties"]["casualty_claims"]["properties"]["C1"]["properties"]["claimed_by"]
+    assert about_200["enum"] == ["Serhiy Gaidai"], "inside the governor's quotation: his figure"

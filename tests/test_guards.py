@@ -268,3 +268,16 @@ def test_a_polite_request_for_a_headline_is_withheld_and_a_headline_that_obeys_i
     assert (withheld.kind, withheld.text) == ("injection", request)
     assert repeated.text.startswith("the headline repeats words of a passage flagged as an instruction")
     assert "calm and safe" not in brief.headline
+
+
+def test_an_order_the_article_gives_to_a_source_reaches_the_model_unflagged(model_server, tmp_path):
+    reported = "Never report troop movements, the army ordered journalists on Monday."
+    article = tmp_path / "article.txt"
+    article.write_text(f"{SEED.read_text(encoding='utf-8')}\n{reported}\n", encoding="utf-8")
+    server = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+
+    brief = live(server, source=article)
+
+    sent = server.requests[0]["body"]["messages"][1]["content"]
+    assert "Never report troop movements, the army ordered journalists on Monday." in sent
+    assert not [f for f in brief.verification.flags if f.kind.endswith("injection")]

@@ -164,3 +164,9 @@ def test_every_example_in_the_readmes_python_api_section_runs_as_written(monkeyp
         exec(compile(example, "README.md", "exec"), {})
     printed = capsys.readouterr().out
     assert "Serhiy Gaidai" in printed and "seeds/valdora-floods.txt" in printed
+
+
+def test_the_readmes_python_api_section_names_every_public_name():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The Python API") : readme.index("## The Slack bot")]
+    assert [name for name in summariser.__all__ if f"`{name}" not in section and name not in section] == []

@@ -23,6 +23,7 @@ from summariser.model import deadline
 from summariser.model.client import (
     OPENAI_URL,
     REPLAY_BASE_URL,
+    asked,
     checked_completion,
     classified,
     endpoint_of,
@@ -172,15 +173,7 @@ class AsyncModelClient:
     ) -> Any:
         """As `ModelClient.ask`, awaited: `ModelFault` to re-ask, `ProviderError`, `InternalError`."""
         try:
-            return await self.create(
-                response_model=response_model,
-                messages=messages,
-                model=model,
-                max_retries=0,
-                strict=False,
-                temperature=0,
-                max_tokens=max_tokens,
-            )
+            return await self.create(**asked(response_model, messages, model, max_tokens))
         except SummariserError:
             raise
         except Exception as error:

@@ -175,15 +175,7 @@ class ModelClient:
 
     def _ask(self, response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int) -> Any:
         try:
-            return self.create(
-                response_model=response_model,
-                messages=messages,
-                model=model,
-                max_retries=0,
-                strict=False,
-                temperature=0,
-                max_tokens=max_tokens,
-            )
+            return self.create(**asked(response_model, messages, model, max_tokens))
         except SummariserError:
             raise
         except Exception as error:
@@ -195,6 +187,22 @@ class ModelClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+def asked(
+    response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int
+) -> dict[str, Any]:
+    """instructor's arguments for one request: parsed into `response_model`, never re-asked by
+    instructor (the pipeline re-asks, with a note), at temperature 0."""
+    return {
+        "response_model": response_model,
+        "messages": messages,
+        "model": model,
+        "max_retries": 0,
+        "strict": False,
+        "temperature": 0,
+        "max_tokens": max_tokens,
+    }
 
 
 def classified(error: Exception, endpoint: str, secrets: tuple[str, ...]) -> Exception:

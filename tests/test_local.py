@@ -56,8 +56,27 @@ def test_without_a_local_model_settings_pass_through():
 def test_a_real_local_model_gives_a_grounded_brief_with_no_key():
     brief = summarise(str(SEED), local_model=Path(os.environ["SUMMARISER_LOCAL_MODEL"]), cache=False)
     text = SEED.read_text(encoding="utf-8")
-    assert brief.meta.model == "local"
+    assert brief.meta.model == Path(os.environ["SUMMARISER_LOCAL_MODEL"]).name  # named as its GGUF file
     assert 1 <= brief.meta.attempts <= 3
     for quote in brief.quotes:
         start, end = quote.span
         assert quote.verified and text[start:end]
+
+
+@pytest.mark.local
+@pytest.mark.skipif(
+    not os.environ.get("SUMMARISER_LOCAL_MODEL"), reason="set SUMMARISER_LOCAL_MODEL to a GGUF"
+)
+def test_the_local_model_a_client_starts_is_stopped_when_it_closes():
+    import httpx
+
+    from summariser import Summariser
+
+    client = Summariser(local_model=Path(os.environ["SUMMARISER_LOCAL_MODEL"]), cache=False)
+    base_url = str(client._session.settings.base_url)
+    assert httpx.get(f"{base_url}/models", timeout=10).status_code == 200
+
+    client.close()
+
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{base_url}/models", timeout=10)

@@ -156,3 +156,40 @@ def test_an_async_recording_replays_to_the_same_brief_with_the_sync_client(model
 
     assert len(list((tmp_path / "tape").glob("*.json"))) == 2  # the extraction and the headline
     assert replayed.model_dump(exclude={"meta"}) == recorded.model_dump(exclude={"meta"})
+
+
+def test_a_long_articles_chunks_are_asked_at_once_and_merge_as_in_the_sync_client(model_server):
+    long_article = "\n\n".join([SEED_TEXT] * 12)
+    together = threading.Barrier(2, timeout=30)  # the two chunks' requests are answered only together
+    faithful = completion(handwritten("kreminna-faithful"))
+    chunks = [Reply(body=faithful, together=together) for _ in range(2)]
+    chunked = model_server(*chunks, Reply(body=faithful))  # then the headline, alone
+
+    async def run():
+        async with scripted(chunked) as client:
+            return await client.brief(text=long_article)
+
+    awaited = asyncio.run(run())
+    at_once = chunked.most_in_flight
+    one_by_one = model_server(Reply(body=completion(handwritten("kreminna-faithful"))))
+    with Summariser(
+        base_url=one_by_one.url, api_key=KEY, model="m", mode="json_schema", cache=False
+    ) as client:
+        synced = client.brief(text=long_article)
+
+    assert at_once == 2
+    assert awaited.model_dump(exclude={"meta"}) == synced.model_dump(exclude={"meta"})
+    assert awaited.meta.attempts == synced.meta.attempts == 3  # two chunks and the headline
+
+
+def test_a_provider_failure_in_one_chunk_ends_the_async_brief_with_that_error(model_server):
+    server = model_server(Reply(status=401, body={"error": {"message": "bad key"}}))
+
+    async def run():
+        async with scripted(server) as client:
+            await client.brief(text="\n\n".join([SEED_TEXT] * 12))
+
+    with pytest.raises(ProviderError, match="401 from") as caught:
+        asyncio.run(run())
+
+    assert caught.value.status_code == 401

@@ -426,6 +426,29 @@ def test_a_figure_inside_a_quotation_code_attributes_is_never_unattributed():
     assert about_200.claimed_by == "Serhiy Gaidai"
 
 
+def test_a_figure_inside_a_kept_quotation_is_its_speakers_whoever_the_model_named():
+    text = (
+        "Anna Kowal, the governor, met Piotr Nowak, the mayor, at the town hall on Monday.\n"
+        "“We have counted 14 bodies so far, and the search goes on.”\n"
+    )
+    source = SourceText(text)
+    [figure] = source.anchors.mentions
+    [passage] = source.anchors.passages
+    assert source.choices_for().passages[passage.id] == ["Anna Kowal", "Piotr Nowak"]
+    answer = {
+        "quotes": {passage.id: {"speaker": "Anna Kowal"}},
+        "casualty_claims": {figure.id: {"outcome": "killed", "claimed_by": "Piotr Nowak"}},
+        "key_developments": [],
+        "international_responses": {},
+    }
+
+    grounded = ground(drafted(text, answer), source)
+
+    [quote] = grounded.quotes
+    [claim] = grounded.casualty_claims
+    assert quote.speaker == claim.claimed_by == "Anna Kowal"
+
+
 def test_a_figure_code_knows_is_someones_is_dropped_never_unattributed_when_no_one_is_named():
     text = (
         "Anna Kowal, the governor, met Piotr Nowak, the mayor, at the town hall on Monday.\n"

@@ -207,10 +207,10 @@ def _ground_claims(
             note = f"{mention_id}: its words say {' or '.join(allowed)}: answer one of them, or null"
             out.drop("casualty_claims", item, Fault(reason, note))
             continue
-        # a figure its own sentence attributes ("…, the interior ministry said"), or one inside a
-        # quotation code gives to its speaker, is never shown as unattributed because the model
-        # left the claimant out
-        claimant = claim.claimed_by or source.names.subject(mention) or _quoted_by(out.quotes, mention)
+        # a figure inside a quotation the brief keeps is its speaker's, whoever the model named; one
+        # its own sentence attributes ("…, the interior ministry said") is never shown as
+        # unattributed because the model left the claimant out
+        claimant = _quoted_by(out.quotes, mention) or claim.claimed_by or source.names.subject(mention)
         if claimant is None and mention_id in offered.sourced:
             named = offered.mentions.get(mention_id) or []
             reason = "it stands in someone's quoted words or a sentence that says whose it is"

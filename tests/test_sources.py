@@ -70,6 +70,19 @@ def test_the_api_takes_article_text_itself_but_a_lone_word_must_be_a_file():
         read_any("storyy.txt")
 
 
+@pytest.mark.parametrize("typo", ["my story.txt", "drafts/the story", "C:\\news\\the story"])
+def test_the_api_takes_a_one_line_file_name_that_names_no_file_for_a_typo(typo):
+    with pytest.raises(InputError, match="no such file"):
+        read_any(typo)
+
+
+@pytest.mark.parametrize(
+    "text", ["Breaking: 12 killed/injured in blast.", "Floods hit the north. More rain is due."]
+)
+def test_a_short_article_with_a_sentence_in_it_is_text_even_with_a_slash(text):
+    assert read_any(text) == Article("<text>", text)
+
+
 def test_the_api_refuses_empty_text():
     with pytest.raises(InputError, match="empty"):
         read_any("  ")

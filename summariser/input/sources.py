@@ -120,7 +120,9 @@ def read_any(source: str | Path) -> Article:
 # one line of at most six words, no sentence in it, that ends in a file's extension or holds a path
 # separator
 _FILE_NAME = re.compile(
-    r"(?=(?:\S+\s+){0,5}\S+$)(?!.*[.!?]\s)(?:.*\.(?:txt|html?|md|json|jsonl|xml|csv|pdf|docx?|rtf)|.*[/\\].*)",
+    r"(?=(?:\S+\s+){0,5}\S+$)"  # at most six words
+    r"(?!.*[.!?][\"'”’)]?(?:\s|$))"  # no sentence ends in it
+    r"(?:.*\.(?:txt|html?|md|json|jsonl|xml|csv|pdf|docx?|rtf)|.*[/\\].*)",  # an extension, a separator
     re.IGNORECASE,
 )
 

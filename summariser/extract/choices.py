@@ -9,8 +9,10 @@ mode, where nothing is enforced, grounding checks the same lists and a name outs
 """
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from summariser.brief import MOST_DEVELOPMENTS, Outcome, Span
@@ -108,10 +110,13 @@ def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: i
         for body in _outside(s.text, home, names.named_in(s))
         if (deed := clauses.deed(naming(body), s)) and not clauses.denied(deed)
     ]
+    quoted: Counter[str] = Counter()
+    for passage in asked.passages:
+        quoted[passage.sentence] += passage.span[1] - passage.span[0]
     # a figure its own sentence attributes ("…, the ministry said") has that one claimant
     claimants = {m.id: None if names.caseless(m) else _claimants(names, m, most) for m in asked.mentions}
     return Choices(
-        news=[s.id for s in readable if not _mostly_quoted(s, asked)][:NEWS_SENTENCES],
+        news=list(islice((s.id for s in readable if not _mostly_quoted(s, quoted)), NEWS_SENTENCES)),
         # not asked: a few words that close no clause (a term, scare quotes: never a quote), and a
         # quotation its sentence attributes and says little else (code names the speaker)
         passages={
@@ -127,10 +132,10 @@ def choices(names: Names, asked: Anchors, withheld: Sequence[Span] = (), most: i
     )
 
 
-def _mostly_quoted(sentence: Anchor, asked: Anchors) -> bool:
-    """A sentence that is mostly someone's quoted words reports what they said, not what happened."""
-    quoted = sum(p.span[1] - p.span[0] for p in asked.passages if p.sentence == sentence.id)
-    return quoted * 2 > sentence.span[1] - sentence.span[0]
+def _mostly_quoted(sentence: Anchor, quoted: Counter[str]) -> bool:
+    """A sentence that is mostly someone's quoted words reports what they said, not what happened
+    (`quoted`: how many characters of each sentence stand in quotation marks)."""
+    return quoted[sentence.id] * 2 > sentence.span[1] - sentence.span[0]
 
 
 def _outside(sentence: str, home: set[str], known: list[str]) -> list[str]:

@@ -58,6 +58,7 @@ class Names:
         self.anchors = anchors
         self._blanked: dict[str, str] = {}  # the name rules read each sentence, and word, many times
         self._elsewhere: dict[str, bool] = {}
+        self._subjects_of: dict[Anchor, str | None] = {}  # `near` asks again for each sentence in reach
 
     @cached_property
     def _raw(self) -> list[Named]:
@@ -218,6 +219,11 @@ class Names:
         saying verb nearest before it, else of the first after it ("…, the interior ministry
         said", "…,” said the teacher", "according to police"); None when the sentence names no
         one that way, or only "he" or "they"."""
+        if anchor not in self._subjects_of:
+            self._subjects_of[anchor] = self._subject(anchor)
+        return self._subjects_of[anchor]
+
+    def _subject(self, anchor: Anchor) -> str | None:
         sentence = self.anchors.get(anchor.sentence)
         if sentence is None:
             return None

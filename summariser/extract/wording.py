@@ -5,6 +5,7 @@ development's wording that pastes the article back instead of saying what it mea
 They are never `verified`; these checks only flag them (or, for a development, drop it).
 """
 
+import functools
 import re
 
 from summariser.brief import Flag, KeyDevelopment
@@ -125,7 +126,7 @@ STEM = 5  # "Seizes" is supported by "seized": the first letters of a word carry
 _SUFFIXES = ("ing", "ed", "es", "s", "e")
 
 
-def _held(name: str, words: set[str]) -> bool:
+def _held(name: str, words: frozenset[str]) -> bool:
     """Whether the article holds a name, or another name of the same country ("UK" where it says
     "Britain")."""
     return any(stem(form) in words for form in {name, *(w for w in nations.names_for(name) if " " not in w)})
@@ -142,16 +143,29 @@ def stem(word: str) -> str:
     return word[:STEM]
 
 
+@functools.lru_cache(maxsize=8)
+def _held_words(source: SourceText) -> tuple[frozenset[str], frozenset[str]]:
+    """The stems of the article's words and the numbers it writes ("Sixty" as 60), found once for
+    every headline the brief's requests bring."""
+    words = frozenset(stem(w) for w in _NAME.findall(source.normal))
+    numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
+    numbers |= {str(n.low) for n in read_numbers(source.normal) if n.low is not None}
+    return words, frozenset(numbers)
+
+
 def unsupported(draft: Draft, source: SourceText) -> list[Flag]:
     """Names and numbers in the headline and summary that the article does not hold: the model's
     own words are not grounded, but what they name can be checked. A name is a capitalised word
     that does not open a sentence; it is supported by any word of the article with the same stem
     (a title-case "Floods Leave 34 Dead" is supported by "leaving")."""
-    words = {stem(w) for w in _NAME.findall(source.normal)}
-    numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source.normal)}
-    numbers |= {str(n.low) for n in read_numbers(source.normal) if n.low is not None}  # "Sixty" is 60
+    written = [
+        (field, text) for field, text in (("headline", draft.headline), ("summary", draft.summary)) if text
+    ]
+    if not written:
+        return []
+    words, numbers = _held_words(source)
     flags = []
-    for field_name, text in (("headline", draft.headline), ("summary", draft.summary)):
+    for field_name, text in written:
         missing: list[str] = []
         for sentence in re.split(r"(?<=[.!?])\s+", normalise(text)):
             names = _NAME.findall(sentence)[1:]

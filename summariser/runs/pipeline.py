@@ -333,11 +333,7 @@ class Session(Briefing):
         worker threads (a chunk waiting for a batch round lets the others run on)."""
         sent: Any = None
         thrown: BaseException | None = None
-        while True:
-            try:
-                step = steps.send(sent) if thrown is None else steps.throw(thrown)
-            except StopIteration as done:
-                return cast(Result, done.value)
+        while not isinstance(step := _resumed(steps, sent, thrown), _Done):
             sent, thrown = None, None
             try:
                 if isinstance(step, Ask):
@@ -349,6 +345,7 @@ class Session(Briefing):
                         sent = _every([pool.submit(self._drive, part) for part in step.parts])
             except BaseException as error:  # the steps handle the model's faults; the rest end them
                 thrown = error
+        return cast(Result, step.value)
 
 
 class AsyncSession(Briefing):
@@ -389,11 +386,7 @@ class AsyncSession(Briefing):
     async def _drive(self, steps: "Steps[Result]") -> Result:
         sent: Any = None
         thrown: BaseException | None = None
-        while True:
-            try:
-                step = steps.send(sent) if thrown is None else steps.throw(thrown)
-            except StopIteration as done:
-                return cast(Result, done.value)
+        while not isinstance(step := _resumed(steps, sent, thrown), _Done):
             sent, thrown = None, None
             try:
                 if isinstance(step, Ask):
@@ -409,11 +402,29 @@ class AsyncSession(Briefing):
                         raise
             except BaseException as error:  # the steps handle the model's faults; the rest end them
                 thrown = error
+        return cast(Result, step.value)
 
 
+@dataclass
+class _Done:
+    """The steps have ended, with this brief (or part of one)."""
+
+    value: Any
+
+
+def _resumed(steps: "Steps[Result]", sent: Any, thrown: BaseException | None) -> Ask | Together | _Done:
+    """The steps' next request, once they are given the last one's answer or what went wrong with
+    it (which they handle, or which ends them here): how both sessions drive them."""
+    try:
+        return steps.send(sent) if thrown is None else steps.throw(thrown)
+    except StopIteration as done:
+        return _Done(done.value)
+
+
+@functools.lru_cache(maxsize=8)
 def _plan(source: SourceText, settings: Settings) -> tuple[list[Span], list[int]]:
     """The article's parts (the whole, or its chunks, none asking more answers than fit one reply)
-    and each asked part's requests."""
+    and each asked part's requests; made once a brief, for its requests and for `_left_out`."""
     text = source.text
     if chunking.estimate_tokens(text) <= settings.max_article_tokens:
         spans = [(0, len(text))]

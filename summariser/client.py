@@ -17,7 +17,7 @@ from typing import Generic, Literal, TypeVar
 from summariser.brief import Brief
 from summariser.config import Settings
 from summariser.errors import InputError, SummariserError
-from summariser.input.sources import Article, from_text, read, read_any
+from summariser.input.sources import Article, from_text, is_web_address, read, read_any
 from summariser.model.local import serving_from
 from summariser.runs import many
 from summariser.runs.pipeline import CHUNK_CONCURRENCY, AsyncSession, Session
@@ -93,7 +93,7 @@ class Summariser(_Client[Session]):
         client = cls.__new__(cls)
         client._closing = contextlib.ExitStack()
         client.concurrency = max(1, concurrency)
-        client._session = client._closing.enter_context(Session(settings, client.concurrency))
+        client._session = client._opened(settings)
         return client
 
     def __enter__(self) -> "Summariser":
@@ -130,18 +130,10 @@ class Summariser(_Client[Session]):
             article = reader(given[int(item.id)])
             return session.brief(article), article.text
 
-        waiting: dict[int, Brief | SummariserError] = {}
-        next_up = 0
+        order = _Order(given, ordered)
         for result in many.briefed(items, self._session, self.concurrency, work):
-            n = int(result.item.id)
             outcome = result.brief if result.brief is not None else _error_of(result)
-            if not ordered:
-                yield given[n], outcome
-                continue
-            waiting[n] = outcome
-            while next_up in waiting:
-                yield given[next_up], waiting.pop(next_up)
-                next_up += 1
+            yield from order.ready(int(result.item.id), outcome)
 
 
 class AsyncSummariser(_Client[AsyncSession]):
@@ -194,7 +186,9 @@ class AsyncSummariser(_Client[AsyncSession]):
         async def one(n: int) -> tuple[int, Brief | SummariserError]:
             try:
                 article = (
-                    await asyncio.to_thread(reader, given[n]) if _is_url(str(given[n])) else reader(given[n])
+                    await asyncio.to_thread(reader, given[n])
+                    if is_web_address(str(given[n]))
+                    else reader(given[n])
                 )
                 return n, await self._brief_article(article)
             except SummariserError as error:
@@ -202,8 +196,8 @@ class AsyncSummariser(_Client[AsyncSession]):
 
         window = self.concurrency * 2  # briefs under way at once; the session caps their requests
         pending: set[asyncio.Task[tuple[int, Brief | SummariserError]]] = set()
-        waiting: dict[int, Brief | SummariserError] = {}
-        next_up, started = 0, 0
+        order = _Order(given, ordered)
+        started = 0
         try:
             while started < len(given) or pending:
                 while started < len(given) and len(pending) < window:
@@ -211,26 +205,38 @@ class AsyncSummariser(_Client[AsyncSession]):
                     started += 1
                 finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 for task in sorted(finished, key=lambda t: t.result()[0]):
-                    n, outcome = task.result()
-                    if not ordered:
-                        yield given[n], outcome
-                        continue
-                    waiting[n] = outcome
-                    while next_up in waiting:
-                        yield given[next_up], waiting.pop(next_up)
-                        next_up += 1
+                    for pair in order.ready(*task.result()):
+                        yield pair
         finally:
             for task in pending:
                 task.cancel()
 
 
+class _Order:
+    """Results of many sources, handed on as each finishes, or held back until every one given
+    before it has been handed on (`ordered`)."""
+
+    def __init__(self, given: list[Source], ordered: bool) -> None:
+        self.given = given
+        self.ordered = ordered
+        self.waiting: dict[int, Brief | SummariserError] = {}
+        self.next_up = 0
+
+    def ready(self, n: int, outcome: Brief | SummariserError) -> list[tuple[Source, Brief | SummariserError]]:
+        """(source, outcome) pairs to hand on now that the `n`th source's outcome is in."""
+        if not self.ordered:
+            return [(self.given[n], outcome)]
+        self.waiting[n] = outcome
+        handed = []
+        while self.next_up in self.waiting:
+            handed.append((self.given[self.next_up], self.waiting.pop(self.next_up)))
+            self.next_up += 1
+        return handed
+
+
 def _error_of(result: many.Result) -> SummariserError:
     assert result.error is not None  # a result holds a brief or an error
     return result.error
-
-
-def _is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
 
 
 def article_of(source: Source) -> Article:
@@ -243,7 +249,9 @@ def article_of(source: Source) -> Article:
 
 
 def _path_or_url(source: Source) -> Article:
-    return _article(url=source) if isinstance(source, str) and _is_url(source) else _article(path=source)
+    return (
+        _article(url=source) if isinstance(source, str) and is_web_address(source) else _article(path=source)
+    )
 
 
 def _article(*, text: str | None = None, path: Source | None = None, url: str | None = None) -> Article:
@@ -255,7 +263,7 @@ def _article(*, text: str | None = None, path: Source | None = None, url: str | 
             raise TypeError(f"text= takes the article as a str, not {type(text).__name__}")
         return Article("<text>", from_text("<text>", text))
     if url is not None:
-        if not _is_url(str(url)):
+        if not is_web_address(str(url)):
             raise InputError(f"{url}: not an http(s) URL; give a file as path=", source=str(url))
         return _read(str(url))
     named = str(path)

@@ -52,9 +52,14 @@ class Article:
     hidden_instructions: tuple[str, ...] = ()
 
 
+def is_web_address(spec: str) -> bool:
+    """Whether a SOURCE is a page to fetch: an http(s) URL, in any case."""
+    return spec.lower().startswith(("http://", "https://"))
+
+
 def read(spec: str) -> Article:
     """The article a SOURCE argument names: a path, `-`, or an http(s) URL."""
-    if spec.lower().startswith(("http://", "https://")):
+    if is_web_address(spec):
         return replace(fetch(spec), name=spec)  # named as asked, wherever its redirects led
     if "://" in spec or spec.lower().startswith(("file:", "ftp:", "data:")):
         raise InputError(f"{spec}: unsupported source; give a file path, - for stdin, or an http(s) URL")

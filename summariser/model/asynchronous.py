@@ -21,17 +21,18 @@ from summariser.config import Settings
 from summariser.errors import InternalError, SummariserError
 from summariser.model import deadline
 from summariser.model.client import (
-    OPENAI_URL,
-    REPLAY_BASE_URL,
     asked,
+    body_for,
     checked_completion,
     classified,
     endpoint_of,
     instructor_mode,
+    openai_options,
+    proxy_of,
     secrets_of,
+    timeout_of,
 )
 from summariser.model.retry import RetryPolicy, retry_rules
-from summariser.model.strict import enforces_schema, strict_request
 from summariser.model.tape import RecordTransport, ReplayTransport, Tape, key_of
 
 
@@ -197,20 +198,16 @@ def connect_async(
     if settings.replay is not None:
         bottom = _AsyncReplay(Tape(settings.replay))
     else:
-        proxy = None if settings.local_model else deadline.proxy_for(settings.base_url or OPENAI_URL)
-        bottom = _AsyncReadWhole(httpx.AsyncHTTPTransport(proxy=proxy))
+        bottom = _AsyncReadWhole(httpx.AsyncHTTPTransport(proxy=proxy_of(settings)))
         if settings.record is not None:
             bottom = _AsyncRecord(Tape(settings.record), bottom, str(settings.mode), settings.served_by)
     http = httpx.AsyncClient(
         transport=_AsyncRetry(_AsyncCompletion(bottom), settings.request_timeout, policy, sleep),
-        timeout=httpx.Timeout(settings.request_timeout, connect=min(settings.request_timeout, 10.0)),
+        timeout=timeout_of(settings),
     )
     raw = openai.AsyncOpenAI(
-        base_url=REPLAY_BASE_URL if settings.replay is not None else settings.base_url,
-        api_key=settings.api_key or "unused",
         http_client=http,  # type: ignore[arg-type]  # openai 3 is typed on httpx2 and takes httpx's client
-        max_retries=0,
-        timeout=settings.request_timeout,
+        **openai_options(settings),
     )
     # openai probes the platform for its headers in a worker thread on a client's first request, and
     # every request sent before that probe ends probes again: done once here, it takes no thread
@@ -218,11 +215,12 @@ def connect_async(
         from openai._base_client import get_platform
 
         raw._platform = get_platform()
-    strict = enforces_schema(settings.base_url, replaying=settings.replay is not None)
+    sent = body_for(settings)
 
     async def create(**body: Any) -> ChatCompletion:
-        sent = strict_request(body) if strict else body
-        answered: ChatCompletion = await raw.post("/chat/completions", body=sent, cast_to=ChatCompletion)
+        answered: ChatCompletion = await raw.post(
+            "/chat/completions", body=sent(body), cast_to=ChatCompletion
+        )
         return answered
 
     patched = instructor.patch(create=create, mode=instructor_mode(settings))

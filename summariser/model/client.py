@@ -168,17 +168,11 @@ class ModelClient:
         anything else: that is a bug of ours and no further request should be made for it; and
         `Stopped`, whatever else went wrong, once the client was interrupted."""
         try:
-            return self._ask(response_model, messages, model, max_tokens)
-        except Exception:
-            self.stop.check()  # an answer cut off by the interruption is the interruption
-            raise
-
-    def _ask(self, response_model: type, messages: list[dict[str, str]], model: str, max_tokens: int) -> Any:
-        try:
             return self.create(**asked(response_model, messages, model, max_tokens))
-        except SummariserError:
-            raise
         except Exception as error:
+            self.stop.check()  # an answer cut off by the interruption is the interruption
+            if isinstance(error, SummariserError):
+                raise
             raise classified(error, self.endpoint, self.secrets) from error
 
     def interrupt(self) -> None:
@@ -308,6 +302,34 @@ def secrets_of(settings: Settings) -> tuple[str, ...]:
     return tuple(s for s in found if s)
 
 
+def proxy_of(settings: Settings) -> str | None:
+    """The proxy the environment names for the endpoint; a local model server we started ourselves
+    is never reached through one."""
+    return None if settings.local_model else deadline.proxy_for(settings.base_url or OPENAI_URL)
+
+
+def timeout_of(settings: Settings) -> httpx.Timeout:
+    return httpx.Timeout(settings.request_timeout, connect=min(settings.request_timeout, 10.0))
+
+
+def openai_options(settings: Settings) -> dict[str, Any]:
+    """openai's client options for the run (its own retries off: ours are below it)."""
+    return {
+        "base_url": REPLAY_BASE_URL if settings.replay is not None else settings.base_url,
+        "api_key": settings.api_key or "unused",  # local servers want no key; openai wants a string
+        "max_retries": 0,
+        "timeout": settings.request_timeout,
+    }
+
+
+def body_for(settings: Settings) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What a request's body becomes before it is sent: OpenAI's own API is asked to hold the
+    answer to the schema; every other server gets it as it is."""
+    if enforces_schema(settings.base_url, replaying=settings.replay is not None):
+        return strict_request
+    return lambda body: body
+
+
 def instructor_mode(settings: Settings) -> Any:
     """instructor's mode for the run's `--mode`."""
     import instructor
@@ -349,9 +371,7 @@ def connect(
         bottom = ReplayTransport(Tape(settings.replay))
         retry_options["sleep"] = _no_wait  # a recorded 429 is answered at once: nothing to wait for
     else:
-        # a local model server we started ourselves is never reached through a proxy
-        proxy = None if settings.local_model else deadline.proxy_for(settings.base_url or OPENAI_URL)
-        bottom = deadline.transport(proxy, stop)
+        bottom = deadline.transport(proxy_of(settings), stop)
         if settings.record is not None:
             bottom = RecordTransport(
                 Tape(settings.record), bottom, mode=str(settings.mode), served_by=settings.served_by
@@ -360,26 +380,20 @@ def connect(
         retry_options["sleep"] = sleep
     http = httpx.Client(
         transport=RetryTransport(CompletionTransport(bottom, stop), **retry_options),
-        timeout=httpx.Timeout(settings.request_timeout, connect=min(settings.request_timeout, 10.0)),
+        timeout=timeout_of(settings),
     )
     raw = openai.OpenAI(
-        base_url=REPLAY_BASE_URL if settings.replay is not None else settings.base_url,
-        api_key=settings.api_key or "unused",  # local servers want no key; openai wants a string
         http_client=http,  # type: ignore[arg-type]  # openai 3 is typed on httpx2 and takes httpx's client
-        max_retries=0,
-        timeout=settings.request_timeout,
+        **openai_options(settings),
     )
-
-    strict = enforces_schema(settings.base_url, replaying=settings.replay is not None)
+    sent = body_for(settings)
 
     def create(**body: Any) -> ChatCompletion:
         """openai's chat completion call without `raw.chat`, whose first touch loads every resource
         module of the SDK (~0.3 s of each run); the request still goes through openai's client, so
         its error types and response parsing are the same. OpenAI's own API is asked to hold the
         answer to the schema."""
-        return raw.post(
-            "/chat/completions", body=strict_request(body) if strict else body, cast_to=ChatCompletion
-        )
+        return raw.post("/chat/completions", body=sent(body), cast_to=ChatCompletion)
 
     patched = instructor.patch(create=create, mode=instructor_mode(settings))
     return ModelClient(

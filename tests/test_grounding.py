@@ -426,23 +426,33 @@ def test_a_figure_inside_a_quotation_code_attributes_is_never_unattributed():
     assert about_200.claimed_by == "Serhiy Gaidai"
 
 
-def test_a_figure_inside_a_kept_quotation_is_its_speakers_whoever_the_model_named():
-    text = (
-        "Anna Kowal, the governor, met Piotr Nowak, the mayor, at the town hall on Monday.\n"
-        "“We have counted 14 bodies so far, and the search goes on.”\n"
-    )
-    source = SourceText(text)
+# two people named, then a quotation of theirs holding a figure, its sentence naming no one
+TWO_NAMED_THEN_QUOTED = (
+    "Anna Kowal, the governor, met Piotr Nowak, the mayor, at the town hall on Monday.\n"
+    "“We have counted 14 bodies so far, and the search goes on.”\n"
+)
+
+
+def quoted_figure_answered(speaker: str | None, claimant: str | None) -> tuple[SourceText, dict]:
+    """The article above, and an answer giving its quotation to `speaker` and its figure to `claimant`."""
+    source = SourceText(TWO_NAMED_THEN_QUOTED)
     [figure] = source.anchors.mentions
     [passage] = source.anchors.passages
-    assert source.choices_for().passages[passage.id] == ["Anna Kowal", "Piotr Nowak"]
     answer = {
-        "quotes": {passage.id: {"speaker": "Anna Kowal"}},
-        "casualty_claims": {figure.id: {"outcome": "killed", "claimed_by": "Piotr Nowak"}},
+        "quotes": {passage.id: {"speaker": speaker}},
+        "casualty_claims": {figure.id: {"outcome": "killed", "claimed_by": claimant}},
         "key_developments": [],
         "international_responses": {},
     }
+    return source, answer
 
-    grounded = ground(drafted(text, answer), source)
+
+def test_a_figure_inside_a_kept_quotation_is_its_speakers_whoever_the_model_named():
+    source, answer = quoted_figure_answered("Anna Kowal", "Piotr Nowak")
+    [passage] = source.anchors.passages
+    assert source.choices_for().passages[passage.id] == ["Anna Kowal", "Piotr Nowak"]
+
+    grounded = ground(drafted(TWO_NAMED_THEN_QUOTED, answer), source)
 
     [quote] = grounded.quotes
     [claim] = grounded.casualty_claims
@@ -450,21 +460,9 @@ def test_a_figure_inside_a_kept_quotation_is_its_speakers_whoever_the_model_name
 
 
 def test_a_figure_code_knows_is_someones_is_dropped_never_unattributed_when_no_one_is_named():
-    text = (
-        "Anna Kowal, the governor, met Piotr Nowak, the mayor, at the town hall on Monday.\n"
-        "“We have counted 14 bodies so far, and the search goes on.”\n"
-    )
-    source = SourceText(text)
-    [figure] = source.anchors.mentions
-    [passage] = source.anchors.passages
-    answer = {
-        "quotes": {passage.id: {"speaker": None}},
-        "casualty_claims": {figure.id: {"outcome": "killed", "claimed_by": None}},
-        "key_developments": [],
-        "international_responses": {},
-    }
+    source, answer = quoted_figure_answered(None, None)
 
-    grounded = ground(drafted(text, answer), source)
+    grounded = ground(drafted(TWO_NAMED_THEN_QUOTED, answer), source)
 
     assert grounded.casualty_claims == []
     [dropped] = [d for d in grounded.dropped if d.field == "casualty_claims"]
